@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Start a throwaway single-node Apache Kafka broker (KRaft) on loopback.
+#
+#   infra/kafka/start-kafka.sh <lib-dir> <data-dir> <broker-port> <controller-port>
+#
+# <lib-dir> holds the jars resolved from infra/kafka/pom.xml (see fetch-kafka.sh).
+# The data dir is formatted on first use and reused afterwards. The script execs the JVM,
+# so its pid is the broker's pid.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lib=${1:?lib dir}; data=${2:?data dir}; port=${3:?broker port}; cport=${4:?controller port}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+mkdir -p "$data"
+sed -e "s|@BROKER_PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$data|g" \
+  "$here/server.properties.template" > "$data/server.properties"
+jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
+  "-Dlog4j2.configurationFile=$here/log4j2.properties")
+if [ ! -f "$data/logs/meta.properties" ]; then
+  # A cluster id is a base64url-encoded 16-byte UUID (what `StorageTool random-uuid` prints).
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  "$java" "${jvm[@]}" -cp "$lib/*" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$data/server.properties" >"$data/format.log" 2>&1 \
+    || { cat "$data/format.log" >&2; exit 1; }
+fi
+exec "$java" "${jvm[@]}" -cp "$lib/*" kafka.Kafka "$data/server.properties"

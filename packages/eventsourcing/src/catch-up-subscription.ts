@@ -1,0 +1,137 @@
+import type { Registry } from 'prom-client';
+import type { EventStore } from './event-store.js';
+import { START, type LogPosition, type RecordedEvent } from './events.js';
+import { silentLogger, type Logger } from './logger.js';
+import { subscriptionMetrics } from './subscription-metrics.js';
+
+export interface SubscriptionOptions {
+  /** Durable name: the checkpoint is stored under it. */
+  readonly subscriptionId: string;
+  /** Stream categories to follow (default: all). */
+  readonly categories?: readonly string[];
+  /** Handles a batch, in log order. Throwing retries the batch (the checkpoint stays). */
+  readonly handle: (events: readonly RecordedEvent[]) => Promise<void>;
+  readonly batchSize?: number;
+  /** Pause when caught up (default 50 ms); an in-process append wakes it at once. */
+  readonly pollIntervalMs?: number;
+  /** Warn when committed events are held back longer than this (default 5 s). */
+  readonly stallWarningMs?: number;
+  readonly logger?: Logger;
+  readonly metrics?: Registry;
+}
+
+export interface RunningSubscription {
+  /** Position after the last handled event. */
+  readonly position: () => LogPosition;
+  /** Resolves once the subscription has read to the end of the visible log. */
+  caughtUp(): Promise<void>;
+  /** Reads again now instead of at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+const RETRY_MAX_MS = 5_000;
+
+/**
+ * Follows the store's global log from a stored checkpoint: reads a batch, hands it over, then
+ * stores the new checkpoint. Delivery is at-least-once (a crash between handle and checkpoint
+ * replays the batch): handlers dedupe (inbox) or are idempotent.
+ */
+export function startSubscription(store: EventStore, options: SubscriptionOptions): RunningSubscription {
+  const logger = options.logger ?? silentLogger;
+  const metrics = subscriptionMetrics(options.metrics);
+  const label = { subscription: options.subscriptionId };
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollIntervalMs ?? 50;
+  const stallWarningMs = options.stallWarningMs ?? 5_000;
+  let position: LogPosition = START;
+  let running = true;
+  let wakeUp: (() => void) | undefined;
+  let caughtUpWaiters: (() => void)[] = [];
+  let heldBackSince: number | undefined;
+  let lastStallWarning = 0;
+  let failures = 0;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = undefined;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+    });
+
+  async function checkHeldBack(): Promise<void> {
+    if (!store.diagnoseStall) return;
+    const stall = await store.diagnoseStall(position);
+    if (!stall) {
+      if (heldBackSince !== undefined) logger.info(label, 'subscription no longer held back');
+      heldBackSince = undefined;
+      metrics.heldBackSeconds.set(label, 0);
+      return;
+    }
+    const now = Date.now();
+    heldBackSince ??= now;
+    const seconds = (now - heldBackSince) / 1000;
+    metrics.heldBackSeconds.set(label, seconds);
+    if (now - heldBackSince >= stallWarningMs && now - lastStallWarning >= stallWarningMs) {
+      lastStallWarning = now;
+      logger.warn(
+        { ...label, heldBackSeconds: seconds, ...stall },
+        'subscription held back: committed events wait behind a long-running transaction',
+      );
+    }
+  }
+
+  async function loop(): Promise<void> {
+    position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
+    while (running) {
+      try {
+        const batch = await store.readAll(position, {
+          ...(options.categories && { categories: options.categories }),
+          limit: batchSize,
+        });
+        if (batch.events.length > 0) {
+          await options.handle(batch.events);
+          position = batch.next;
+          await store.storeCheckpoint(options.subscriptionId, position);
+          metrics.events.inc(label, batch.events.length);
+          metrics.position.set(label, batch.events.at(-1)?.globalPosition ?? 0);
+          failures = 0;
+        }
+        if (batch.events.length < batchSize) {
+          await checkHeldBack();
+          if (heldBackSince === undefined) {
+            for (const resolve of caughtUpWaiters) resolve();
+            caughtUpWaiters = [];
+          }
+          if (running) await sleep(pollMs);
+        }
+      } catch (error) {
+        failures += 1;
+        metrics.failures.inc(label);
+        const delay = Math.min(RETRY_MAX_MS, 100 * 2 ** Math.min(failures, 10));
+        logger.error({ ...label, err: error, retryInMs: delay }, 'subscription batch failed; retrying');
+        if (running) await sleep(delay);
+      }
+    }
+  }
+
+  const unwatch = store.onAppended?.(() => wakeUp?.());
+  const done = loop();
+  return {
+    position: () => position,
+    caughtUp: () => new Promise<void>((resolve) => caughtUpWaiters.push(resolve)),
+    wake: () => wakeUp?.(),
+    async stop() {
+      running = false;
+      wakeUp?.();
+      unwatch?.();
+      await done;
+    },
+  };
+}

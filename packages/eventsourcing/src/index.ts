@@ -1,0 +1,49 @@
+export { assertNever, fold, type Decider } from './decider.js';
+export {
+  BusinessRuleError,
+  ConcurrencyError,
+  DomainError,
+  DuplicateEventIdError,
+  ForbiddenError,
+  GoneError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  type DomainErrorKind,
+  type ValidationIssue,
+} from './errors.js';
+export {
+  categoryOf,
+  START,
+  streamIdOf,
+  type DomainEvent,
+  type EventMetadata,
+  type Json,
+  type JsonObject,
+  type LogPosition,
+  type NewEvent,
+  type RecordedEvent,
+} from './events.js';
+export type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllBatch,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StallDiagnosis,
+} from './event-store.js';
+export { handleCommand, type CommandResult, type HandleOptions } from './command-handler.js';
+export { startSubscription, type RunningSubscription, type SubscriptionOptions } from './catch-up-subscription.js';
+export { silentLogger, type Logger } from './logger.js';
+export { subscriptionMetrics } from './subscription-metrics.js';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { migrate, EVENT_STORE_MIGRATIONS, type Migration } from './postgres/migrate.js';
+export type { InlineProjection } from './postgres/inline-projection.js';
+export {
+  pgliteDatabase,
+  postgresDatabase,
+  type PostgresDatabaseOptions,
+  type SqlDatabase,
+  type SqlExecutor,
+} from './postgres/sql-database.js';

@@ -1,0 +1,95 @@
+import type { Migration } from '../migrate.js';
+
+/**
+ * The event log, streams, subscription checkpoints and the append function.
+ *
+ * `transaction_id` (xid8) is what makes the global log safe under concurrent writers: readers
+ * order by (transaction_id, global_position) and only read rows whose transaction is older than
+ * every transaction still running (`pg_snapshot_xmin`), so a row can never appear behind a
+ * position a reader has already passed.
+ */
+export const eventStoreMigration: Migration = {
+  version: 1,
+  name: 'event-store',
+  sql: /* sql */ `
+CREATE TABLE eventstore.streams (
+  stream_id   text PRIMARY KEY,
+  category    text NOT NULL,
+  revision    bigint NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE eventstore.events (
+  global_position  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  transaction_id   xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id        text NOT NULL,
+  stream_revision  bigint NOT NULL,
+  category         text NOT NULL,
+  event_id         uuid NOT NULL UNIQUE,
+  event_type       text NOT NULL,
+  data             jsonb NOT NULL,
+  metadata         jsonb NOT NULL,
+  recorded_at      timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (stream_id, stream_revision)
+);
+CREATE INDEX events_log ON eventstore.events (transaction_id, global_position);
+CREATE INDEX events_category_log ON eventstore.events (category, transaction_id, global_position);
+
+CREATE TABLE eventstore.checkpoints (
+  subscription_id  text PRIMARY KEY,
+  position         text NOT NULL,
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- Appends p_events (a JSON array of {id, type, data, metadata}) to a stream, atomically.
+-- p_expected: 'any' | 'no-stream' | 'stream-exists' | a revision number (as text).
+-- Raises CN409 (concurrency; DETAIL = actual revision) or CN400 (event id reused).
+CREATE FUNCTION eventstore.append_events(p_stream_id text, p_category text, p_expected text, p_events jsonb)
+RETURNS TABLE (revision bigint, last_global_position bigint, duplicate boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_count    int := jsonb_array_length(p_events);
+  v_current  bigint;
+  v_found    int;
+  v_max_rev  bigint;
+  v_max_pos  bigint;
+BEGIN
+  INSERT INTO eventstore.streams (stream_id, category, revision)
+    VALUES (p_stream_id, p_category, -1)
+    ON CONFLICT (stream_id) DO NOTHING;
+  SELECT s.revision INTO v_current FROM eventstore.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+
+  -- Idempotency: the same event ids appended again are a no-op.
+  IF EXISTS (SELECT 1 FROM eventstore.events e WHERE e.event_id = (p_events -> 0 ->> 'id')::uuid) THEN
+    SELECT count(*), max(e.stream_revision), max(e.global_position) INTO v_found, v_max_rev, v_max_pos
+      FROM eventstore.events e
+      WHERE e.stream_id = p_stream_id
+        AND e.event_id IN (SELECT (x ->> 'id')::uuid FROM jsonb_array_elements(p_events) x);
+    IF v_found = v_count THEN
+      RETURN QUERY SELECT v_max_rev, v_max_pos, true;
+      RETURN;
+    END IF;
+    RAISE EXCEPTION 'event ids already stored elsewhere' USING ERRCODE = 'CN400';
+  END IF;
+
+  IF (p_expected = 'no-stream' AND v_current <> -1)
+     OR (p_expected = 'stream-exists' AND v_current = -1)
+     OR (p_expected NOT IN ('any', 'no-stream', 'stream-exists') AND v_current <> p_expected::bigint) THEN
+    RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'CN409', DETAIL = v_current::text;
+  END IF;
+
+  UPDATE eventstore.streams SET revision = v_current + v_count, updated_at = now()
+    WHERE stream_id = p_stream_id;
+  INSERT INTO eventstore.events (stream_id, stream_revision, category, event_id, event_type, data, metadata)
+    SELECT p_stream_id, v_current + x.n, p_category, (x.e ->> 'id')::uuid, x.e ->> 'type',
+           x.e -> 'data', coalesce(x.e -> 'metadata', '{}'::jsonb)
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n)
+    ORDER BY x.n;
+  SELECT max(e.global_position) INTO v_max_pos FROM eventstore.events e
+    WHERE e.stream_id = p_stream_id AND e.stream_revision = v_current + v_count;
+  RETURN QUERY SELECT v_current + v_count, v_max_pos, false;
+END;
+$$;
+`,
+};

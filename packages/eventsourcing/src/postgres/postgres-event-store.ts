@@ -1,0 +1,147 @@
+import type { AppendResult, EventStore, ExpectedRevision, ReadAllBatch, ReadAllOptions, ReadStreamOptions } from '../event-store.js';
+import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
+import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
+import type { InlineProjection } from './inline-projection.js';
+import { migrate } from './migrate.js';
+import { appendEventsSql } from './sql/append-events.js';
+import { loadCheckpointSql, storeCheckpointSql } from './sql/checkpoints.js';
+import { diagnoseStallSql } from './sql/diagnose-stall.js';
+import { readAllSql } from './sql/read-all.js';
+import { readStreamSql, streamRevisionSql } from './sql/read-stream.js';
+import { SQLSTATE, sqlErrorCode, sqlErrorDetail, type SqlDatabase, type SqlExecutor } from './sql-database.js';
+
+export interface PostgresEventStoreOptions {
+  /** Read models updated in the append transaction. */
+  readonly projections?: readonly InlineProjection[];
+  /** Apply pending migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
+const DEFAULT_BATCH = 500;
+
+/**
+ * The event store on PostgreSQL (`pg`) or PGlite: same schema, same SQL. An append is a single
+ * statement (one round trip) unless an inline projection follows the stream's category; then the
+ * append and the projections share one transaction.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    readonly db: SqlDatabase,
+    private readonly projections: readonly InlineProjection[],
+  ) {}
+
+  static async open(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    if (options.migrate ?? true) await migrate(db);
+    return new PostgresEventStore(db, options.projections ?? []);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    const category = categoryOf(streamId);
+    const projections = this.projections.filter((p) => p.categories.includes(category));
+    try {
+      const result =
+        projections.length === 0
+          ? toResult(await appendEventsSql(this.db, streamId, category, events, expected))
+          : await this.appendWithProjections(streamId, category, events, expected, projections);
+      for (const listener of this.listeners) listener();
+      return result;
+    } catch (error) {
+      throw translate(error, streamId, events, expected);
+    }
+  }
+
+  private appendWithProjections(
+    streamId: string,
+    category: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    projections: readonly InlineProjection[],
+  ): Promise<AppendResult> {
+    return this.db.transaction(async (tx) => {
+        const row = await appendEventsSql(tx, streamId, category, events, expected);
+        const result = toResult(row);
+        if (!result.duplicate) {
+          const recorded = await readStreamSql(tx, streamId, result.revision - events.length + 1, result.revision);
+          for (const projection of projections) await projection.apply(tx, recorded);
+        }
+        return result;
+    });
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return readStreamSql(this.db, streamId, options.fromRevision ?? 0, options.toRevision ?? null);
+  }
+
+  streamRevision(streamId: string): Promise<number | null> {
+    return streamRevisionSql(this.db, streamId);
+  }
+
+  async readAll(from: LogPosition, options: ReadAllOptions = {}): Promise<ReadAllBatch> {
+    const events = await readAllSql(this.db, from, options.categories, options.limit ?? DEFAULT_BATCH);
+    return { events, next: events.at(-1)?.logPosition ?? from };
+  }
+
+  loadCheckpoint(subscriptionId: string): Promise<LogPosition | null> {
+    return loadCheckpointSql(this.db, subscriptionId);
+  }
+
+  storeCheckpoint(subscriptionId: string, position: LogPosition): Promise<void> {
+    return storeCheckpointSql(this.db, subscriptionId, position);
+  }
+
+  diagnoseStall(from: LogPosition) {
+    return diagnoseStallSql(this.db, from);
+  }
+
+  /** Empties a projection and replays its categories from the start of the log. */
+  async rebuildProjection(name: string, onProgress?: (eventsApplied: number) => void): Promise<number> {
+    const projection = this.projections.find((p) => p.name === name);
+    if (!projection) throw new RangeError(`no inline projection named "${name}"`);
+    return this.db.transaction(async (tx: SqlExecutor) => {
+      // Writers wait while the read model is rebuilt, so the replay sees a log that cannot
+      // change under it (and the gate, which would hide everything newer than us, is not needed).
+      await tx.query('LOCK TABLE eventstore.events IN SHARE MODE');
+      await projection.reset(tx);
+      let position = '0:0' as LogPosition;
+      let applied = 0;
+      for (;;) {
+        const events = await readAllSql(tx, position, projection.categories, 1000, false);
+        if (events.length === 0) return applied;
+        await projection.apply(tx, events);
+        applied += events.length;
+        onProgress?.(applied);
+        position = events.at(-1)?.logPosition ?? position;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+function toResult(row: { revision: string; last_global_position: string; duplicate: boolean }): AppendResult {
+  return { revision: Number(row.revision), lastGlobalPosition: Number(row.last_global_position), duplicate: row.duplicate };
+}
+
+function translate(error: unknown, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): unknown {
+  switch (sqlErrorCode(error)) {
+    case SQLSTATE.concurrency:
+      return new ConcurrencyError(streamId, String(expected), Number(sqlErrorDetail(error) ?? -1));
+    case SQLSTATE.duplicateEventId:
+      return new DuplicateEventIdError(
+        streamId,
+        events.map((e) => e.id),
+      );
+    default:
+      return error;
+  }
+}

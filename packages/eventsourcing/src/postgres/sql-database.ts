@@ -1,0 +1,135 @@
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Runs one SQL statement. Rows come back as plain objects. */
+export interface SqlExecutor {
+  query<Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements, without parameters (migrations). */
+  script(sql: string): Promise<void>;
+}
+
+/**
+ * The SQL database the PostgreSQL adapter runs on: a `pg` pool against a real server, or an
+ * embedded PGlite. The same SQL runs on both.
+ */
+export interface SqlDatabase extends SqlExecutor {
+  readonly dialect: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs `work` on one dedicated session (needed for session-level advisory locks). */
+  session<T>(work: (session: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Our own SQLSTATE codes, raised by the append function (see migrations). */
+export const SQLSTATE = {
+  concurrency: 'CN409',
+  duplicateEventId: 'CN400',
+} as const;
+
+/** Error raised by the database, as both `pg` and PGlite report it. */
+export function sqlErrorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
+}
+
+export function sqlErrorDetail(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'detail' in error && typeof error.detail === 'string') {
+    return error.detail;
+  }
+  return undefined;
+}
+
+function executor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+  return {
+    async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+      const result = await client.query<Row>(text, params as unknown[]);
+      return result.rows;
+    },
+    async script(sql: string) {
+      await client.query(sql);
+    },
+  };
+}
+
+export interface PostgresDatabaseOptions {
+  readonly connectionString: string;
+  /** Pool size (default 10). */
+  readonly max?: number;
+  readonly applicationName?: string;
+}
+
+/** A `pg` pool as a SqlDatabase. */
+export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'carenet',
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const pooled = executor(pool);
+  return {
+    dialect: 'postgres',
+    query: (text, params) => pooled.query(text, params),
+    script: (sql) => pooled.script(sql),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async session(work) {
+      const client = await pool.connect();
+      let broken = false;
+      client.on('error', () => (broken = true));
+      try {
+        return await work(executor(client));
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** An embedded PGlite as a SqlDatabase (one session, so transactions are serialised). */
+export function pgliteDatabase(db: PGlite): SqlDatabase {
+  const run: SqlExecutor = {
+    async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(text, params as unknown[]);
+      return result.rows;
+    },
+    async script(sql: string) {
+      await db.exec(sql);
+    },
+  };
+  return {
+    dialect: 'pglite',
+    query: (text, params) => run.query(text, params),
+    script: (sql) => run.script(sql),
+    transaction: (work) =>
+      db.transaction(async (tx) =>
+        work({
+          async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+            return (await tx.query<Row>(text, params as unknown[])).rows;
+          },
+          async script(sql: string) {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    session: (work) => work(run),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,26 @@
+import type { SqlExecutor } from '../sql-database.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
+import type { RecordedEvent } from '../../events.js';
+
+export async function readStreamSql(
+  sql: SqlExecutor,
+  streamId: string,
+  fromRevision: number,
+  toRevision: number | null,
+): Promise<RecordedEvent[]> {
+  const rows = await sql.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM eventstore.events
+      WHERE stream_id = $1 AND stream_revision >= $2 AND ($3::bigint IS NULL OR stream_revision <= $3::bigint)
+      ORDER BY stream_revision`,
+    [streamId, fromRevision, toRevision],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+export async function streamRevisionSql(sql: SqlExecutor, streamId: string): Promise<number | null> {
+  const rows = await sql.query<{ revision: string }>(
+    'SELECT revision::text AS revision FROM eventstore.streams WHERE stream_id = $1 AND revision >= 0',
+    [streamId],
+  );
+  return rows[0] ? Number(rows[0].revision) : null;
+}

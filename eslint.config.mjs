@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
     ...jest.configs['flat/recommended'],
     rules: {
       ...jest.configs['flat/recommended'].rules,
@@ -37,6 +37,11 @@ export default tseslint.config(
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'then*'] }],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // Shared suites and helpers used by several test files.
+    files: ['**/test/support/**/*.ts'],
+    rules: { 'jest/no-export': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

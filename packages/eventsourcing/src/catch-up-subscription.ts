@@ -45,7 +45,9 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   const pollMs = options.pollIntervalMs ?? 50;
   const stallWarningMs = options.stallWarningMs ?? 5_000;
   let position: LogPosition = START;
-  let running = true;
+  const state = { running: true };
+  // A function, so that the compiler does not narrow a flag that `stop()` changes meanwhile.
+  const isRunning = () => state.running;
   let wakeUp: (() => void) | undefined;
   let caughtUpWaiters: (() => void)[] = [];
   let heldBackSince: number | undefined;
@@ -89,7 +91,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
 
   async function loop(): Promise<void> {
     position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
-    while (running) {
+    while (isRunning()) {
       try {
         const batch = await store.readAll(position, {
           ...(options.categories && { categories: options.categories }),
@@ -109,14 +111,14 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
             for (const resolve of caughtUpWaiters) resolve();
             caughtUpWaiters = [];
           }
-          if (running) await sleep(pollMs);
+          if (isRunning()) await sleep(pollMs);
         }
       } catch (error) {
         failures += 1;
         metrics.failures.inc(label);
         const delay = Math.min(RETRY_MAX_MS, 100 * 2 ** Math.min(failures, 10));
         logger.error({ ...label, err: error, retryInMs: delay }, 'subscription batch failed; retrying');
-        if (running) await sleep(delay);
+        if (isRunning()) await sleep(delay);
       }
     }
   }
@@ -128,7 +130,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
     caughtUp: () => new Promise<void>((resolve) => caughtUpWaiters.push(resolve)),
     wake: () => wakeUp?.(),
     async stop() {
-      running = false;
+      state.running = false;
       wakeUp?.();
       unwatch?.();
       await done;

@@ -3,13 +3,7 @@
  * HTTP status and an OperationOutcome exactly once (DESIGN.md §5, §7). Never throw strings.
  */
 export type DomainErrorKind =
-  | 'concurrency'
-  | 'precondition-failed'
-  | 'not-found'
-  | 'gone'
-  | 'business-rule'
-  | 'validation'
-  | 'forbidden';
+  'concurrency' | 'precondition-failed' | 'not-found' | 'gone' | 'business-rule' | 'validation' | 'forbidden';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;

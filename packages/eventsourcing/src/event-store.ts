@@ -71,5 +71,10 @@ export interface StallDiagnosis {
   /** Oldest transaction still running, that the log cannot pass. */
   readonly blockingTransaction: string;
   /** Details of the session that holds it, when the adapter can tell. */
-  readonly blocker?: { readonly pid: number; readonly state: string; readonly since: string; readonly query: string };
+  readonly blocker?: {
+    readonly pid: number;
+    readonly state: string;
+    readonly since: string;
+    readonly query: string;
+  };
 }

@@ -1,6 +1,8 @@
 /** JSON values, as stored and as sent on Kafka. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
-export type JsonObject = { [key: string]: Json | undefined };
+export type Json = string | number | boolean | null | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json | undefined;
+}
 
 /** What a decider returns: a business fact, in the past tense, with its data. */
 export interface DomainEvent<Type extends string = string, Data extends JsonObject = JsonObject> {

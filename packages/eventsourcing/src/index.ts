@@ -34,7 +34,11 @@ export type {
   StallDiagnosis,
 } from './event-store.js';
 export { handleCommand, type CommandResult, type HandleOptions } from './command-handler.js';
-export { startSubscription, type RunningSubscription, type SubscriptionOptions } from './catch-up-subscription.js';
+export {
+  startSubscription,
+  type RunningSubscription,
+  type SubscriptionOptions,
+} from './catch-up-subscription.js';
 export { silentLogger, type Logger } from './logger.js';
 export { subscriptionMetrics } from './subscription-metrics.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';

@@ -27,7 +27,7 @@ export async function migrate(
          version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const rows = await tx.query<{ version: number }>(`SELECT version FROM ${schema}.migrations`);
-    const applied = new Set(rows.map((r) => Number(r.version)));
+    const applied = new Set(rows.map((r) => r.version));
     const done: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;

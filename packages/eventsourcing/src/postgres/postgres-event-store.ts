@@ -1,4 +1,11 @@
-import type { AppendResult, EventStore, ExpectedRevision, ReadAllBatch, ReadAllOptions, ReadStreamOptions } from '../event-store.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllBatch,
+  ReadAllOptions,
+  ReadStreamOptions,
+} from '../event-store.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
 import type { InlineProjection } from './inline-projection.js';
@@ -8,7 +15,13 @@ import { loadCheckpointSql, storeCheckpointSql } from './sql/checkpoints.js';
 import { diagnoseStallSql } from './sql/diagnose-stall.js';
 import { readAllSql } from './sql/read-all.js';
 import { readStreamSql, streamRevisionSql } from './sql/read-stream.js';
-import { SQLSTATE, sqlErrorCode, sqlErrorDetail, type SqlDatabase, type SqlExecutor } from './sql-database.js';
+import {
+  SQLSTATE,
+  sqlErrorCode,
+  sqlErrorDetail,
+  type SqlDatabase,
+  type SqlExecutor,
+} from './sql-database.js';
 
 export interface PostgresEventStoreOptions {
   /** Read models updated in the append transaction. */
@@ -37,7 +50,11 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(db, options.projections ?? []);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const category = categoryOf(streamId);
     const projections = this.projections.filter((p) => p.categories.includes(category));
@@ -61,13 +78,18 @@ export class PostgresEventStore implements EventStore {
     projections: readonly InlineProjection[],
   ): Promise<AppendResult> {
     return this.db.transaction(async (tx) => {
-        const row = await appendEventsSql(tx, streamId, category, events, expected);
-        const result = toResult(row);
-        if (!result.duplicate) {
-          const recorded = await readStreamSql(tx, streamId, result.revision - events.length + 1, result.revision);
-          for (const projection of projections) await projection.apply(tx, recorded);
-        }
-        return result;
+      const row = await appendEventsSql(tx, streamId, category, events, expected);
+      const result = toResult(row);
+      if (!result.duplicate) {
+        const recorded = await readStreamSql(
+          tx,
+          streamId,
+          result.revision - events.length + 1,
+          result.revision,
+        );
+        for (const projection of projections) await projection.apply(tx, recorded);
+      }
+      return result;
     });
   }
 
@@ -129,10 +151,19 @@ export class PostgresEventStore implements EventStore {
 }
 
 function toResult(row: { revision: string; last_global_position: string; duplicate: boolean }): AppendResult {
-  return { revision: Number(row.revision), lastGlobalPosition: Number(row.last_global_position), duplicate: row.duplicate };
+  return {
+    revision: Number(row.revision),
+    lastGlobalPosition: Number(row.last_global_position),
+    duplicate: row.duplicate,
+  };
 }
 
-function translate(error: unknown, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): unknown {
+function translate(
+  error: unknown,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): unknown {
   switch (sqlErrorCode(error)) {
     case SQLSTATE.concurrency:
       return new ConcurrencyError(streamId, String(expected), Number(sqlErrorDetail(error) ?? -1));

@@ -3,7 +3,10 @@ import pg from 'pg';
 
 /** Runs one SQL statement. Rows come back as plain objects. */
 export interface SqlExecutor {
-  query<Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<Row[]>;
   /** Runs a script of several statements, without parameters (migrations). */
   script(sql: string): Promise<void>;
 }

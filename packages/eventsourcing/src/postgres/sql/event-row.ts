@@ -1,11 +1,14 @@
 import type { EventMetadata, JsonObject, RecordedEvent } from '../../events.js';
 import { encodeLogPosition } from './log-position.js';
 
-/** The columns every read selects, with bigints and times as text (same on pg and PGlite). */
+/**
+ * The columns every read selects from `eventstore.events e`, with bigints and times as text (the
+ * same on pg and PGlite). The aliases shadow column names: ORDER BY and WHERE must use `e.`.
+ */
 export const EVENT_COLUMNS = `
-  transaction_id::text AS transaction_id, global_position::text AS global_position,
-  stream_id, stream_revision::text AS stream_revision, event_id::text AS event_id, event_type,
-  data, metadata, to_json(recorded_at) #>> '{}' AS recorded_at`;
+  e.transaction_id::text AS transaction_id, e.global_position::text AS global_position,
+  e.stream_id, e.stream_revision::text AS stream_revision, e.event_id::text AS event_id, e.event_type,
+  e.data, e.metadata, to_json(e.recorded_at) #>> '{}' AS recorded_at`;
 
 export interface EventRow {
   transaction_id: string;

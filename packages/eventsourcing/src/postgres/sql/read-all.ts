@@ -18,13 +18,13 @@ export async function readAllSql(
   visibilityGate = true,
 ): Promise<RecordedEvent[]> {
   const { transactionId, globalPosition } = decodeLogPosition(from);
-  const filter = categories ? 'AND category = ANY($4::text[])' : '';
+  const filter = categories ? 'AND e.category = ANY($4::text[])' : '';
   const rows = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM eventstore.events
-      WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        ${visibilityGate ? 'AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
+    `SELECT ${EVENT_COLUMNS} FROM eventstore.events e
+      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        ${visibilityGate ? 'AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
         ${filter}
-      ORDER BY transaction_id, global_position
+      ORDER BY e.transaction_id, e.global_position
       LIMIT $3`,
     categories ? [transactionId, globalPosition, limit, categories] : [transactionId, globalPosition, limit],
   );

@@ -9,9 +9,9 @@ export async function readStreamSql(
   toRevision: number | null,
 ): Promise<RecordedEvent[]> {
   const rows = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM eventstore.events
-      WHERE stream_id = $1 AND stream_revision >= $2 AND ($3::bigint IS NULL OR stream_revision <= $3::bigint)
-      ORDER BY stream_revision`,
+    `SELECT ${EVENT_COLUMNS} FROM eventstore.events e
+      WHERE e.stream_id = $1 AND e.stream_revision >= $2 AND ($3::bigint IS NULL OR e.stream_revision <= $3::bigint)
+      ORDER BY e.stream_revision`,
     [streamId, fromRevision, toRevision],
   );
   return rows.map(toRecordedEvent);

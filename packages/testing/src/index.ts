@@ -9,3 +9,9 @@ export {
   RUNS_ROOT,
   type RunDirectory,
 } from './infra/run-directory.js';
+export {
+  deciderSpecification,
+  type DeciderLike,
+  type DeciderSpecification,
+  type DeciderThen,
+} from './decider-specification.js';

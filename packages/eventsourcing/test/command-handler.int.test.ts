@@ -1,0 +1,125 @@
+// The command handler on a real PostgreSQL (PGlite, in memory): read, fold, decide, append.
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  BusinessRuleError,
+  handleCommand,
+  PostgresEventStore,
+  pgliteDatabase,
+  PreconditionFailedError,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+} from '../src/index.js';
+import { ticketDecider } from './support/ticket-decider.js';
+
+const at = '2026-06-01T08:00:00Z';
+
+describe('handleCommand', () => {
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    store = await PostgresEventStore.open(pgliteDatabase(await PGlite.create()));
+  });
+  afterAll(() => store.close());
+
+  it('creates a stream, then moves it on, recording the metadata on each event', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    const metadata = { actor: 'urn:oid:1.2.250.1.71.4.2.1|810000000001', at };
+    const opened = await handleCommand(
+      store,
+      ticketDecider,
+      id,
+      { type: 'OpenTicket', title: 'a', at },
+      { metadata },
+    );
+    expect(opened).toMatchObject({ revision: 0, state: { status: 'open', title: 'a' } });
+    const closed = await handleCommand(
+      store,
+      ticketDecider,
+      id,
+      { type: 'CloseTicket', reason: 'b', at },
+      { metadata },
+    );
+    expect(closed.revision).toBe(1);
+    expect(closed.events).toEqual([{ type: 'TicketClosed', data: { reason: 'b', at } }]);
+    const stored = await store.readStream(id);
+    expect(stored.map((e) => e.metadata)).toEqual([metadata, metadata]);
+  });
+
+  it('appends nothing when the decider decides nothing', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    await handleCommand(store, ticketDecider, id, { type: 'OpenTicket', title: 'a', at });
+    await handleCommand(store, ticketDecider, id, { type: 'CloseTicket', reason: 'b', at });
+    const again = await handleCommand(store, ticketDecider, id, { type: 'CloseTicket', reason: 'c', at });
+    expect(again).toMatchObject({ revision: 1, events: [] });
+    expect(await store.streamRevision(id)).toBe(1);
+  });
+
+  it('lets business-rule errors through and writes nothing', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    await expect(
+      handleCommand(store, ticketDecider, id, { type: 'CloseTicket', reason: 'x', at }),
+    ).rejects.toBeInstanceOf(BusinessRuleError);
+    expect(await store.streamRevision(id)).toBeNull();
+  });
+
+  it('refuses a stale expected revision (If-Match) with PreconditionFailedError', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    await handleCommand(store, ticketDecider, id, { type: 'OpenTicket', title: 'a', at });
+    await expect(
+      handleCommand(
+        store,
+        ticketDecider,
+        id,
+        { type: 'CloseTicket', reason: 'x', at },
+        { expectedRevision: 5 },
+      ),
+    ).rejects.toMatchObject({ constructor: PreconditionFailedError, actualRevision: 0, expectedRevision: 5 });
+  });
+
+  it('retries from a fresh read when another writer wins the race', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    await handleCommand(store, ticketDecider, id, { type: 'OpenTicket', title: 'a', at });
+    // A store whose first append loses a race: someone closes the ticket in between.
+    let raced = false;
+    const racing: EventStore = Object.assign(Object.create(store) as EventStore, {
+      append: async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
+        if (!raced) {
+          raced = true;
+          await store.append(
+            stream,
+            [{ id: randomUUID(), type: 'TicketClosed', data: { reason: 'other', at } }],
+            'any',
+          );
+        }
+        return store.append(stream, events, expected);
+      },
+    });
+    const result = await handleCommand(racing, ticketDecider, id, {
+      type: 'CloseTicket',
+      reason: 'mine',
+      at,
+    });
+    // Second attempt saw the ticket closed by the other writer: nothing left to do.
+    expect(result).toMatchObject({ revision: 1, events: [] });
+    expect((await store.readStream(id)).map((e) => e.data)).toEqual([
+      { title: 'a', at },
+      { reason: 'other', at },
+    ]);
+  });
+
+  it('uses the given event ids, so a retried request is stored once', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    const eventId = randomUUID();
+    await handleCommand(
+      store,
+      ticketDecider,
+      id,
+      { type: 'OpenTicket', title: 'a', at },
+      { newEventId: () => eventId },
+    );
+    const stored = await store.readStream(id);
+    expect(stored.map((e) => e.id)).toEqual([eventId]);
+  });
+});

@@ -35,7 +35,11 @@ export function deciderSpecification<Command, Event, State>(
     given(events) {
       return {
         when(command) {
-          const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
+          const run = () =>
+            decider.decide(
+              command,
+              events.reduce((state, event) => decider.evolve(state, event), decider.initialState()),
+            );
           return {
             then(expected) {
               deepStrictEqual(run(), expected);

@@ -24,14 +24,22 @@ describe('deciderSpecification', () => {
   });
 
   it('fails when the events differ', () => {
-    expect(() => counter.given([]).when('inc').then([])).toThrow('Expected values to be strictly deep-equal');
+    expect(() => {
+      counter.given([]).when('inc').then([]);
+    }).toThrow('Expected values to be strictly deep-equal');
   });
 
   it('passes on the expected error type and properties, fails otherwise', () => {
     const full = counter.given([{ type: 'Incremented' }, { type: 'Incremented' }]).when('inc');
     full.thenThrows(TooMany, { limit: 2 });
-    expect(() => full.thenThrows(TooMany, { limit: 3 })).toThrow('error.limit');
-    expect(() => full.thenThrows(RangeError)).toThrow('expected RangeError');
-    expect(() => counter.given([]).when('inc').thenThrows(TooMany)).toThrow('the command produced');
+    expect(() => {
+      full.thenThrows(TooMany, { limit: 3 });
+    }).toThrow('error.limit');
+    expect(() => {
+      full.thenThrows(RangeError);
+    }).toThrow('expected RangeError');
+    expect(() => {
+      counter.given([]).when('inc').thenThrows(TooMany);
+    }).toThrow('the command produced');
   });
 });

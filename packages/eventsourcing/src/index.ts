@@ -51,3 +51,4 @@ export {
   type SqlDatabase,
   type SqlExecutor,
 } from './postgres/sql-database.js';
+export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';

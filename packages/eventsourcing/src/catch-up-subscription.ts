@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { EventStore } from './event-store.js';
 import { START, type LogPosition, type RecordedEvent } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
+import { heldBackMonitor } from './held-back-monitor.js';
 import { subscriptionMetrics } from './subscription-metrics.js';
 
 export interface SubscriptionOptions {
@@ -50,8 +51,11 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   const isRunning = () => state.running;
   let wakeUp: (() => void) | undefined;
   let caughtUpWaiters: (() => void)[] = [];
-  let heldBackSince: number | undefined;
-  let lastStallWarning = 0;
+  const heldBack = heldBackMonitor(store, options.subscriptionId, {
+    ...(options.logger && { logger: options.logger }),
+    ...(options.metrics && { metrics: options.metrics }),
+    stallWarningMs,
+  });
   let failures = 0;
 
   const sleep = (ms: number) =>
@@ -66,28 +70,6 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
         resolve();
       };
     });
-
-  async function checkHeldBack(): Promise<void> {
-    if (!store.diagnoseStall) return;
-    const stall = await store.diagnoseStall(position);
-    if (!stall) {
-      if (heldBackSince !== undefined) logger.info(label, 'subscription no longer held back');
-      heldBackSince = undefined;
-      metrics.heldBackSeconds.set(label, 0);
-      return;
-    }
-    const now = Date.now();
-    heldBackSince ??= now;
-    const seconds = (now - heldBackSince) / 1000;
-    metrics.heldBackSeconds.set(label, seconds);
-    if (now - heldBackSince >= stallWarningMs && now - lastStallWarning >= stallWarningMs) {
-      lastStallWarning = now;
-      logger.warn(
-        { ...label, heldBackSeconds: seconds, ...stall },
-        'subscription held back: committed events wait behind a long-running transaction',
-      );
-    }
-  }
 
   async function loop(): Promise<void> {
     position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
@@ -106,8 +88,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
           failures = 0;
         }
         if (batch.events.length < batchSize) {
-          await checkHeldBack();
-          if (heldBackSince === undefined) {
+          if (!(await heldBack.check(position))) {
             for (const resolve of caughtUpWaiters) resolve();
             caughtUpWaiters = [];
           }

@@ -52,3 +52,8 @@ export {
   type SqlExecutor,
 } from './postgres/sql-database.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+// Low-level SQL of the PostgreSQL adapter, for components that must run it on their own session
+// (the Kafka relay reads and checkpoints on the connection that holds its advisory lock).
+export { readAllSql } from './postgres/sql/read-all.js';
+export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
+export { heldBackMonitor, type HeldBackMonitor } from './held-back-monitor.js';

@@ -24,6 +24,7 @@ const common = {
     // Source imports say `./x.js` (NodeNext); in tests they resolve to `./x.ts`.
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Workspace packages are tested from source, not from their build output.
+    '^@carenet/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@carenet/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
@@ -31,6 +32,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Integration tests wait on real servers; a shared, loaded CI machine can be slow.
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
@@ -43,7 +46,6 @@ export default {
       testMatch: ['<rootDir>/{packages,services}/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/jest/global-setup.mjs',
       globalTeardown: '<rootDir>/test/jest/global-teardown.mjs',
-      testTimeout: 120_000,
     },
   ],
 };

@@ -1,0 +1,120 @@
+import { DomainError, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import { silentLogger, type Logger } from '@carenet/eventsourcing';
+import type { Registry } from 'prom-client';
+import type { DeadLetterSink } from './dead-letter-sink.js';
+import { PermanentMessageError } from './errors.js';
+import type { EventContracts } from './event-contracts.js';
+import type { IncomingEvent, RawMessage } from './incoming-event.js';
+import { fromKafkaMessage } from './kafka-envelope.js';
+import { messagingMetrics } from './messaging-metrics.js';
+
+/**
+ * Applies one event. Runs inside the transaction that records the event id in the inbox: write
+ * effects through `tx` and they commit together with the dedupe record, exactly once.
+ */
+export type MessageHandler = (event: IncomingEvent, tx: SqlExecutor) => Promise<void>;
+
+export interface RetryPolicy {
+  /** Attempts before the message goes to the dead-letter queue (default 5). */
+  readonly attempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
+
+export interface ConsumerOptions {
+  /** Consumer group: inbox namespace, Kafka group id, dead-letter topic `<group>.dlq`. */
+  readonly groupId: string;
+  /** Database of the consumer's effects and of its inbox. */
+  readonly db: SqlDatabase;
+  readonly contracts: EventContracts;
+  readonly handler: MessageHandler;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly logger?: Logger;
+  readonly metrics?: Registry;
+}
+
+/** Deterministic failures: retrying the same message cannot succeed. */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof PermanentMessageError) return true;
+  return error instanceof DomainError && error.kind !== 'concurrency' && error.kind !== 'precondition-failed';
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The pipeline every consumer runs, whatever feeds it (Kafka or the store log): decode, check
+ * the contract, then handle and record in the inbox in one transaction (a duplicate is skipped),
+ * retrying transient failures with backoff. What cannot be processed goes to the dead-letter
+ * sink with the reason, and processing goes on with the next message.
+ */
+export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLetterSink) {
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const logger = options.logger ?? silentLogger;
+  const metrics = messagingMetrics(options.metrics);
+  const group = options.groupId;
+
+  async function deadLetter(message: RawMessage, error: Error, attempts: number): Promise<void> {
+    await deadLetters.put({ message, error, groupId: group, attempts });
+    metrics.consumed.inc({ group, outcome: 'dead_lettered' });
+    logger.warn(
+      {
+        group,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        error: error.message,
+      },
+      `message sent to the dead-letter queue: ${error.name}`,
+    );
+  }
+
+  return async function process(message: RawMessage, heartbeat?: () => Promise<void>): Promise<void> {
+    let event: IncomingEvent;
+    try {
+      event = fromKafkaMessage(message);
+    } catch (error) {
+      await deadLetter(message, asError(error), 1);
+      return;
+    }
+    const validation = options.contracts.validate(event.type, event.data);
+    if (!validation.ok) {
+      await deadLetter(message, validation.error, 1);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await options.db.transaction(async (tx) => {
+          const fresh = await tx.query(
+            `INSERT INTO messaging.inbox (consumer_group, message_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING RETURNING 1 AS fresh`,
+            [group, event.id],
+          );
+          if (fresh.length === 0) return false;
+          await options.handler(event, tx);
+          return true;
+        });
+        metrics.consumed.inc({ group, outcome: applied ? 'applied' : 'duplicate' });
+        return;
+      } catch (error) {
+        if (isPermanent(error) || attempt >= retry.attempts) {
+          await deadLetter(message, asError(error), attempt);
+          return;
+        }
+        metrics.retries.inc({ group });
+        const delay = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
+        logger.warn(
+          { group, eventId: event.id, attempt, retryInMs: delay, err: error },
+          'handler failed; retrying',
+        );
+        await sleep(delay);
+        await heartbeat?.();
+      }
+    }
+  };
+}

@@ -26,8 +26,7 @@ export async function startKafkaConsumer(options: KafkaConsumerOptions): Promise
   await producer.connect();
   const consumer = options.kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
   const ready = new Promise<void>((resolve) => {
-    const { GROUP_JOIN } = consumer.events;
-    consumer.on(GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, () => {
       resolve();
     });
   });
@@ -37,8 +36,9 @@ export async function startKafkaConsumer(options: KafkaConsumerOptions): Promise
   await consumer.run({
     autoCommit: true,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachMessage: ({ topic, partition, message, heartbeat }) =>
-      process(
+    eachMessage: (payload) => {
+      const { topic, partition, message } = payload;
+      return process(
         {
           topic,
           partition,
@@ -47,8 +47,9 @@ export async function startKafkaConsumer(options: KafkaConsumerOptions): Promise
           value: message.value,
           headers: headersToStrings(message.headers),
         },
-        heartbeat,
-      ),
+        () => payload.heartbeat(),
+      );
+    },
   });
   return {
     ready,

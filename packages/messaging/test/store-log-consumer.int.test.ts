@@ -1,0 +1,84 @@
+// The embedded source: the same consumer pipeline fed from the store's global log (no Kafka).
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PostgresEventStore, pgliteDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { startStoreLogConsumer, type StoreLogConsumerOptions } from '../src/index.js';
+import {
+  APPLIED_TABLE,
+  appliedInOrder,
+  loadEvent,
+  recordApplied,
+  TEST_CONTEXTS,
+  testContracts,
+} from './support/messaging-fixtures.js';
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('store-log consumer (embedded mode)', () => {
+  let db: SqlDatabase;
+  let store: PostgresEventStore;
+  let options: StoreLogConsumerOptions;
+
+  beforeAll(async () => {
+    db = pgliteDatabase(await PGlite.create());
+    store = await PostgresEventStore.open(db);
+    await db.query(APPLIED_TABLE);
+    options = {
+      store,
+      db,
+      groupId: 'embedded-test',
+      categories: ['Load'],
+      contexts: TEST_CONTEXTS,
+      contracts: testContracts,
+      handler: recordApplied,
+      pollIntervalMs: 10,
+      retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+    };
+  });
+  afterAll(() => store.close());
+
+  it('applies every event once and in stream order; poison goes to the dead-letter table', async () => {
+    const consumer = await startStoreLogConsumer(options);
+    const streams = Array.from({ length: 5 }, () => `Load-${randomUUID()}`);
+    for (let seq = 0; seq < 20; seq++) {
+      for (const stream of streams) await store.append(stream, [loadEvent(seq)], 'any');
+    }
+    const poisonStream = `Load-${randomUUID()}`;
+    await store.append(poisonStream, [loadEvent(-1)], 'no-stream'); // the handler refuses it
+    await store.append(poisonStream, [{ id: randomUUID(), type: 'LoadRecorded', data: { seq: 'x' } }], 0); // schema
+    await until(async () => (await db.query('SELECT 1 FROM messaging.dead_letters')).length >= 2);
+    await until(async () => (await appliedInOrder(db)).total >= 100);
+    await consumer.stop();
+
+    expect(await appliedInOrder(db)).toEqual({ total: 100, streamsOutOfOrder: [] });
+    const letters = await db.query<{ headers: Record<string, string> }>(
+      'SELECT headers FROM messaging.dead_letters ORDER BY id',
+    );
+    expect(
+      letters.map((l) => [l.headers['carenet_error_type'], l.headers['carenet_error_attempts']]),
+    ).toEqual([
+      ['Error', '2'],
+      ['InvalidEventDataError', '1'],
+    ]);
+    expect(letters[0]?.headers['ce_subject']).toBe(poisonStream);
+    expect(letters[0]?.headers['carenet_original_topic']).toBe('carenet.messaging-test');
+  });
+
+  it('resumes after a restart without applying anything twice', async () => {
+    const stream = `Load-${randomUUID()}`;
+    await store.append(stream, [loadEvent(0)], 'no-stream');
+    const again = await startStoreLogConsumer(options);
+    await until(
+      async () => (await db.query('SELECT 1 FROM applied WHERE stream_id = $1', [stream])).length === 1,
+    );
+    await again.stop();
+    expect((await appliedInOrder(db)).total).toBe(101);
+  });
+});

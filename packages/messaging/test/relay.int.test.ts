@@ -120,7 +120,7 @@ describe('relay', () => {
     expect(total).toBe(EVENTS);
     expect(streamsOutOfOrder).toEqual([]);
     const outcomes = (await metrics.getSingleMetric('carenet_consumer_messages_total')?.get())?.values ?? [];
-    const count = (outcome: string) => outcomes.find((v) => v.labels['outcome'] === outcome)?.value ?? 0;
+    const count = (outcome: string) => outcomes.find((v) => v.labels.outcome === outcome)?.value ?? 0;
     process.stdout.write(
       `relay kill test: ${count('applied')} applied, ${count('duplicate')} redelivered duplicates skipped by the inbox\n`,
     );

@@ -62,13 +62,13 @@ describe('store-log consumer (embedded mode)', () => {
       'SELECT headers FROM messaging.dead_letters ORDER BY id',
     );
     expect(
-      letters.map((l) => [l.headers['carenet_error_type'], l.headers['carenet_error_attempts']]),
+      letters.map((l) => [l.headers.carenet_error_type, l.headers.carenet_error_attempts]),
     ).toEqual([
       ['Error', '2'],
       ['InvalidEventDataError', '1'],
     ]);
-    expect(letters[0]?.headers['ce_subject']).toBe(poisonStream);
-    expect(letters[0]?.headers['carenet_original_topic']).toBe('carenet.messaging-test');
+    expect(letters[0]?.headers.ce_subject).toBe(poisonStream);
+    expect(letters[0]?.headers.carenet_original_topic).toBe('carenet.messaging-test');
   });
 
   it('resumes after a restart without applying anything twice', async () => {

@@ -13,6 +13,11 @@ export interface KafkaConsumerOptions extends ConsumerOptions {
   readonly fromBeginning?: boolean;
   /** Partitions processed in parallel (order holds within a partition; default 3). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * How long the broker may hold a fetch when there is nothing new (default 500 ms). Messages are
+   * returned as soon as they arrive whatever this is; it bounds how long `stop()` waits.
+   */
+  readonly maxWaitTimeInMs?: number;
 }
 
 /**
@@ -24,7 +29,11 @@ export async function startKafkaConsumer(options: KafkaConsumerOptions): Promise
   await migrate(options.db, MESSAGING_MIGRATIONS, 'messaging');
   const producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const consumer = options.kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    retry: { retries: 10 },
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+  });
   const ready = new Promise<void>((resolve) => {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       resolve();

@@ -108,7 +108,7 @@ describe('Kafka consumer', () => {
     expect(applied.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
 
     const letters: KafkaMessage[] = [];
-    const dlqReader = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    const dlqReader = kafka.consumer({ groupId: uniqueName('dlq-reader'), maxWaitTimeInMs: 200 });
     await dlqReader.connect();
     await dlqReader.subscribe({ topic: deadLetterTopicOf(groupId), fromBeginning: true });
     await dlqReader.run({

@@ -61,9 +61,7 @@ describe('store-log consumer (embedded mode)', () => {
     const letters = await db.query<{ headers: Record<string, string> }>(
       'SELECT headers FROM messaging.dead_letters ORDER BY id',
     );
-    expect(
-      letters.map((l) => [l.headers.carenet_error_type, l.headers.carenet_error_attempts]),
-    ).toEqual([
+    expect(letters.map((l) => [l.headers.carenet_error_type, l.headers.carenet_error_attempts])).toEqual([
       ['Error', '2'],
       ['InvalidEventDataError', '1'],
     ]);

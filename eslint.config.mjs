@@ -34,7 +34,10 @@ export default tseslint.config(
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '**.then', '**.thenThrows'] }],
+      'jest/expect-expect': [
+        'error',
+        { assertFunctionNames: ['expect', 'expect*', '**.then', '**.thenThrows'] },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

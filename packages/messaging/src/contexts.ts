@@ -1,3 +1,6 @@
+// Topic names are spelled once, in @carenet/contracts.
+export { deadLetterTopicOf, topicOf } from '@carenet/contracts';
+
 /**
  * Which bounded context publishes which stream category (DESIGN.md §1), and so on which topic.
  * One place: the relay uses it to route events, the embedded consumer to rebuild envelopes.
@@ -14,16 +17,6 @@ export const CATEGORY_CONTEXTS: Readonly<Record<string, string>> = {
   DocumentReference: 'shared-info',
   AuditEvent: 'shared-info',
 };
-
-/** `carenet.<context>`: one topic per context (DESIGN.md §4). */
-export function topicOf(context: string): string {
-  return `carenet.${context}`;
-}
-
-/** `<consumer-group>.dlq`: where a consumer group puts what it cannot process. */
-export function deadLetterTopicOf(groupId: string): string {
-  return `${groupId}.dlq`;
-}
 
 export class UnknownCategoryError extends Error {
   constructor(readonly category: string) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  ceSourceOf,
   ceTypeOf,
   CLOUDEVENTS_HEADERS as H,
   CLOUDEVENTS_SPEC_VERSION,
@@ -48,7 +49,7 @@ export function toKafkaMessage(
     headers: {
       [H.specversion]: CLOUDEVENTS_SPEC_VERSION,
       [H.id]: event.id,
-      [H.source]: `/carenet/${context}`,
+      [H.source]: ceSourceOf(context),
       [H.type]: ceTypeOf(name),
       [H.subject]: event.streamId,
       [H.time]: event.recordedAt,

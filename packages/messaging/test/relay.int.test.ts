@@ -150,4 +150,37 @@ describe('relay', () => {
     expect(second.isActive()).toBe(true);
     await second.stop();
   });
+
+  it('refuses to publish an event that violates its contract, and says so', async () => {
+    const topic = uniqueName('relay-contract');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    const stream = `Load-${randomUUID()}`;
+    await store.append(stream, [loadEvent(0)], 'no-stream');
+    await store.append(stream, [{ id: randomUUID(), type: 'LoadRecorded', data: { seq: 'one' } }], 0);
+    await store.append(stream, [loadEvent(2)], 1);
+    const errors: string[] = [];
+    const relay = startRelay({
+      store,
+      kafka,
+      relayId: uniqueName('contract'),
+      categories: ['Load'],
+      contexts: TEST_CONTEXTS,
+      topicOf: () => topic,
+      contracts: testContracts,
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (details) => errors.push(String((details as { err?: Error }).err?.name)),
+      },
+    });
+    await until(() => Promise.resolve(errors.length >= 2), 30_000);
+    await relay.stop();
+    expect(errors[0]).toBe('ContractViolationError');
+    // Nothing of the batch was published: the relay stops before the bad event, and retries.
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    expect(offsets.map((p) => p.high)).toEqual(['0']);
+  });
 });

@@ -3,26 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel, type KafkaMessage, type Producer } from 'kafkajs';
 import { createTestDatabase, testKafkaBrokers, uniqueName, type TestDatabase } from '@carenet/testing';
-import { postgresDatabase, type LogPosition, type SqlDatabase } from '@carenet/eventsourcing';
-import { deadLetterTopicOf, startKafkaConsumer, toKafkaMessage, type RunningConsumer } from '../src/index.js';
-import { APPLIED_TABLE, recordApplied, TEST_CONTEXTS, testContracts } from './support/messaging-fixtures.js';
-
-function loadMessage(stream: string, seq: number, id: string = randomUUID()) {
-  return toKafkaMessage(
-    {
-      id,
-      type: 'LoadRecorded',
-      data: { seq },
-      metadata: {},
-      streamId: stream,
-      revision: seq,
-      globalPosition: 0,
-      logPosition: '0:0' as LogPosition,
-      recordedAt: '2026-06-01T10:00:00.000Z',
-    },
-    TEST_CONTEXTS,
-  );
-}
+import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { deadLetterTopicOf, startKafkaConsumer, type RunningConsumer } from '../src/index.js';
+import { APPLIED_TABLE, loadMessage, recordApplied, testContracts } from './support/messaging-fixtures.js';
 
 async function waitFor<T>(
   probe: () => Promise<T>,

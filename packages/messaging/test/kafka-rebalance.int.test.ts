@@ -4,35 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTestDatabase, testKafkaBrokers, uniqueName, type TestDatabase } from '@carenet/testing';
-import { postgresDatabase, type LogPosition, type SqlDatabase } from '@carenet/eventsourcing';
-import { startKafkaConsumer, toKafkaMessage, type KafkaConsumerOptions } from '../src/index.js';
+import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { startKafkaConsumer, type KafkaConsumerOptions } from '../src/index.js';
 import {
   APPLIED_TABLE,
   appliedInOrder,
+  loadMessage,
   recordApplied,
-  TEST_CONTEXTS,
   testContracts,
 } from './support/messaging-fixtures.js';
 
 const STREAMS = 60;
 const PER_STREAM = 50;
-
-function message(stream: string, seq: number) {
-  return toKafkaMessage(
-    {
-      id: randomUUID(),
-      type: 'LoadRecorded',
-      data: { seq },
-      metadata: {},
-      streamId: stream,
-      revision: seq,
-      globalPosition: 0,
-      logPosition: '0:0' as LogPosition,
-      recordedAt: '2026-06-01T10:00:00.000Z',
-    },
-    TEST_CONTEXTS,
-  );
-}
 
 describe('Kafka consumer group rebalances', () => {
   const kafka = new Kafka({
@@ -77,24 +60,24 @@ describe('Kafka consumer group rebalances', () => {
     const streams = Array.from({ length: STREAMS }, () => `Load-${randomUUID()}`);
     const produce = async (from: number, to: number) => {
       for (let seq = from; seq < to; seq++) {
-        await producer.send({ topic, acks: -1, messages: streams.map((s) => message(s, seq)) });
+        await producer.send({ topic, acks: -1, messages: streams.map((s) => loadMessage(s, seq)) });
       }
     };
     const applied = async () => (await appliedInOrder(db)).total;
-    const until = async (n: number) => {
+    const untilApplied = async (n: number) => {
       const deadline = Date.now() + 90_000;
       while ((await applied()) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     };
 
     const first = await startKafkaConsumer(options);
     await produce(0, 20);
-    await until(STREAMS * 5);
+    await untilApplied(STREAMS * 5);
     const second = await startKafkaConsumer(options); // rebalance: partitions split between two
     await produce(20, 35);
-    await until(STREAMS * 25);
+    await untilApplied(STREAMS * 25);
     await first.stop(); // rebalance: everything moves to the second
     await produce(35, PER_STREAM);
-    await until(STREAMS * PER_STREAM);
+    await untilApplied(STREAMS * PER_STREAM);
     await second.stop();
     await producer.disconnect();
 

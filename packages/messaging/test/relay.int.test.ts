@@ -17,18 +17,11 @@ import {
   recordApplied,
   TEST_CONTEXTS,
   testContracts,
+  until,
 } from './support/messaging-fixtures.js';
 
 const RELAY_SCRIPT = fileURLToPath(new URL('./support/relay-process.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../dist/src/index.js', import.meta.url));
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('relay', () => {
   const kafka = new Kafka({

@@ -11,15 +11,8 @@ import {
   recordApplied,
   TEST_CONTEXTS,
   testContracts,
+  until,
 } from './support/messaging-fixtures.js';
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('store-log consumer (embedded mode)', () => {
   let db: SqlDatabase;

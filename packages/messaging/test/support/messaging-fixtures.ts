@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadContractRegistry } from '@carenet/contracts';
-import type { NewEvent, SqlExecutor } from '@carenet/eventsourcing';
-import type { IncomingEvent } from '../../src/index.js';
+import type { LogPosition, NewEvent, SqlExecutor } from '@carenet/eventsourcing';
+import { toKafkaMessage, type IncomingEvent } from '../../src/index.js';
 
 /** The test context: stream category `Load` is published by context `messaging-test`. */
 export const TEST_CONTEXTS = { Load: 'messaging-test' } as const;
@@ -39,4 +39,31 @@ export async function appliedInOrder(
   const streamsOutOfOrder = rows.filter((r) => r.seqs.some((seq, i) => seq !== i)).map((r) => r.stream_id);
   const total = rows.reduce((sum, r) => sum + r.seqs.length, 0);
   return { total, streamsOutOfOrder };
+}
+
+/** A LoadRecorded message as the relay would publish it, straight to a topic. */
+export function loadMessage(stream: string, seq: number, id: string = randomUUID()) {
+  return toKafkaMessage(
+    {
+      id,
+      type: 'LoadRecorded',
+      data: { seq },
+      metadata: {},
+      streamId: stream,
+      revision: seq,
+      globalPosition: 0,
+      logPosition: '0:0' as LogPosition,
+      recordedAt: '2026-06-01T10:00:00.000Z',
+    },
+    TEST_CONTEXTS,
+  );
+}
+
+/** Polls `condition` until it holds; throws after the timeout. */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -149,13 +149,16 @@ describe('relay', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    // A store of its own: the relay below starts from the beginning of the log.
+    const ownDatabase = await createTestDatabase('messaging-relay-contract');
+    const ownStore = await PostgresEventStore.open(postgresDatabase({ connectionString: ownDatabase.url }));
     const stream = `Load-${randomUUID()}`;
-    await store.append(stream, [loadEvent(0)], 'no-stream');
-    await store.append(stream, [{ id: randomUUID(), type: 'LoadRecorded', data: { seq: 'one' } }], 0);
-    await store.append(stream, [loadEvent(2)], 1);
+    await ownStore.append(stream, [loadEvent(0)], 'no-stream');
+    await ownStore.append(stream, [{ id: randomUUID(), type: 'LoadRecorded', data: { seq: 'one' } }], 0);
+    await ownStore.append(stream, [loadEvent(2)], 1);
     const errors: string[] = [];
     const relay = startRelay({
-      store,
+      store: ownStore,
       kafka,
       relayId: uniqueName('contract'),
       categories: ['Load'],
@@ -170,6 +173,8 @@ describe('relay', () => {
     });
     await until(() => Promise.resolve(errors.length >= 2), 30_000);
     await relay.stop();
+    await ownStore.close();
+    await ownDatabase.drop();
     expect(errors[0]).toBe('ContractViolationError');
     // Nothing of the batch was published: the relay stops before the bad event, and retries.
     const offsets = await admin.fetchTopicOffsets(topic);

@@ -55,10 +55,14 @@ DECLARE
   v_max_rev  bigint;
   v_max_pos  bigint;
 BEGIN
-  INSERT INTO eventstore.streams (stream_id, category, revision)
-    VALUES (p_stream_id, p_category, -1)
-    ON CONFLICT (stream_id) DO NOTHING;
+  -- Lock the stream row (created at -1 the first time), so appends to one stream serialise.
   SELECT s.revision INTO v_current FROM eventstore.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO eventstore.streams (stream_id, category, revision)
+      VALUES (p_stream_id, p_category, -1)
+      ON CONFLICT (stream_id) DO NOTHING;
+    SELECT s.revision INTO v_current FROM eventstore.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+  END IF;
 
   -- Idempotency: the same event ids appended again are a no-op.
   IF EXISTS (SELECT 1 FROM eventstore.events e WHERE e.event_id = (p_events -> 0 ->> 'id')::uuid) THEN
@@ -81,13 +85,15 @@ BEGIN
 
   UPDATE eventstore.streams SET revision = v_current + v_count, updated_at = now()
     WHERE stream_id = p_stream_id;
-  INSERT INTO eventstore.events (stream_id, stream_revision, category, event_id, event_type, data, metadata)
-    SELECT p_stream_id, v_current + x.n, p_category, (x.e ->> 'id')::uuid, x.e ->> 'type',
-           x.e -> 'data', coalesce(x.e -> 'metadata', '{}'::jsonb)
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n)
-    ORDER BY x.n;
-  SELECT max(e.global_position) INTO v_max_pos FROM eventstore.events e
-    WHERE e.stream_id = p_stream_id AND e.stream_revision = v_current + v_count;
+  WITH inserted AS (
+    INSERT INTO eventstore.events (stream_id, stream_revision, category, event_id, event_type, data, metadata)
+      SELECT p_stream_id, v_current + x.n, p_category, (x.e ->> 'id')::uuid, x.e ->> 'type',
+             x.e -> 'data', coalesce(x.e -> 'metadata', '{}'::jsonb)
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n)
+      ORDER BY x.n
+      RETURNING global_position
+  )
+  SELECT max(i.global_position) INTO v_max_pos FROM inserted i;
   RETURN QUERY SELECT v_current + v_count, v_max_pos, false;
 END;
 $$;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
+import { buildCapabilityStatement } from '@carenet/fhir';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
-import { buildCapabilityStatement } from './fhir/capability-statement.js';
 import { createApp } from './http/app.js';
 import { CARENET_VERSION } from './version.js';
 

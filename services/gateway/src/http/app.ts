@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { CapabilityStatement } from 'fhir/r4.js';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { operationOutcome } from '../fhir/operation-outcome.js';
-import { sendFhir } from './fhir-json.js';
+import { fhirErrorHandler, fhirJsonBody, fhirNotSupported, negotiateJson, sendFhir } from '@carenet/fhir';
 
 export interface AppDependencies {
   readonly logger: Logger;
   readonly capabilityStatement: CapabilityStatement;
+  /** Largest accepted request body (default 1 MiB). */
+  readonly bodyLimit?: string;
 }
 
 /**
  * The gateway's HTTP surface: probes for the platform and the FHIR base (`/fhir`).
  * Every FHIR error is an OperationOutcome; nothing leaks a stack trace.
  */
-export function createApp({ logger, capabilityStatement }: AppDependencies): Express {
+export function createApp({ logger, capabilityStatement, bodyLimit = '1mb' }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -40,35 +41,16 @@ export function createApp({ logger, capabilityStatement }: AppDependencies): Exp
   });
 
   const fhir = express.Router();
+  fhir.use(negotiateJson, ...fhirJsonBody(bodyLimit));
   fhir.get('/metadata', (_req, res) => {
     sendFhir(res, 200, capabilityStatement);
   });
-  fhir.use((req, res) => {
-    sendFhir(
-      res,
-      404,
-      operationOutcome(
-        'error',
-        'not-supported',
-        `${req.method} ${req.baseUrl}${req.path} is not supported by this server`,
-      ),
-    );
-  });
+  fhir.use(fhirNotSupported);
+  fhir.use(fhirErrorHandler(logger));
   app.use('/fhir', fhir);
 
   app.use((req, res) => {
     res.status(404).json({ error: 'not found', path: req.path });
   });
-
-  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    req.log.error({ err: error }, 'unhandled error');
-    if (res.headersSent) return;
-    sendFhir(
-      res,
-      500,
-      operationOutcome('fatal', 'exception', 'internal error; see the server log for the request id'),
-    );
-  };
-  app.use(onError);
   return app;
 }

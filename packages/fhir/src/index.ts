@@ -1,0 +1,11 @@
+export * from './outcomes.js';
+export { domainErrorToFhir, errorToFhir } from './error-mapping.js';
+export { acceptsJson, bodyParserError, fhirJsonBody, negotiateJson } from './http/content-negotiation.js';
+export { fhirErrorHandler, fhirNotSupported } from './http/error-handler.js';
+export { sendFhir } from './http/send-fhir.js';
+export { ACCEPTED_BODY_TYPES, FHIR_JSON, JSON_PATCH } from './http/media-types.js';
+export {
+  buildCapabilityStatement,
+  type CapabilityOptions,
+  type RegisteredResourceType,
+} from './capability/capability-statement.js';

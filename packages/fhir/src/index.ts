@@ -9,3 +9,15 @@ export {
   type CapabilityOptions,
   type RegisteredResourceType,
 } from './capability/capability-statement.js';
+export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
+export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
+export type {
+  HistoryEntry,
+  HistoryOptions,
+  IncomingResourceValidator,
+  OperationHandler,
+  RequestContext,
+  ResourceProvider,
+  StoredResource,
+  UpdateOptions,
+} from './server/resource-provider.js';

@@ -1,0 +1,321 @@
+import { createRequire } from 'node:module';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Resource } from 'fhir/r4.js';
+import type * as FastJsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { RegisteredResourceType } from '../capability/capability-statement.js';
+import { fhirErrorHandler } from '../http/error-handler.js';
+import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
+import { JSON_PATCH } from '../http/media-types.js';
+import { sendFhir } from '../http/send-fhir.js';
+import {
+  badRequest,
+  invalidResource,
+  issue,
+  methodNotAllowed,
+  notSupported,
+  outcome,
+  preconditionFailed,
+  unsupportedMediaType,
+} from '../outcomes.js';
+import { historyBundle } from './history-bundle.js';
+import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
+import type {
+  IncomingResourceValidator,
+  RequestContext,
+  ResourceProvider,
+  StoredResource,
+} from './resource-provider.js';
+
+// fast-json-patch is CommonJS and its typings have no default export.
+const jsonPatch = createRequire(import.meta.url)('fast-json-patch') as typeof FastJsonPatch;
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+export interface FhirRouterOptions {
+  readonly providers: readonly ResourceProvider[];
+  /** Validates every incoming resource before any provider method runs. */
+  readonly validator?: IncomingResourceValidator;
+  /** The FHIR base URL clients see. */
+  readonly publicBaseUrl: string;
+  /** Largest accepted body (default 1 MiB). */
+  readonly bodyLimit?: string;
+  readonly logger: { error(details: object, message: string): void };
+  /** `_count` of history: default and maximum (default 50 and 500). */
+  readonly historyCount?: { readonly default: number; readonly max: number };
+}
+
+/** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
+export function registrationsOf(providers: readonly ResourceProvider[]): RegisteredResourceType[] {
+  return providers.map((p) => ({
+    type: p.type as RegisteredResourceType['type'],
+    interactions: [
+      ...(p.read ? (['read'] as const) : []),
+      ...(p.vread ? (['vread'] as const) : []),
+      ...(p.update ? (['update', 'patch'] as const) : []),
+      ...(p.delete ? (['delete'] as const) : []),
+      ...(p.history ? (['history-instance'] as const) : []),
+      ...(p.create ? (['create'] as const) : []),
+    ],
+    operations: Object.entries(p.operations ?? {}).map(([name, o]) => ({ name, definition: o.definition })),
+  }));
+}
+
+/**
+ * Express router of FHIR R4 interactions over resource providers (the handlers know nothing of
+ * express): read, vread, create, update, JSON Patch, delete, instance history and typed
+ * operations, with ETag / Last-Modified / Location, If-Match and Prefer.
+ */
+export function fhirRouter(options: FhirRouterOptions): Router {
+  const providers = new Map(options.providers.map((p) => [p.type, p]));
+  const historyCount = options.historyCount ?? { default: 50, max: 500 };
+  const router = express.Router();
+  router.use(negotiateJson, ...fhirJsonBody(options.bodyLimit ?? '1mb'));
+
+  const context = (res: Response): RequestContext => ({
+    baseUrl: options.publicBaseUrl,
+    requestId: String(res.getHeader('x-request-id') ?? ''),
+  });
+
+  function providerOf(req: Request): ResourceProvider {
+    const type = String(req.params.type);
+    const provider = providers.get(type);
+    if (!provider) throw notSupported(`resource type "${type.slice(0, 64)}" is not supported by this server`);
+    return provider;
+  }
+
+  function idOf(req: Request, name = 'id'): string {
+    const id = String(req.params[name]);
+    if (!ID.test(id)) throw badRequest(`"${id.slice(0, 80)}" is not a valid FHIR id`);
+    return id;
+  }
+
+  function need<K extends keyof ResourceProvider>(provider: ResourceProvider, method: K, what: string) {
+    const fn = provider[method];
+    if (!fn) throw methodNotAllowed(`${what} is not supported for ${provider.type}`);
+    return fn;
+  }
+
+  function validated(provider: ResourceProvider, body: unknown, id?: string): Resource {
+    if (options.validator) {
+      const result = options.validator.validate(body, {
+        type: provider.type,
+        ...(id !== undefined && { id }),
+      });
+      if (!result.ok) throw invalidResource(result.issues);
+      return result.resource;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badRequest('the body is not a FHIR resource');
+    const resource = body as Resource;
+    if (resource.resourceType !== provider.type) {
+      throw badRequest(`expected a ${provider.type}, got ${resource.resourceType}`, [
+        `${provider.type}.resourceType`,
+      ]);
+    }
+    if (id !== undefined && resource.id !== id) {
+      throw badRequest(`the id in the body (${String(resource.id)}) does not match the URL (${id})`, [
+        `${provider.type}.id`,
+      ]);
+    }
+    return resource;
+  }
+
+  function ifMatchOf(req: Request, provider: ResourceProvider): { ifMatch?: string } {
+    const header = req.headers['if-match'];
+    if (!header) {
+      if (provider.requireIfMatch)
+        throw preconditionFailed(`updates of ${provider.type} must carry If-Match`);
+      return {};
+    }
+    return { ifMatch: versionFromEtag(header) };
+  }
+
+  function send(
+    req: Request,
+    res: Response,
+    status: number,
+    stored: StoredResource,
+    location: boolean,
+  ): void {
+    const type = stored.resource.resourceType;
+    const headers: Record<string, string> = {
+      ETag: etagOf(stored.versionId),
+      'Last-Modified': httpDate(stored.lastUpdated),
+    };
+    if (location) {
+      headers.Location = `${options.publicBaseUrl}/${type}/${stored.resource.id ?? ''}/_history/${stored.versionId}`;
+    }
+    const prefer = parsePrefer(req.get('prefer'));
+    if (status !== 200 || req.method !== 'GET') {
+      if (prefer.return === 'minimal') {
+        res.status(status).set(headers).end();
+        return;
+      }
+      if (prefer.return === 'OperationOutcome') {
+        sendFhir(
+          res,
+          status,
+          outcome(
+            issue(
+              'information',
+              'informational',
+              `${type}/${stored.resource.id ?? ''} version ${stored.versionId}`,
+            ),
+          ),
+          headers,
+        );
+        return;
+      }
+    }
+    sendFhir(res, status, stored.resource, headers);
+  }
+
+  async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
+    const provider = providerOf(req);
+    const name = segment.slice(1);
+    const op = provider.operations?.[name];
+    if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
+    const parameters = req.method === 'POST' ? (req.body as Resource | undefined) : undefined;
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const result = await op.handler({ ...(id !== undefined && { id }), parameters, query }, context(res));
+    sendFhir(res, result.status ?? 200, result.resource);
+  }
+
+  router.get('/:type/:id/_history/:vid', async (req, res) => {
+    const provider = providerOf(req);
+    const stored = await need(provider, 'vread', 'vread').call(
+      provider,
+      idOf(req),
+      idOf(req, 'vid'),
+      context(res),
+    );
+    send(req, res, 200, stored, false);
+  });
+
+  router.get('/:type/:id/_history', async (req, res) => {
+    const provider = providerOf(req);
+    const id = idOf(req);
+    const since = typeof req.query._since === 'string' ? req.query._since : undefined;
+    if (since !== undefined && Number.isNaN(Date.parse(since)))
+      throw badRequest(`_since=${since.slice(0, 40)} is not an instant`, ['_since']);
+    const rawCount = typeof req.query._count === 'string' ? Number(req.query._count) : historyCount.default;
+    if (!Number.isInteger(rawCount) || rawCount < 0)
+      throw badRequest('_count must be a whole number', ['_count']);
+    const entries = await need(provider, 'history', 'history').call(
+      provider,
+      id,
+      { ...(since !== undefined && { since }), count: Math.min(rawCount, historyCount.max) },
+      context(res),
+    );
+    const self = `${options.publicBaseUrl}/${provider.type}/${id}/_history${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
+    sendFhir(res, 200, historyBundle(provider.type, entries, options.publicBaseUrl, self));
+  });
+
+  router.all('/:type/:segment', async (req, res, next) => {
+    const segment = req.params.segment;
+    if (!segment.startsWith('$')) {
+      next();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST')
+      throw methodNotAllowed(`${req.method} of an operation`);
+    await operation(req, res, undefined, segment);
+  });
+
+  router.all('/:type/:id/:segment', async (req, res) => {
+    const segment = req.params.segment;
+    if (!segment.startsWith('$'))
+      throw notSupported(`${req.method} ${req.path} is not supported by this server`);
+    if (req.method !== 'GET' && req.method !== 'POST')
+      throw methodNotAllowed(`${req.method} of an operation`);
+    await operation(req, res, idOf(req), segment);
+  });
+
+  router.get('/:type/:id', async (req, res) => {
+    const provider = providerOf(req);
+    const stored = await need(provider, 'read', 'read').call(provider, idOf(req), context(res));
+    send(req, res, 200, stored, false);
+  });
+
+  router.post('/:type', async (req, res) => {
+    const provider = providerOf(req);
+    const create = need(provider, 'create', 'create');
+    if (req.headers['if-none-exist'])
+      throw badRequest(`conditional create is not supported for ${provider.type} yet`);
+    const stored = await create.call(provider, validated(provider, req.body), context(res));
+    send(req, res, 201, stored, true);
+  });
+
+  router.put('/:type/:id', async (req, res) => {
+    const provider = providerOf(req);
+    const id = idOf(req);
+    const update = need(provider, 'update', 'update');
+    const { stored, created } = await update.call(
+      provider,
+      id,
+      validated(provider, req.body, id),
+      ifMatchOf(req, provider),
+      context(res),
+    );
+    send(req, res, created ? 201 : 200, stored, created);
+  });
+
+  router.patch('/:type/:id', async (req, res) => {
+    const provider = providerOf(req);
+    const id = idOf(req);
+    const read = need(provider, 'read', 'patch');
+    const update = need(provider, 'update', 'patch');
+    if (!(req.headers['content-type'] ?? '').startsWith(JSON_PATCH)) {
+      throw unsupportedMediaType(`PATCH takes ${JSON_PATCH}`);
+    }
+    const patch = req.body as unknown;
+    const problem = Array.isArray(patch) ? jsonPatch.validate(patch as Operation[]) : undefined;
+    if (!Array.isArray(patch) || problem) {
+      throw badRequest(`not a valid JSON Patch document${problem ? `: ${problem.message}` : ''}`);
+    }
+    const current = await read.call(provider, id, context(res));
+    const ifMatch = ifMatchOf(req, provider);
+    if (ifMatch.ifMatch !== undefined && ifMatch.ifMatch !== current.versionId) {
+      throw preconditionFailed(
+        `${provider.type}/${id} is at version ${current.versionId}, If-Match says ${ifMatch.ifMatch}`,
+      );
+    }
+    let patched: unknown;
+    try {
+      patched = jsonPatch.applyPatch(
+        structuredClone(current.resource),
+        patch as Operation[],
+        true,
+        false,
+      ).newDocument;
+    } catch (error) {
+      throw badRequest(`the patch does not apply: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    }
+    const { stored } = await update.call(
+      provider,
+      id,
+      validated(provider, patched, id),
+      { ifMatch: current.versionId },
+      context(res),
+    );
+    send(req, res, 200, stored, false);
+  });
+
+  router.delete('/:type/:id', async (req, res) => {
+    const provider = providerOf(req);
+    await need(provider, 'delete', 'delete').call(
+      provider,
+      idOf(req),
+      ifMatchOf(req, provider),
+      context(res),
+    );
+    res.status(204).end();
+  });
+
+  router.use((req) => {
+    throw notSupported(`${req.method} ${req.baseUrl}${req.path} is not supported by this server`);
+  });
+  router.use(fhirErrorHandler(options.logger));
+  return router;
+}

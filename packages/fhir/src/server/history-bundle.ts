@@ -1,0 +1,37 @@
+import type { Bundle, BundleEntry } from 'fhir/r4.js';
+import { etagOf } from './http-headers.js';
+import type { HistoryEntry } from './resource-provider.js';
+
+/** A `history` Bundle (R4 §3.1.0.11), newest version first. */
+export function historyBundle(
+  type: string,
+  entries: readonly HistoryEntry[],
+  baseUrl: string,
+  selfUrl: string,
+): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'history',
+    link: [{ relation: 'self', url: selfUrl }],
+    entry: entries.map((entry): BundleEntry => {
+      if (entry.deleted) {
+        return {
+          fullUrl: `${baseUrl}/${type}/${entry.id}`,
+          request: { method: 'DELETE', url: `${type}/${entry.id}` },
+          response: { status: '204', etag: etagOf(entry.versionId), lastModified: entry.lastUpdated },
+        };
+      }
+      const id = entry.resource.id ?? '';
+      return {
+        fullUrl: `${baseUrl}/${type}/${id}`,
+        resource: entry.resource,
+        request: { method: entry.method, url: entry.method === 'POST' ? type : `${type}/${id}` },
+        response: {
+          status: entry.method === 'POST' ? '201' : '200',
+          etag: etagOf(entry.versionId),
+          lastModified: entry.lastUpdated,
+        },
+      };
+    }),
+  };
+}

@@ -1,0 +1,77 @@
+import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+
+/** A version of a resource as the server returns it. `resource.meta` is set by the provider. */
+export interface StoredResource<R extends Resource = Resource> {
+  readonly resource: R;
+  /** `meta.versionId`: the stream revision + 1. */
+  readonly versionId: string;
+  /** `meta.lastUpdated` (ISO 8601). */
+  readonly lastUpdated: string;
+}
+
+/** One entry of a resource's history: a version, or its deletion. */
+export type HistoryEntry<R extends Resource = Resource> =
+  | (StoredResource<R> & { readonly deleted?: false; readonly method: 'POST' | 'PUT' | 'PATCH' })
+  | { readonly deleted: true; readonly id: string; readonly versionId: string; readonly lastUpdated: string };
+
+export interface RequestContext {
+  /** The FHIR base URL as clients see it (for Location, fullUrl, links). */
+  readonly baseUrl: string;
+  /** Correlation id of the request (logs, OperationOutcome of a 500). */
+  readonly requestId: string;
+}
+
+export interface UpdateOptions {
+  /** The version the client saw (`If-Match`); the provider refuses with 412 if it moved on. */
+  readonly ifMatch?: string;
+}
+
+export interface HistoryOptions {
+  /** Only versions recorded at or after this instant. */
+  readonly since?: string;
+  /** At most this many entries, newest first. */
+  readonly count: number;
+}
+
+/** A typed operation (`$name`), at type level (`id` undefined) or instance level. */
+export type OperationHandler = (
+  input: { readonly id?: string; readonly parameters: Resource | undefined; readonly query: URLSearchParams },
+  ctx: RequestContext,
+) => Promise<{ readonly status?: number; readonly resource: Resource }>;
+
+/**
+ * What a service provides for a resource type it owns. Every method is optional: the router
+ * serves (and the CapabilityStatement claims) only what is there. Methods throw typed errors
+ * (FhirError or the kernel's DomainError): the router maps them to HTTP once.
+ */
+export interface ResourceProvider<R extends Resource = Resource> {
+  readonly type: R['resourceType'];
+  read?(id: string, ctx: RequestContext): Promise<StoredResource<R>>;
+  vread?(id: string, versionId: string, ctx: RequestContext): Promise<StoredResource<R>>;
+  /** `resource` is validated; its `id` and `meta` are the server's to set. */
+  create?(resource: R, ctx: RequestContext): Promise<StoredResource<R>>;
+  /** `resource` is validated and its id matches the URL. */
+  update?(
+    id: string,
+    resource: R,
+    options: UpdateOptions,
+    ctx: RequestContext,
+  ): Promise<{ readonly stored: StoredResource<R>; readonly created: boolean }>;
+  delete?(id: string, options: UpdateOptions, ctx: RequestContext): Promise<void>;
+  history?(id: string, options: HistoryOptions, ctx: RequestContext): Promise<HistoryEntry<R>[]>;
+  /** Updates must carry `If-Match` (428 otherwise)… answered 412 per R4 when missing. */
+  readonly requireIfMatch?: boolean;
+  readonly operations?: Readonly<
+    Record<string, { readonly definition: string; readonly handler: OperationHandler }>
+  >;
+}
+
+/** Validation of an incoming resource (the validator of this package fits). */
+export interface IncomingResourceValidator {
+  validate(
+    body: unknown,
+    expected: { readonly type: string; readonly id?: string },
+  ):
+    | { readonly ok: true; readonly resource: Resource }
+    | { readonly ok: false; readonly issues: OperationOutcomeIssue[] };
+}

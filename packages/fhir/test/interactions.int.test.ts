@@ -1,14 +1,13 @@
 // FHIR R4 interactions through HTTP, with fhir-kit-client as the client, against PostgreSQL:
 // a demo type (Basic) registered only here, event-sourced on the real event store.
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import express from 'express';
 import type { Basic, Bundle, OperationOutcome, Parameters, Resource } from 'fhir/r4.js';
 import { Client, RESPONSE_KEY, type FhirResource } from 'fhir-kit-client';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
 import { fhirRouter, type ResourceProvider } from '../src/index.js';
 import { basicProvider } from './support/basic-provider.js';
+import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 interface HttpFailure {
   response: { status: number; data: OperationOutcome };
@@ -35,7 +34,7 @@ async function as<T>(call: Promise<FhirResource>): Promise<T> {
 describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
-  let server: Server;
+  let served: ServedFhir;
   let client: Client;
   let base: string;
 
@@ -47,27 +46,18 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
       type: 'Device',
       read: () => Promise.reject(new Error('never called in these tests')),
     };
-    const app = express();
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/fhir`;
-    app.use(
-      '/fhir',
-      (_req, res, next) => {
-        res.setHeader('X-Request-Id', 'test-request');
-        next();
-      },
+    served = await serveFhir((url) =>
       fhirRouter({
         providers: [basicProvider(store), readOnly],
-        publicBaseUrl: base,
+        publicBaseUrl: url,
         logger: { error: () => undefined },
       }),
     );
+    base = served.base;
     client = new Client({ baseUrl: base });
   });
   afterAll(async () => {
-    server.close();
+    served.close();
     await store.close();
     await database.drop();
   });

@@ -1,12 +1,11 @@
 // Fuzz: thousands of malformed requests against the router on PostgreSQL. Every one must get a
 // 4xx OperationOutcome (never a 500, never a hang), and none may write anything.
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import express from 'express';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase, START } from '@carenet/eventsourcing';
 import { fhirRouter } from '../src/index.js';
 import { basicProvider } from './support/basic-provider.js';
+import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 const REQUESTS = 5_000;
 
@@ -129,30 +128,25 @@ function probe(next: () => number): Probe {
 describe('malformed requests (fuzz)', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
-  let server: Server;
+  let served: ServedFhir;
   let base: string;
   const errors: object[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('fhir-fuzz');
     store = await PostgresEventStore.open(postgresDatabase({ connectionString: database.url }));
-    const app = express();
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/fhir`;
-    app.use(
-      '/fhir',
+    served = await serveFhir((url) =>
       fhirRouter({
         providers: [basicProvider(store)],
-        publicBaseUrl: base,
+        publicBaseUrl: url,
         bodyLimit: '1mb',
         logger: { error: (details) => errors.push(details) },
       }),
     );
+    base = served.base;
   });
   afterAll(async () => {
-    server.close();
+    served.close();
     await store.close();
     await database.drop();
   });

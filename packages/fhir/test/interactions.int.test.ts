@@ -1,7 +1,7 @@
 // FHIR R4 interactions through HTTP, with fhir-kit-client as the client, against PostgreSQL:
 // a demo type (Basic) registered only here, event-sourced on the real event store.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Basic, Bundle, OperationOutcome, Parameters, Resource } from 'fhir/r4.js';
+import type { Basic, Bundle, CapabilityStatement, OperationOutcome, Parameters, Resource } from 'fhir/r4.js';
 import { Client, RESPONSE_KEY, type FhirResource } from 'fhir-kit-client';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
@@ -51,6 +51,7 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
         providers: [basicProvider(store), readOnly],
         publicBaseUrl: url,
         logger: { error: () => undefined },
+        capability: { softwareVersion: 'test', startedAt: '2026-11-25T10:00:00.000Z' },
       }),
     );
     base = served.base;
@@ -254,5 +255,25 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
       }),
     );
     expect(conditional.status).toBe(400);
+  });
+
+  it('serves a CapabilityStatement that claims exactly what the providers implement', async () => {
+    const statement = await as<CapabilityStatement>(client.capabilityStatement());
+    const resources = statement.rest?.[0]?.resource ?? [];
+    expect(resources.map((r) => r.type)).toEqual(['Basic', 'Device']);
+    expect(resources[0]?.interaction?.map((i) => i.code)).toEqual([
+      'read',
+      'vread',
+      'update',
+      'patch',
+      'delete',
+      'history-instance',
+      'create',
+    ]);
+    expect(resources[0]?.operation).toEqual([
+      { name: 'echo', definition: 'https://carenet.example.org/fhir/OperationDefinition/Basic-echo' },
+    ]);
+    expect(resources[1]?.interaction).toEqual([{ code: 'read' }]);
+    expect(resources[1]?.readHistory).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Resource } from 'fhir/r4.js';
 import type * as FastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import type { RegisteredResourceType } from '../capability/capability-statement.js';
+import { buildCapabilityStatement, type RegisteredResourceType } from '../capability/capability-statement.js';
 import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
@@ -43,6 +43,8 @@ export interface FhirRouterOptions {
   readonly logger: { error(details: object, message: string): void };
   /** `_count` of history: default and maximum (default 50 and 500). */
   readonly historyCount?: { readonly default: number; readonly max: number };
+  /** When given, `GET /metadata` serves the CapabilityStatement of these providers. */
+  readonly capability?: { readonly softwareVersion: string; readonly startedAt: string };
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
@@ -180,6 +182,17 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const result = await op.handler({ ...(id !== undefined && { id }), parameters, query }, context(res));
     sendFhir(res, result.status ?? 200, result.resource);
+  }
+
+  if (options.capability) {
+    const statement = buildCapabilityStatement({
+      baseUrl: options.publicBaseUrl,
+      ...options.capability,
+      resources: registrationsOf(options.providers),
+    });
+    router.get('/metadata', (_req, res) => {
+      sendFhir(res, 200, statement);
+    });
   }
 
   router.get('/:type/:id/_history/:vid', async (req, res) => {

@@ -21,3 +21,4 @@ export type {
   StoredResource,
   UpdateOptions,
 } from './server/resource-provider.js';
+export * from './search/index.js';

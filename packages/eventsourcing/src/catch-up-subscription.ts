@@ -24,7 +24,7 @@ export interface SubscriptionOptions {
 export interface RunningSubscription {
   /** Position after the last handled event. */
   readonly position: () => LogPosition;
-  /** Resolves once the subscription has read to the end of the visible log. */
+  /** Resolves once a read that started after this call found the end of the visible log. */
   caughtUp(): Promise<void>;
   /** Reads again now instead of at the next poll. */
   wake(): void;
@@ -50,7 +50,9 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   // A function, so that the compiler does not narrow a flag that `stop()` changes meanwhile.
   const isRunning = () => state.running;
   let wakeUp: (() => void) | undefined;
-  let caughtUpWaiters: (() => void)[] = [];
+  // A waiter is answered only by a read that started after it asked: a read already under way
+  // may have missed what the caller just appended.
+  let caughtUpWaiters: { resolve: () => void; armed: boolean }[] = [];
   const heldBack = heldBackMonitor(store, options.subscriptionId, {
     ...(options.logger && { logger: options.logger }),
     ...(options.metrics && { metrics: options.metrics }),
@@ -75,6 +77,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
     position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
     while (isRunning()) {
       try {
+        for (const waiter of caughtUpWaiters) waiter.armed = true;
         const batch = await store.readAll(position, {
           ...(options.categories && { categories: options.categories }),
           limit: batchSize,
@@ -89,8 +92,8 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
         }
         if (batch.events.length < batchSize) {
           if (!(await heldBack.check(position))) {
-            for (const resolve of caughtUpWaiters) resolve();
-            caughtUpWaiters = [];
+            for (const waiter of caughtUpWaiters) if (waiter.armed) waiter.resolve();
+            caughtUpWaiters = caughtUpWaiters.filter((waiter) => !waiter.armed);
           }
           if (isRunning()) await sleep(pollMs);
         }
@@ -108,7 +111,11 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   const done = loop();
   return {
     position: () => position,
-    caughtUp: () => new Promise<void>((resolve) => caughtUpWaiters.push(resolve)),
+    caughtUp: () =>
+      new Promise<void>((resolve) => {
+        caughtUpWaiters.push({ resolve, armed: false });
+        wakeUp?.();
+      }),
     wake: () => wakeUp?.(),
     async stop() {
       state.running = false;

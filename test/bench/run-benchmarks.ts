@@ -14,12 +14,14 @@ import { figureTable } from './figure-table.js';
 import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { relayThroughput } from './relay-throughput.js';
+import { validationThroughput } from './validation-throughput.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   appendThroughput,
   globalLogRead,
   relayThroughput,
   appendToConsumerLatency,
+  validationThroughput,
 ];
 
 const runStarted = performance.now();

@@ -22,3 +22,4 @@ export type {
   UpdateOptions,
 } from './server/resource-provider.js';
 export * from './search/index.js';
+export * from './validation/index.js';

@@ -5,7 +5,7 @@ import type { Basic, Bundle, CapabilityStatement, OperationOutcome, Parameters, 
 import { Client, RESPONSE_KEY, type FhirResource } from 'fhir-kit-client';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
-import { fhirRouter, type ResourceProvider } from '../src/index.js';
+import { createResourceValidator, fhirRouter, type ResourceProvider } from '../src/index.js';
 import { basicProvider } from './support/basic-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
@@ -38,6 +38,9 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
   let client: Client;
   let base: string;
 
+  // Every incoming resource is checked against the R4 schema and required elements first.
+  const validator = createResourceValidator({ types: ['Basic', 'Device'] });
+
   beforeAll(async () => {
     database = await createTestDatabase('fhir-interactions');
     store = await PostgresEventStore.open(postgresDatabase({ connectionString: database.url }));
@@ -49,6 +52,7 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
     served = await serveFhir((url) =>
       fhirRouter({
         providers: [basicProvider(store), readOnly],
+        validator,
         publicBaseUrl: url,
         logger: { error: () => undefined },
         capability: { softwareVersion: 'test', startedAt: '2026-11-25T10:00:00.000Z' },

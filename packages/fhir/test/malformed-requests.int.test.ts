@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase, START } from '@carenet/eventsourcing';
-import { fhirRouter } from '../src/index.js';
+import { createResourceValidator, fhirRouter } from '../src/index.js';
 import { basicProvider } from './support/basic-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
@@ -138,6 +138,7 @@ describe('malformed requests (fuzz)', () => {
     served = await serveFhir((url) =>
       fhirRouter({
         providers: [basicProvider(store)],
+        validator: createResourceValidator({ types: ['Basic'] }),
         publicBaseUrl: url,
         bodyLimit: '1mb',
         logger: { error: (details) => errors.push(details) },

@@ -1,0 +1,11 @@
+export {
+  createResourceValidator,
+  DEFAULT_MAX_ISSUES,
+  MAX_NESTING_DEPTH,
+  type ExpectedResource,
+  type ResourceValidationResult,
+  type ResourceValidator,
+  type ResourceValidatorOptions,
+} from './resource-validator.js';
+export { FhirDefinitionsError, ResourceTypeNotConfiguredError, UnknownResourceTypeError } from './errors.js';
+export type { ValidationIssueCode } from './schema-issues.js';

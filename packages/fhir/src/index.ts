@@ -10,6 +10,7 @@ export {
   type RegisteredResourceType,
 } from './capability/capability-statement.js';
 export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
+export { searchBundle, type SearchBundleInput } from './server/search-bundle.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
 export type {
   HistoryEntry,
@@ -18,6 +19,7 @@ export type {
   OperationHandler,
   RequestContext,
   ResourceProvider,
+  SearchResult,
   StoredResource,
   UpdateOptions,
 } from './server/resource-provider.js';

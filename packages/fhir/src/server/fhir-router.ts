@@ -18,7 +18,11 @@ import {
   preconditionFailed,
   unsupportedMediaType,
 } from '../outcomes.js';
+import { parseSearchRequest } from '../search/parse-search-request.js';
+import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
+import { searchRequestError } from '../search/search-request-issues.js';
 import { historyBundle } from './history-bundle.js';
+import { searchBundle } from './search-bundle.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
   IncomingResourceValidator,
@@ -43,15 +47,36 @@ export interface FhirRouterOptions {
   readonly logger: { error(details: object, message: string): void };
   /** `_count` of history: default and maximum (default 50 and 500). */
   readonly historyCount?: { readonly default: number; readonly max: number };
+  /**
+   * Search (`GET /T`, `POST /T/_search`) for providers that implement it: the registry says which
+   * parameters each type supports; `_count` default and maximum (default 20 and 100).
+   */
+  readonly search?: {
+    readonly registry: SearchParameterRegistry;
+    readonly defaultCount?: number;
+    readonly maxCount?: number;
+    /** The clock (for `ap` dates); default: the system clock. */
+    readonly now?: () => Date;
+  };
   /** When given, `GET /metadata` serves the CapabilityStatement of these providers. */
   readonly capability?: { readonly softwareVersion: string; readonly startedAt: string };
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
-export function registrationsOf(providers: readonly ResourceProvider[]): RegisteredResourceType[] {
+export function registrationsOf(
+  providers: readonly ResourceProvider[],
+  registry?: SearchParameterRegistry,
+): RegisteredResourceType[] {
   return providers.map((p) => ({
     type: p.type as RegisteredResourceType['type'],
+    ...(p.search &&
+      registry && {
+        searchParams: registry.capabilitySearchParams(p.type),
+        searchInclude: registry.searchIncludes(p.type),
+        searchRevInclude: registry.searchRevIncludes(p.type),
+      }),
     interactions: [
+      ...(p.search && registry ? (['search-type'] as const) : []),
       ...(p.read ? (['read'] as const) : []),
       ...(p.vread ? (['vread'] as const) : []),
       ...(p.update ? (['update', 'patch'] as const) : []),
@@ -72,7 +97,20 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   const providers = new Map(options.providers.map((p) => [p.type, p]));
   const historyCount = options.historyCount ?? { default: 50, max: 500 };
   const router = express.Router();
-  router.use(negotiateJson, ...fhirJsonBody(options.bodyLimit ?? '1mb'));
+  router.use(negotiateJson);
+  // POST _search takes a form (application/x-www-form-urlencoded), not FHIR JSON.
+  router.post('/:type/_search', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (req.headers['content-length'] !== '0' && type !== 'application/x-www-form-urlencoded') {
+      throw unsupportedMediaType('POST _search takes application/x-www-form-urlencoded');
+    }
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    for (const [name, value] of Object.entries(req.body as Record<string, string | string[]>)) {
+      for (const v of Array.isArray(value) ? value : [value]) query.append(name, v);
+    }
+    await search(req, res, query);
+  });
+  router.use(...fhirJsonBody(options.bodyLimit ?? '1mb'));
 
   const context = (res: Response): RequestContext => ({
     baseUrl: options.publicBaseUrl,
@@ -173,6 +211,33 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     sendFhir(res, status, stored.resource, headers);
   }
 
+  async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
+    const provider = providerOf(req);
+    const run = need(provider, 'search', 'search');
+    if (!options.search) throw methodNotAllowed(`search is not supported for ${provider.type}`);
+    const parsed = parseSearchRequest(provider.type, query, {
+      registry: options.search.registry,
+      now: options.search.now?.() ?? new Date(),
+      handling: parsePrefer(req.get('prefer')).handling,
+      localBaseUrls: [options.publicBaseUrl],
+      ...(options.search.defaultCount !== undefined && { defaultCount: options.search.defaultCount }),
+      ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
+    });
+    if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
+    const result = await run.call(provider, parsed.request, context(res));
+    sendFhir(
+      res,
+      200,
+      searchBundle({
+        request: parsed.request,
+        result,
+        warnings: parsed.warnings,
+        baseUrl: options.publicBaseUrl,
+        query,
+      }),
+    );
+  }
+
   async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
     const provider = providerOf(req);
     const name = segment.slice(1);
@@ -188,7 +253,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const statement = buildCapabilityStatement({
       baseUrl: options.publicBaseUrl,
       ...options.capability,
-      resources: registrationsOf(options.providers),
+      resources: registrationsOf(options.providers, options.search?.registry),
     });
     router.get('/metadata', (_req, res) => {
       sendFhir(res, 200, statement);
@@ -249,6 +314,10 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const provider = providerOf(req);
     const stored = await need(provider, 'read', 'read').call(provider, idOf(req), context(res));
     send(req, res, 200, stored, false);
+  });
+
+  router.get('/:type', async (req, res) => {
+    await search(req, res, new URLSearchParams(req.url.split('?')[1] ?? ''));
   });
 
   router.post('/:type', async (req, res) => {

@@ -1,4 +1,5 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import type { SearchRequest } from '../search/search-request.js';
 
 /** A version of a resource as the server returns it. `resource.meta` is set by the provider. */
 export interface StoredResource<R extends Resource = Resource> {
@@ -33,6 +34,16 @@ export interface HistoryOptions {
   readonly count: number;
 }
 
+/** One page of a search: the matches, what `_include`/`_revinclude` added, the next page. */
+export interface SearchResult {
+  readonly resources: readonly Resource[];
+  readonly included?: readonly Resource[];
+  /** Opaque cursor of the next page; none on the last page. */
+  readonly nextCursor?: string;
+  /** Number of matches, when `_total` asked for it (or `_summary=count`). */
+  readonly total?: number;
+}
+
 /** A typed operation (`$name`), at type level (`id` undefined) or instance level. */
 export type OperationHandler = (
   input: { readonly id?: string; readonly parameters: Resource | undefined; readonly query: URLSearchParams },
@@ -59,6 +70,8 @@ export interface ResourceProvider<R extends Resource = Resource> {
   ): Promise<{ readonly stored: StoredResource<R>; readonly created: boolean }>;
   delete?(id: string, options: UpdateOptions, ctx: RequestContext): Promise<void>;
   history?(id: string, options: HistoryOptions, ctx: RequestContext): Promise<HistoryEntry<R>[]>;
+  /** A parsed, validated search of this type (parameters the registry supports only). */
+  search?(request: SearchRequest, ctx: RequestContext): Promise<SearchResult>;
   /** Updates must carry `If-Match` (428 otherwise)… answered 412 per R4 when missing. */
   readonly requireIfMatch?: boolean;
   readonly operations?: Readonly<

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Basic } from 'fhir/r4.js';
 import {
   assertNever,
+  START,
   fold,
   GoneError,
   handleCommand,
@@ -14,7 +15,13 @@ import {
   type JsonObject,
   type RecordedEvent,
 } from '@carenet/eventsourcing';
-import type { HistoryEntry, ResourceProvider, StoredResource } from '../../src/index.js';
+import {
+  searchMatches,
+  type HistoryEntry,
+  type IndexValueExtractor,
+  type ResourceProvider,
+  type StoredResource,
+} from '../../src/index.js';
 
 type BasicCommand = { type: 'Put'; resource: JsonObject } | { type: 'Delete' };
 type BasicEvent =
@@ -73,7 +80,11 @@ function stored(id: string, events: readonly RecordedEvent[]): StoredResource<Ba
   };
 }
 
-export function basicProvider(store: EventStore): ResourceProvider<Basic> {
+/**
+ * `extractor` enables search: a scan of every Basic stream through the in-memory matcher, sorted
+ * by id, paged by an id cursor. Fine for a demo type; services index into the search store.
+ */
+export function basicProvider(store: EventStore, extractor?: IndexValueExtractor): ResourceProvider<Basic> {
   const withoutServerFields = (resource: Basic): JsonObject => {
     const { id: _id, meta: _meta, ...rest } = resource;
     return rest as unknown as JsonObject;
@@ -132,6 +143,36 @@ export function basicProvider(store: EventStore): ResourceProvider<Basic> {
         .reverse()
         .slice(0, count);
     },
+    ...(extractor && {
+      async search(request) {
+        const streams = new Map<string, RecordedEvent[]>();
+        let batch = await store.readAll(START, { categories: ['Basic'], limit: 1000 });
+        while (batch.events.length > 0) {
+          for (const event of batch.events)
+            streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
+          batch = await store.readAll(batch.next, { categories: ['Basic'], limit: 1000 });
+        }
+        const current: Basic[] = [];
+        for (const [streamId, events] of streams) {
+          const state = fold(basicDecider, events as unknown as BasicEvent[]);
+          if (state.status === 'active')
+            current.push(stored(streamId.slice('Basic-'.length), events).resource);
+        }
+        const matches = current
+          .filter((resource) => searchMatches(request, extractor.extract(resource)))
+          .sort((a, b) => (a.id ?? '').localeCompare(b.id ?? ''));
+        const after = request.cursor === undefined ? '' : Buffer.from(request.cursor, 'base64url').toString();
+        const rest = matches.filter((r) => (r.id ?? '') > after);
+        const page = rest.slice(0, request.count);
+        const last = page.at(-1)?.id;
+        return {
+          resources: page,
+          ...(rest.length > page.length &&
+            last !== undefined && { nextCursor: Buffer.from(last).toString('base64url') }),
+          ...((request.total === 'accurate' || request.summary === 'count') && { total: matches.length }),
+        };
+      },
+    }),
     operations: {
       echo: {
         definition: 'https://carenet.example.org/fhir/OperationDefinition/Basic-echo',

@@ -1,0 +1,73 @@
+import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
+import type { SearchRequestWarning } from '../search/search-request-issues.js';
+import { searchWarningIssue } from '../search/search-request-issues.js';
+import type { SearchRequest } from '../search/search-request.js';
+import { outcome } from '../outcomes.js';
+import type { SearchResult } from './resource-provider.js';
+
+const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
+
+/** `_elements`: keep the listed top-level elements (and what every resource needs), mark SUBSETTED. */
+function withElements(resource: Resource, elements: readonly string[]): Resource {
+  const keep = new Set(['resourceType', 'id', 'meta', ...elements]);
+  const subset = Object.fromEntries(Object.entries(resource).filter(([name]) => keep.has(name))) as Resource;
+  return { ...subset, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), SUBSETTED] } };
+}
+
+/** `_summary=data`: everything but the narrative. */
+function withoutText(resource: Resource): Resource {
+  const { text: _text, ...rest } = resource as Resource & { text?: unknown };
+  return { ...rest, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), SUBSETTED] } };
+}
+
+export interface SearchBundleInput {
+  readonly request: SearchRequest;
+  readonly result: SearchResult;
+  readonly warnings: readonly SearchRequestWarning[];
+  readonly baseUrl: string;
+  /** The search as received, without `_cursor` (for the self and next links). */
+  readonly query: URLSearchParams;
+}
+
+/** A `searchset` Bundle: matches, includes, warnings (as an outcome entry), self and next links. */
+export function searchBundle({ request, result, warnings, baseUrl, query }: SearchBundleInput): Bundle {
+  const link = (cursor?: string) => {
+    const params = new URLSearchParams(query);
+    params.delete('_cursor');
+    if (cursor !== undefined) params.set('_cursor', cursor);
+    const text = params.toString();
+    return `${baseUrl}/${request.resourceType}${text ? `?${text}` : ''}`;
+  };
+  const shape = (resource: Resource): Resource => {
+    if (request.elements && request.elements.length > 0) return withElements(resource, request.elements);
+    if (request.summary === 'data') return withoutText(resource);
+    return resource;
+  };
+  const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
+    fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
+    resource: shape(resource),
+    search: { mode },
+  });
+  const entries: BundleEntry[] =
+    request.summary === 'count'
+      ? []
+      : [
+          ...result.resources.map((r) => entry(r, 'match')),
+          ...(result.included ?? []).map((r) => entry(r, 'include')),
+        ];
+  if (warnings.length > 0) {
+    entries.push({ resource: outcome(...warnings.map(searchWarningIssue)), search: { mode: 'outcome' } });
+  }
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(result.total !== undefined && { total: result.total }),
+    link: [
+      { relation: 'self', url: link(request.cursor) },
+      ...(result.nextCursor !== undefined && request.summary !== 'count'
+        ? [{ relation: 'next', url: link(result.nextCursor) }]
+        : []),
+    ],
+    entry: entries,
+  };
+}

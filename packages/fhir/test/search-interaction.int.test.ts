@@ -1,0 +1,153 @@
+// The search interaction over HTTP (GET and POST _search): searchset Bundles, paging links,
+// result parameters and parameter errors. The demo provider searches with the in-memory matcher;
+// what is tested here is the HTTP side.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Basic, Bundle, CapabilityStatement, OperationOutcome } from 'fhir/r4.js';
+import { createTestDatabase, type TestDatabase } from '@carenet/testing';
+import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
+import {
+  createResourceValidator,
+  fhirRouter,
+  IndexValueExtractor,
+  SearchParameterRegistry,
+} from '../src/index.js';
+import { basicProvider } from './support/basic-provider.js';
+import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
+
+const CODES = ['wound-care', 'wound-care', 'medication-review', 'daily-help', 'wound-care'];
+
+describe('search over HTTP', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let served: ServedFhir;
+  const registry = SearchParameterRegistry.r4({ supported: { Basic: 'all' } });
+
+  /** The response as each kind of body the tests read. */
+  async function get(path: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${served.base}/${path}`, { headers });
+    const body: unknown = await response.json();
+    return {
+      status: response.status,
+      bundle: body as Bundle,
+      outcome: body as OperationOutcome,
+      capability: body as CapabilityStatement,
+    };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase('fhir-search');
+    store = await PostgresEventStore.open(postgresDatabase({ connectionString: database.url }));
+    served = await serveFhir((base) =>
+      fhirRouter({
+        providers: [basicProvider(store, new IndexValueExtractor(registry))],
+        validator: createResourceValidator({ types: ['Basic'] }),
+        publicBaseUrl: base,
+        logger: { error: () => undefined },
+        search: { registry, defaultCount: 20, maxCount: 50 },
+        capability: { softwareVersion: 'test', startedAt: '2026-11-25T10:00:00.000Z' },
+      }),
+    );
+    for (const code of CODES) {
+      const body: Basic = {
+        resourceType: 'Basic',
+        code: { coding: [{ system: 'https://carenet.example.org/demo', code }] },
+      };
+      const response = await fetch(`${served.base}/Basic`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/fhir+json' },
+      });
+      if (response.status !== 201) throw new Error(`could not create the demo data: ${response.status}`);
+    }
+  });
+  afterAll(async () => {
+    served.close();
+    await store.close();
+    await database.drop();
+  });
+
+  it('GET /Basic?code=…: a searchset Bundle of the matches with a self link', async () => {
+    const { status, bundle: body } = await get('Basic?code=https://carenet.example.org/demo|wound-care');
+    expect(status).toBe(200);
+    expect(body.type).toBe('searchset');
+    expect(body.entry).toHaveLength(3);
+    for (const entry of body.entry ?? []) {
+      expect(entry.search?.mode).toBe('match');
+      expect(entry.fullUrl).toBe(`${served.base}/Basic/${entry.resource?.id ?? ''}`);
+    }
+    expect(body.link?.[0]).toEqual({
+      relation: 'self',
+      url: `${served.base}/Basic?code=https%3A%2F%2Fcarenet.example.org%2Fdemo%7Cwound-care`,
+    });
+  });
+
+  it('pages with next links until every match was returned once', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = `${served.base}/Basic?_count=2`;
+    let pages = 0;
+    while (url) {
+      const bundle = (await (await fetch(url)).json()) as Bundle;
+      seen.push(...(bundle.entry ?? []).map((e) => e.resource?.id ?? ''));
+      url = bundle.link?.find((l) => l.relation === 'next')?.url;
+      pages += 1;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(CODES.length);
+    expect(seen).toHaveLength(CODES.length);
+  });
+
+  it('_total=accurate and _summary=count give the number of matches', async () => {
+    expect((await get('Basic?code=wound-care&_total=accurate')).bundle.total).toBe(3);
+    const count = (await get('Basic?code=wound-care&_summary=count')).bundle;
+    expect(count.total).toBe(3);
+    expect(count.entry).toEqual([]);
+  });
+
+  it('_elements keeps the listed elements and marks the resources SUBSETTED', async () => {
+    const { bundle: body } = await get('Basic?_elements=code&_count=1');
+    const resource = body.entry?.[0]?.resource as Basic;
+    expect(Object.keys(resource).sort()).toEqual(['code', 'id', 'meta', 'resourceType']);
+    expect(resource.meta?.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+  });
+
+  it('an unknown parameter is a 400 naming it; handling=lenient ignores it and says so', async () => {
+    const strict = await get('Basic?colour=blue');
+    expect(strict.status).toBe(400);
+    expect(strict.outcome.issue[0]?.expression).toEqual(['colour']);
+    const lenient = await get('Basic?colour=blue&code=daily-help', { prefer: 'handling=lenient' });
+    expect(lenient.status).toBe(200);
+    const outcome = lenient.bundle.entry?.find((e) => e.search?.mode === 'outcome')
+      ?.resource as OperationOutcome;
+    expect(outcome.issue[0]?.expression).toEqual(['colour']);
+    expect(lenient.bundle.entry?.filter((e) => e.search?.mode === 'match')).toHaveLength(1);
+  });
+
+  it('a malformed value is a 400 naming the parameter', async () => {
+    const { status, outcome: body } = await get('Basic?created=not-a-date');
+    expect(status).toBe(400);
+    expect(body.issue[0]?.expression).toEqual(['created']);
+  });
+
+  it('POST _search with a form gives the same result as GET; other bodies are 415', async () => {
+    const response = await fetch(`${served.base}/Basic/_search`, {
+      method: 'POST',
+      body: new URLSearchParams({ code: 'medication-review' }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Bundle).entry).toHaveLength(1);
+    const json = await fetch(`${served.base}/Basic/_search`, {
+      method: 'POST',
+      body: '{"code":"x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(json.status).toBe(415);
+  });
+
+  it('the CapabilityStatement lists search-type and the supported parameters with their types', async () => {
+    const { capability: body } = await get('metadata');
+    const basic = body.rest?.[0]?.resource?.[0];
+    expect(basic?.interaction?.map((i) => i.code)).toContain('search-type');
+    expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'code', type: 'token' }));
+    expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'created', type: 'date' }));
+  });
+});

@@ -150,4 +150,21 @@ describe('search over HTTP', () => {
     expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'code', type: 'token' }));
     expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'created', type: 'date' }));
   });
+
+  it('conditional create (If-None-Exist): none → 201, one → 200 with it, several → 412', async () => {
+    const post = (condition: string, code: string) =>
+      fetch(`${served.base}/Basic`, {
+        method: 'POST',
+        body: JSON.stringify({ resourceType: 'Basic', code: { coding: [{ code }] } }),
+        headers: { 'content-type': 'application/fhir+json', 'if-none-exist': condition },
+      });
+    const one = await post('code=medication-review', 'medication-review');
+    expect(one.status).toBe(200);
+    const existing = (await get('Basic?code=medication-review')).bundle.entry?.[0]?.resource?.id;
+    expect(((await one.json()) as Basic).id).toBe(existing);
+    expect((await post('code=wound-care', 'wound-care')).status).toBe(412);
+    expect((await post('code=brand-new', 'brand-new')).status).toBe(201);
+    expect((await post('code=brand-new', 'brand-new')).status).toBe(200);
+    expect((await post('colour=blue', 'x')).status).toBe(400);
+  });
 });

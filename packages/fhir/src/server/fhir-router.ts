@@ -84,6 +84,7 @@ export function registrationsOf(
       ...(p.history ? (['history-instance'] as const) : []),
       ...(p.create ? (['create'] as const) : []),
     ],
+    conditionalCreate: Boolean(p.create && p.search && registry),
     operations: Object.entries(p.operations ?? {}).map(([name, o]) => ({ name, definition: o.definition })),
   }));
 }
@@ -211,6 +212,25 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     sendFhir(res, status, stored.resource, headers);
   }
 
+  /** Up to two matches of a search criterion (conditional interactions). */
+  async function matching(
+    provider: ResourceProvider,
+    query: URLSearchParams,
+    res: Response,
+  ): Promise<readonly Resource[]> {
+    if (!provider.search || !options.search) {
+      throw badRequest(`conditional create needs search, which ${provider.type} does not support`);
+    }
+    query.set('_count', '2');
+    const parsed = parseSearchRequest(provider.type, query, {
+      registry: options.search.registry,
+      now: options.search.now?.() ?? new Date(),
+      localBaseUrls: [options.publicBaseUrl],
+    });
+    if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
+    return (await provider.search(parsed.request, context(res))).resources;
+  }
+
   async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
     const provider = providerOf(req);
     const run = need(provider, 'search', 'search');
@@ -323,9 +343,23 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   router.post('/:type', async (req, res) => {
     const provider = providerOf(req);
     const create = need(provider, 'create', 'create');
-    if (req.headers['if-none-exist'])
-      throw badRequest(`conditional create is not supported for ${provider.type} yet`);
-    const stored = await create.call(provider, validated(provider, req.body), context(res));
+    const resource = validated(provider, req.body);
+    const condition = req.get('if-none-exist');
+    if (condition !== undefined) {
+      const existing = await matching(provider, new URLSearchParams(condition.replace(/^.*\?/, '')), res);
+      if (existing.length > 1) {
+        throw preconditionFailed(
+          `If-None-Exist matches ${existing.length} ${provider.type} resources: be more specific`,
+        );
+      }
+      const [found] = existing;
+      if (found?.id !== undefined) {
+        const read = need(provider, 'read', 'conditional create');
+        send(req, res, 200, await read.call(provider, found.id, context(res)), false);
+        return;
+      }
+    }
+    const stored = await create.call(provider, resource, context(res));
     send(req, res, 201, stored, true);
   });
 

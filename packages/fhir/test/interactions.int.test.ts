@@ -6,7 +6,7 @@ import { Client, RESPONSE_KEY, type FhirResource } from 'fhir-kit-client';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
 import { createResourceValidator, fhirRouter, type ResourceProvider } from '../src/index.js';
-import { basicProvider } from './support/basic-provider.js';
+import { basicProvider } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 interface HttpFailure {

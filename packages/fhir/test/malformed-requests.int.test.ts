@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase, START } from '@carenet/eventsourcing';
 import { createResourceValidator, fhirRouter } from '../src/index.js';
-import { basicProvider } from './support/basic-provider.js';
+import { basicProvider } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 const REQUESTS = 5_000;

@@ -11,7 +11,7 @@ import {
   IndexValueExtractor,
   SearchParameterRegistry,
 } from '../src/index.js';
-import { basicProvider } from './support/basic-provider.js';
+import { basicProvider } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 const CODES = ['wound-care', 'wound-care', 'medication-review', 'daily-help', 'wound-care'];

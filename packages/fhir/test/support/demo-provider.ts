@@ -1,8 +1,9 @@
-// A demo resource type for the toolkit's tests: FHIR `Basic`, event-sourced on the real event
-// store (stream `Basic-<id>`), with create, read, vread, update (and update-as-create), delete,
-// history and an `$echo` operation. Services write providers like this one for their own types.
+// A demo provider for the toolkit's tests: any FHIR type stored as whole resources, event-sourced
+// on the real event store (stream `<Type>-<id>`), with create, read, vread, update (and
+// update-as-create), delete, history, search (optional) and an `$echo` operation. Services write
+// providers like this one for their own types, with their own commands and rules.
 import { randomUUID } from 'node:crypto';
-import type { Basic } from 'fhir/r4.js';
+import type { Resource } from 'fhir/r4.js';
 import {
   assertNever,
   START,
@@ -23,37 +24,37 @@ import {
   type StoredResource,
 } from '../../src/index.js';
 
-type BasicCommand = { type: 'Put'; resource: JsonObject } | { type: 'Delete' };
-type BasicEvent =
-  | { type: 'BasicCreated'; data: { resource: JsonObject } }
-  | { type: 'BasicUpdated'; data: { resource: JsonObject } }
-  | { type: 'BasicDeleted'; data: JsonObject };
-type BasicState = { status: 'none' } | { status: 'active' | 'deleted'; resource: JsonObject };
+type DemoCommand = { type: 'Put'; resource: JsonObject } | { type: 'Delete' };
+type DemoEvent =
+  | { type: 'ResourceCreated'; data: { resource: JsonObject } }
+  | { type: 'ResourceUpdated'; data: { resource: JsonObject } }
+  | { type: 'ResourceDeleted'; data: JsonObject };
+type DemoState = { status: 'none' } | { status: 'active' | 'deleted'; resource: JsonObject };
 
-export const basicDecider: Decider<BasicCommand, BasicEvent, BasicState> = {
+export const demoDecider: Decider<DemoCommand, DemoEvent, DemoState> = {
   initialState: () => ({ status: 'none' }),
   decide(command, state) {
     switch (command.type) {
       case 'Put':
         return [
           {
-            type: state.status === 'none' ? 'BasicCreated' : 'BasicUpdated',
+            type: state.status === 'none' ? 'ResourceCreated' : 'ResourceUpdated',
             data: { resource: command.resource },
           },
         ];
       case 'Delete':
-        if (state.status === 'none') throw new NotFoundError('Basic');
-        return state.status === 'deleted' ? [] : [{ type: 'BasicDeleted', data: {} }];
+        if (state.status === 'none') throw new NotFoundError('resource');
+        return state.status === 'deleted' ? [] : [{ type: 'ResourceDeleted', data: {} }];
       default:
         return assertNever(command);
     }
   },
   evolve(state, event) {
     switch (event.type) {
-      case 'BasicCreated':
-      case 'BasicUpdated':
+      case 'ResourceCreated':
+      case 'ResourceUpdated':
         return { status: 'active', resource: event.data.resource };
-      case 'BasicDeleted':
+      case 'ResourceDeleted':
         return state.status === 'none' ? state : { status: 'deleted', resource: state.resource };
       default:
         return assertNever(event);
@@ -61,17 +62,15 @@ export const basicDecider: Decider<BasicCommand, BasicEvent, BasicState> = {
   },
 };
 
-const streamOf = (id: string) => `Basic-${id}`;
-
-function stored(id: string, events: readonly RecordedEvent[]): StoredResource<Basic> {
+function stored(type: string, id: string, events: readonly RecordedEvent[]): StoredResource {
   const last = events.at(-1);
-  const state = fold(basicDecider, events as unknown as BasicEvent[]);
-  if (!last || state.status === 'none') throw new NotFoundError(`Basic/${id}`);
-  if (state.status === 'deleted') throw new GoneError(`Basic/${id}`);
+  const state = fold(demoDecider, events as unknown as DemoEvent[]);
+  if (!last || state.status === 'none') throw new NotFoundError(`${type}/${id}`);
+  if (state.status === 'deleted') throw new GoneError(`${type}/${id}`);
   const versionId = String(last.revision + 1);
   return {
     resource: {
-      ...(state.resource as unknown as Basic),
+      ...(state.resource as unknown as Resource),
       id,
       meta: { versionId, lastUpdated: last.recordedAt },
     },
@@ -81,29 +80,34 @@ function stored(id: string, events: readonly RecordedEvent[]): StoredResource<Ba
 }
 
 /**
- * `extractor` enables search: a scan of every Basic stream through the in-memory matcher, sorted
- * by id, paged by an id cursor. Fine for a demo type; services index into the search store.
+ * `extractor` enables search: a scan of every stream of the type through the in-memory matcher,
+ * sorted by id, paged by an id cursor. Fine for a demo; services index into the search store.
  */
-export function basicProvider(store: EventStore, extractor?: IndexValueExtractor): ResourceProvider<Basic> {
-  const withoutServerFields = (resource: Basic): JsonObject => {
+export function demoProvider(
+  type: string,
+  store: EventStore,
+  extractor?: IndexValueExtractor,
+): ResourceProvider {
+  const streamOf = (id: string) => `${type}-${id}`;
+  const withoutServerFields = (resource: Resource): JsonObject => {
     const { id: _id, meta: _meta, ...rest } = resource;
     return rest as unknown as JsonObject;
   };
-  const read = async (id: string) => stored(id, await store.readStream(streamOf(id)));
+  const read = async (id: string) => stored(type, id, await store.readStream(streamOf(id)));
   return {
-    type: 'Basic',
+    type,
     read,
     async vread(id, versionId) {
       const revision = Number(versionId) - 1;
       const events = await store.readStream(streamOf(id), { toRevision: revision });
       if (!Number.isInteger(revision) || events.length !== revision + 1) {
-        throw new NotFoundError(`Basic/${id}/_history/${versionId}`);
+        throw new NotFoundError(`${type}/${id}/_history/${versionId}`);
       }
-      return stored(id, events);
+      return stored(type, id, events);
     },
     async create(resource) {
       const id = randomUUID();
-      await handleCommand(store, basicDecider, streamOf(id), {
+      await handleCommand(store, demoDecider, streamOf(id), {
         type: 'Put',
         resource: withoutServerFields(resource),
       });
@@ -112,7 +116,7 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
     async update(id, resource, { ifMatch }) {
       const result = await handleCommand(
         store,
-        basicDecider,
+        demoDecider,
         streamOf(id),
         { type: 'Put', resource: withoutServerFields(resource) },
         ifMatch === undefined ? {} : { expectedRevision: Number(ifMatch) - 1 },
@@ -122,7 +126,7 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
     async delete(id, { ifMatch }) {
       await handleCommand(
         store,
-        basicDecider,
+        demoDecider,
         streamOf(id),
         { type: 'Delete' },
         ifMatch === undefined ? {} : { expectedRevision: Number(ifMatch) - 1 },
@@ -130,13 +134,13 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
     },
     async history(id, { since, count }) {
       const events = await store.readStream(streamOf(id));
-      if (events.length === 0) throw new NotFoundError(`Basic/${id}`);
-      const entries: HistoryEntry<Basic>[] = events.map((event, index) => {
+      if (events.length === 0) throw new NotFoundError(`${type}/${id}`);
+      const entries: HistoryEntry[] = events.map((event, index) => {
         const versionId = String(event.revision + 1);
-        if (event.type === 'BasicDeleted')
+        if (event.type === 'ResourceDeleted')
           return { deleted: true, id, versionId, lastUpdated: event.recordedAt };
-        const version = stored(id, events.slice(0, index + 1));
-        return { ...version, method: event.type === 'BasicCreated' ? 'POST' : 'PUT' };
+        const version = stored(type, id, events.slice(0, index + 1));
+        return { ...version, method: event.type === 'ResourceCreated' ? 'POST' : 'PUT' };
       });
       return entries
         .filter((e) => since === undefined || Date.parse(e.lastUpdated) >= Date.parse(since))
@@ -146,17 +150,17 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
     ...(extractor && {
       async search(request) {
         const streams = new Map<string, RecordedEvent[]>();
-        let batch = await store.readAll(START, { categories: ['Basic'], limit: 1000 });
+        let batch = await store.readAll(START, { categories: [type], limit: 1000 });
         while (batch.events.length > 0) {
           for (const event of batch.events)
             streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
-          batch = await store.readAll(batch.next, { categories: ['Basic'], limit: 1000 });
+          batch = await store.readAll(batch.next, { categories: [type], limit: 1000 });
         }
-        const current: Basic[] = [];
+        const current: Resource[] = [];
         for (const [streamId, events] of streams) {
-          const state = fold(basicDecider, events as unknown as BasicEvent[]);
+          const state = fold(demoDecider, events as unknown as DemoEvent[]);
           if (state.status === 'active')
-            current.push(stored(streamId.slice('Basic-'.length), events).resource);
+            current.push(stored(type, streamId.slice(type.length + 1), events).resource);
         }
         const matches = current
           .filter((resource) => searchMatches(request, extractor.extract(resource)))
@@ -175,7 +179,7 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
     }),
     operations: {
       echo: {
-        definition: 'https://carenet.example.org/fhir/OperationDefinition/Basic-echo',
+        definition: `https://carenet.example.org/fhir/OperationDefinition/${type}-echo`,
         handler: ({ id, parameters, query }) =>
           Promise.resolve({
             resource: {
@@ -190,4 +194,9 @@ export function basicProvider(store: EventStore, extractor?: IndexValueExtractor
       },
     },
   };
+}
+
+/** The demo provider for FHIR `Basic`, the type most toolkit tests use. */
+export function basicProvider(store: EventStore, extractor?: IndexValueExtractor): ResourceProvider {
+  return demoProvider('Basic', store, extractor);
 }

@@ -25,3 +25,4 @@ export type {
 } from './server/resource-provider.js';
 export * from './search/index.js';
 export * from './validation/index.js';
+export * from './storage/index.js';

@@ -1,0 +1,111 @@
+import type { Migration } from '@carenet/eventsourcing';
+import { INDEXED_PREFIX_LENGTH } from './sql-params.js';
+
+const P = INDEXED_PREFIX_LENGTH;
+
+/**
+ * The searchable read model: the current version of each resource, and one row per index value
+ * in a table per parameter type. Text columns use the "C" collation, so that ordering and
+ * keyset comparisons are byte-wise (the same on every server) and prefix LIKE can use btrees.
+ * Long strings are indexed on their first 256 characters (`left(...)`), the full value being
+ * checked on the row. `:missing` is answered with (NOT) EXISTS on the parameter's table.
+ */
+const searchModel: Migration = {
+  version: 1,
+  name: 'fhir search read model',
+  sql: `
+CREATE TABLE fhir.resources (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  version_id int NOT NULL,
+  last_updated timestamptz NOT NULL,
+  content jsonb NOT NULL,
+  PRIMARY KEY (resource_type, id)
+);
+CREATE INDEX resources_last_updated ON fhir.resources (resource_type, last_updated, id);
+
+CREATE TABLE fhir.token_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  system text COLLATE "C",
+  code text COLLATE "C",
+  text_normalized text COLLATE "C"
+);
+CREATE INDEX token_index_resource ON fhir.token_index (resource_type, id, param);
+CREATE INDEX token_index_code ON fhir.token_index (resource_type, param, code, system);
+CREATE INDEX token_index_system ON fhir.token_index (resource_type, param, system);
+CREATE INDEX token_index_text ON fhir.token_index (resource_type, param, left(text_normalized, ${P}) text_pattern_ops);
+
+CREATE TABLE fhir.reference_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  reference text COLLATE "C",
+  target_type text COLLATE "C",
+  target_id text COLLATE "C",
+  version text COLLATE "C",
+  identifier_system text COLLATE "C",
+  identifier_value text COLLATE "C"
+);
+CREATE INDEX reference_index_resource ON fhir.reference_index (resource_type, id, param);
+CREATE INDEX reference_index_reference ON fhir.reference_index (resource_type, param, reference);
+CREATE INDEX reference_index_identifier ON fhir.reference_index (resource_type, param, identifier_value, identifier_system);
+CREATE INDEX reference_index_target ON fhir.reference_index (target_type, target_id);
+
+CREATE TABLE fhir.date_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  start_at timestamptz NOT NULL,
+  end_at timestamptz NOT NULL
+);
+CREATE INDEX date_index_resource ON fhir.date_index (resource_type, id, param);
+CREATE INDEX date_index_range ON fhir.date_index (resource_type, param, start_at, end_at);
+CREATE INDEX date_index_end ON fhir.date_index (resource_type, param, end_at);
+
+CREATE TABLE fhir.string_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  value text COLLATE "C" NOT NULL,
+  normalized text COLLATE "C" NOT NULL
+);
+CREATE INDEX string_index_resource ON fhir.string_index (resource_type, id, param);
+CREATE INDEX string_index_normalized ON fhir.string_index (resource_type, param, left(normalized, ${P}) text_pattern_ops);
+CREATE INDEX string_index_value ON fhir.string_index (resource_type, param, left(value, ${P}));
+
+CREATE TABLE fhir.number_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  value numeric NOT NULL
+);
+CREATE INDEX number_index_resource ON fhir.number_index (resource_type, id, param);
+CREATE INDEX number_index_value ON fhir.number_index (resource_type, param, value);
+
+CREATE TABLE fhir.quantity_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  value numeric NOT NULL,
+  system text COLLATE "C",
+  code text COLLATE "C",
+  unit text COLLATE "C"
+);
+CREATE INDEX quantity_index_resource ON fhir.quantity_index (resource_type, id, param);
+CREATE INDEX quantity_index_value ON fhir.quantity_index (resource_type, param, value);
+
+CREATE TABLE fhir.uri_index (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  param text COLLATE "C" NOT NULL,
+  value text COLLATE "C" NOT NULL
+);
+CREATE INDEX uri_index_resource ON fhir.uri_index (resource_type, id, param);
+CREATE INDEX uri_index_value ON fhir.uri_index (resource_type, param, left(value, ${P}) text_pattern_ops);
+`,
+};
+
+export const FHIR_STORAGE_SCHEMA = 'fhir';
+export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [searchModel];

@@ -1,0 +1,278 @@
+import type { Resource } from 'fhir/r4.js';
+import { migrate, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/index.js';
+import { clauseSql } from './criterion-sql.js';
+import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
+import { indexColumns } from './index-rows.js';
+import { decodeCursor, encodeCursor } from './search-cursor.js';
+import { SearchStoreError } from './search-store-error.js';
+import { afterCursorSql, orderBySql, sortKeySql } from './sort-sql.js';
+import { SqlParams } from './sql-params.js';
+
+/** The version a resource is stored at. */
+export interface StoredVersion {
+  readonly versionId: number;
+  /** An instant: ISO string or Date. */
+  readonly lastUpdated: string | Date;
+}
+
+export interface StoreSearchResult {
+  /** The matches of this page, in order. */
+  readonly resources: Resource[];
+  /** `_include` / `_revinclude` resources of this page (not matches themselves, each once). */
+  readonly included: Resource[];
+  /** Present when there is a next page: pass it back as the request's `cursor`. */
+  readonly nextCursor?: string;
+  /** With `_total=accurate`: the number of matches across all pages. */
+  readonly total?: number;
+}
+
+interface PageRow {
+  readonly id: string;
+  readonly content: Resource;
+  readonly [key: `k${number}`]: string | null;
+}
+
+const TYPE = '$1';
+
+/**
+ * The searchable read model of FHIR resources in PostgreSQL (PGlite too): the current version of
+ * each resource, and its index values in one table per parameter type. Written by the caller's
+ * transaction (an inline projection), searched with the SQL meaning of `searchMatches`.
+ */
+export class PostgresSearchStore {
+  private constructor(private readonly db: SqlDatabase) {}
+
+  /** Opens the store on a database, bringing the `fhir` schema up to date. */
+  static async open(db: SqlDatabase): Promise<PostgresSearchStore> {
+    await migrate(db, FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA);
+    return new PostgresSearchStore(db);
+  }
+
+  /**
+   * Stores a resource version (its `meta.versionId` and `meta.lastUpdated` set from `version`) and
+   * replaces its index rows (two statements, whatever the number of values), on the caller's
+   * transaction.
+   */
+  async put(
+    tx: SqlExecutor,
+    resource: Resource,
+    version: StoredVersion,
+    values: ResourceIndexValues,
+  ): Promise<void> {
+    const id = resource.id;
+    if (id === undefined || id.length === 0) {
+      throw new SearchStoreError('missing-id', `cannot store a ${resource.resourceType} without id`);
+    }
+    if (values.resourceType !== resource.resourceType || (values.id !== undefined && values.id !== id)) {
+      throw new SearchStoreError(
+        'missing-id',
+        `index values of ${values.resourceType}/${values.id ?? '?'} given for ${resource.resourceType}/${id}`,
+      );
+    }
+    const lastUpdated =
+      typeof version.lastUpdated === 'string' ? version.lastUpdated : version.lastUpdated.toISOString();
+    const content = {
+      ...resource,
+      meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
+    };
+    const c = indexColumns(values);
+    // The upsert first: it locks the row, so that the index rows replaced by the next statement
+    // (which takes its snapshot after the lock) are those of the last committed writer.
+    await tx.query(UPSERT_SQL, [
+      resource.resourceType,
+      id,
+      version.versionId,
+      lastUpdated,
+      JSON.stringify(content),
+    ]);
+    await tx.query(REPLACE_INDEX_SQL, [
+      resource.resourceType,
+      id,
+      ...c.token,
+      ...c.reference,
+      ...c.date,
+      ...c.string,
+      ...c.number,
+      ...c.quantity,
+      ...c.uri,
+    ]);
+  }
+
+  /** Removes a resource and its index rows (a deletion), in the caller's transaction. */
+  async remove(tx: SqlExecutor, resourceType: string, id: string): Promise<void> {
+    await tx.query(REMOVE_SQL, [resourceType, id]);
+  }
+
+  /** The stored version of a resource, or `undefined`. */
+  async read(resourceType: string, id: string): Promise<Resource | undefined> {
+    const rows = await this.db.query<{ content: Resource }>(
+      'SELECT content FROM fhir.resources WHERE resource_type = $1 AND id = $2',
+      [resourceType, id],
+    );
+    return rows[0]?.content;
+  }
+
+  /** Empties the read model (before a rebuild from the log), in the caller's transaction. */
+  async reset(tx: SqlExecutor): Promise<void> {
+    await tx.script(
+      'TRUNCATE fhir.resources, fhir.token_index, fhir.reference_index, fhir.date_index, ' +
+        'fhir.string_index, fhir.number_index, fhir.quantity_index, fhir.uri_index',
+    );
+  }
+
+  /** One page of a search, in `_sort` order then by id, with keyset paging. */
+  async search(request: SearchRequest): Promise<StoreSearchResult> {
+    const p = new SqlParams();
+    p.bind(request.resourceType);
+    const where = whereSql(request, p);
+    const keys = request.sort.map((rule) => sortKeySql(rule, TYPE, p));
+    const sortName = request.sort.map((r) => `${r.descending ? '-' : ''}${r.parameter.code}`).join(',');
+    const after =
+      request.cursor === undefined
+        ? undefined
+        : afterCursorSql(keys, decodeCursor(request.cursor, sortName, keys.length), p);
+    const limit = p.bind(request.count + 1, 'int');
+    const page =
+      request.count === 0
+        ? []
+        : await this.db.query<PageRow>(
+            `SELECT s.id, s.content${keys.map((_, i) => `, s.k${i}::text AS k${i}`).join('')}
+             FROM (SELECT r.id, r.content${keys.map((k, i) => `, ${k.expression} AS k${i}`).join('')}
+                   FROM fhir.resources r WHERE ${where}) s
+             ${after === undefined ? '' : `WHERE ${after}`}
+             ORDER BY ${orderBySql(keys)}
+             LIMIT ${limit}`,
+            p.values,
+          );
+    const rows = page.slice(0, request.count);
+    const last = rows.at(-1);
+    const nextCursor =
+      page.length > request.count && last !== undefined
+        ? encodeCursor({ sort: sortName, keys: keys.map((_, i) => last[`k${i}`] ?? null), id: last.id })
+        : undefined;
+    const total = request.total === 'accurate' ? await this.count(request) : undefined;
+    const resources = rows.map((r) => r.content);
+    const included = await this.included(
+      request,
+      rows.map((r) => r.id),
+    );
+    return {
+      resources,
+      included,
+      ...(nextCursor !== undefined && { nextCursor }),
+      ...(total !== undefined && { total }),
+    };
+  }
+
+  private async count(request: SearchRequest): Promise<number> {
+    const p = new SqlParams();
+    p.bind(request.resourceType);
+    const rows = await this.db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM fhir.resources r WHERE ${whereSql(request, p)}`,
+      p.values,
+    );
+    return rows[0]?.total ?? 0;
+  }
+
+  /** `_include` and `_revinclude` of a page (one level: `:iterate` is read as a single pass). */
+  private async included(request: SearchRequest, ids: readonly string[]): Promise<Resource[]> {
+    if (ids.length === 0 || request.include.length + request.revinclude.length === 0) return [];
+    const found = new Map<string, Resource>();
+    const add = (rows: readonly { resource_type: string; id: string; content: Resource }[]): void => {
+      for (const row of rows) {
+        if (row.resource_type === request.resourceType && ids.includes(row.id)) continue;
+        found.set(`${row.resource_type}/${row.id}`, row.content);
+      }
+    };
+    for (const rule of request.include) add(await this.db.query(...includeSql(rule, ids, false, request)));
+    for (const rule of request.revinclude) add(await this.db.query(...includeSql(rule, ids, true, request)));
+    return [...found.values()];
+  }
+}
+
+function includeSql(
+  rule: IncludeRule,
+  ids: readonly string[],
+  reverse: boolean,
+  request: SearchRequest,
+): [string, unknown[]] {
+  const p = new SqlParams();
+  if (!reverse) {
+    const target = rule.targetType === undefined ? '' : ` AND x.target_type = ${p.bind(rule.targetType)}`;
+    return [
+      `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
+       JOIN fhir.resources t ON t.resource_type = x.target_type AND t.id = x.target_id
+       WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
+         AND x.id = ANY(${p.bind(ids, 'text[]')})${target}`,
+      p.values,
+    ];
+  }
+  return [
+    `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
+     JOIN fhir.resources t ON t.resource_type = x.resource_type AND t.id = x.id
+     WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
+       AND x.target_type = ${p.bind(request.resourceType)} AND x.target_id = ANY(${p.bind(ids, 'text[]')})`,
+    p.values,
+  ];
+}
+
+function whereSql(request: SearchRequest, p: SqlParams): string {
+  return [`r.resource_type = ${TYPE}`, ...request.clauses.map((c) => clauseSql(c, TYPE, p))].join('\n AND ');
+}
+
+const TABLES = ['token', 'reference', 'date', 'string', 'number', 'quantity', 'uri'];
+
+const deletes = TABLES.map(
+  (t) => `d_${t} AS (DELETE FROM fhir.${t}_index WHERE resource_type = $1 AND id = $2)`,
+).join(',\n');
+
+const UPSERT_SQL = `
+INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
+VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+ON CONFLICT (resource_type, id) DO UPDATE
+  SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`;
+
+/**
+ * Deletion of the old index rows of a resource and insertion of the new ones, as data-modifying
+ * CTEs of one statement: they all see the snapshot before it, so the deletes do not see the
+ * inserted rows. Each table gets its rows from column arrays (`unnest`).
+ */
+const REPLACE_INDEX_SQL = `
+WITH ${deletes},
+i_token AS (
+  INSERT INTO fhir.token_index (resource_type, id, param, system, code, text_normalized)
+  SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS u
+),
+i_reference AS (
+  INSERT INTO fhir.reference_index
+    (resource_type, id, param, reference, target_type, target_id, version, identifier_system, identifier_value)
+  SELECT $1, $2, u.*
+  FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS u
+),
+i_date AS (
+  INSERT INTO fhir.date_index (resource_type, id, param, start_at, end_at)
+  SELECT $1, $2, u.* FROM unnest($14::text[], $15::timestamptz[], $16::timestamptz[]) AS u
+),
+i_string AS (
+  INSERT INTO fhir.string_index (resource_type, id, param, value, normalized)
+  SELECT $1, $2, u.* FROM unnest($17::text[], $18::text[], $19::text[]) AS u
+),
+i_number AS (
+  INSERT INTO fhir.number_index (resource_type, id, param, value)
+  SELECT $1, $2, u.* FROM unnest($20::text[], $21::numeric[]) AS u
+),
+i_quantity AS (
+  INSERT INTO fhir.quantity_index (resource_type, id, param, value, system, code, unit)
+  SELECT $1, $2, u.* FROM unnest($22::text[], $23::numeric[], $24::text[], $25::text[], $26::text[]) AS u
+),
+i_uri AS (
+  INSERT INTO fhir.uri_index (resource_type, id, param, value)
+  SELECT $1, $2, u.* FROM unnest($27::text[], $28::text[]) AS u
+)
+SELECT 1`;
+
+const REMOVE_SQL = `
+WITH d_resource AS (DELETE FROM fhir.resources WHERE resource_type = $1 AND id = $2),
+${deletes}
+SELECT 1`;

@@ -1,0 +1,86 @@
+import type { SortRule } from '../search/index.js';
+import { INDEX_TABLES, isIndexedParamType, type IndexedParamType } from './index-tables.js';
+import type { SearchCursor } from './search-cursor.js';
+import { SearchStoreError } from './search-store-error.js';
+import type { SqlParams } from './sql-params.js';
+
+/** One `_sort` key as a per-resource SQL value (on the row `r` of `fhir.resources`). */
+export interface SortKeySql {
+  readonly expression: string;
+  /** The SQL type the key is compared as (its cursor value is cast back to it). */
+  readonly cast: 'text' | 'timestamptz' | 'numeric';
+  readonly descending: boolean;
+}
+
+const VALUE_COLUMN: Readonly<
+  Record<IndexedParamType, { asc: string; desc: string; cast: SortKeySql['cast'] }>
+> = {
+  token: { asc: 'x.code', desc: 'x.code', cast: 'text' },
+  reference: { asc: 'x.reference', desc: 'x.reference', cast: 'text' },
+  date: { asc: 'x.start_at', desc: 'x.end_at', cast: 'timestamptz' },
+  string: { asc: 'x.normalized', desc: 'x.normalized', cast: 'text' },
+  number: { asc: 'x.value', desc: 'x.value', cast: 'numeric' },
+  quantity: { asc: 'x.value', desc: 'x.value', cast: 'numeric' },
+  uri: { asc: 'x.value', desc: 'x.value', cast: 'text' },
+};
+
+/**
+ * `_sort` keys: `_id` and `_lastUpdated` from the resource row; any other parameter from its index
+ * table, the smallest value ascending and the largest descending (a date: the earliest start
+ * ascending, the latest end descending). Resources without a value come last either way.
+ */
+export function sortKeySql(rule: SortRule, typeParam: string, p: SqlParams): SortKeySql {
+  const { parameter, descending } = rule;
+  if (parameter.code === '_id') return { expression: 'r.id', cast: 'text', descending };
+  if (parameter.code === '_lastUpdated')
+    return { expression: 'r.last_updated', cast: 'timestamptz', descending };
+  if (!isIndexedParamType(parameter.type)) {
+    throw new SearchStoreError(
+      'unindexable-parameter',
+      `cannot sort on ${parameter.code} (${parameter.type})`,
+    );
+  }
+  const column = VALUE_COLUMN[parameter.type];
+  const aggregate = descending ? `max(${column.desc})` : `min(${column.asc})`;
+  return {
+    expression:
+      `(SELECT ${aggregate} FROM ${INDEX_TABLES[parameter.type]} x ` +
+      `WHERE x.resource_type = ${typeParam} AND x.id = r.id AND x.param = ${p.bind(parameter.code)})`,
+    cast: column.cast,
+    descending,
+  };
+}
+
+function castOf(key: SortKeySql): string {
+  return key.cast === 'text' ? 'text COLLATE "C"' : key.cast;
+}
+
+export function orderBySql(keys: readonly SortKeySql[]): string {
+  return [...keys.map((k, i) => `s.k${i} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`), 's.id ASC'].join(
+    ', ',
+  );
+}
+
+/**
+ * Rows strictly after the cursor in the order of `orderBySql`: a lexicographic comparison written
+ * out (NULL sorts last in both directions, the id breaks ties).
+ */
+export function afterCursorSql(keys: readonly SortKeySql[], cursor: SearchCursor, p: SqlParams): string {
+  const alternatives: string[] = [];
+  for (let i = 0; i <= keys.length; i++) {
+    const key = keys[i];
+    const value = cursor.keys[i] ?? null;
+    // Among resources without this key, none is after the cursor on it (only on later keys).
+    if (key !== undefined && value === null) continue;
+    const equal = keys.slice(0, i).map((k, j) => {
+      const v = cursor.keys[j] ?? null;
+      return v === null ? `s.k${j} IS NULL` : `s.k${j} = ${p.bind(v, castOf(k))}`;
+    });
+    const after =
+      key === undefined
+        ? `s.id > ${p.bind(cursor.id, 'text COLLATE "C"')}`
+        : `(s.k${i} IS NULL OR s.k${i} ${key.descending ? '<' : '>'} ${p.bind(value, castOf(key))})`;
+    alternatives.push([...equal, after].join(' AND '));
+  }
+  return alternatives.map((a) => `(${a})`).join(' OR ');
+}

@@ -9,10 +9,11 @@ import {
   createResourceValidator,
   fhirRouter,
   IndexValueExtractor,
+  PostgresSearchStore,
   SearchParameterRegistry,
   type ParameterIndexValues,
 } from '../src/index.js';
-import { demoProvider } from './support/demo-provider.js';
+import { demoProvider, demoSearchProjection } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 import { OFFICIAL_EXAMPLES, officialExample } from './validation/fixtures.js';
 
@@ -76,10 +77,15 @@ describe('conformance: official R4 examples round-trip and are found by their se
 
   beforeAll(async () => {
     database = await createTestDatabase('fhir-conformance');
-    store = await PostgresEventStore.open(postgresDatabase({ connectionString: database.url }));
+    // The searchable read model is an inline projection of the event store: SQL search end to end.
+    const db = postgresDatabase({ connectionString: database.url });
+    const search = await PostgresSearchStore.open(db);
+    store = await PostgresEventStore.open(db, {
+      projections: [demoSearchProjection(TYPES, search, extractor)],
+    });
     served = await serveFhir((base) =>
       fhirRouter({
-        providers: TYPES.map((type) => demoProvider(type, store, extractor)),
+        providers: TYPES.map((type) => demoProvider(type, store, search)),
         validator: createResourceValidator({ types: TYPES }),
         publicBaseUrl: base,
         logger: { error: () => undefined },

@@ -1,6 +1,5 @@
 // The search interaction over HTTP (GET and POST _search): searchset Bundles, paging links,
-// result parameters and parameter errors. The demo provider searches with the in-memory matcher;
-// what is tested here is the HTTP side.
+// result parameters and parameter errors, over the SQL read model.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Basic, Bundle, CapabilityStatement, OperationOutcome } from 'fhir/r4.js';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
@@ -9,9 +8,10 @@ import {
   createResourceValidator,
   fhirRouter,
   IndexValueExtractor,
+  PostgresSearchStore,
   SearchParameterRegistry,
 } from '../src/index.js';
-import { basicProvider } from './support/demo-provider.js';
+import { basicProvider, demoSearchProjection } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 const CODES = ['wound-care', 'wound-care', 'medication-review', 'daily-help', 'wound-care'];
@@ -36,10 +36,16 @@ describe('search over HTTP', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('fhir-search');
-    store = await PostgresEventStore.open(postgresDatabase({ connectionString: database.url }));
+    // Search runs in SQL on the read model, kept by an inline projection of the event store.
+    const db = postgresDatabase({ connectionString: database.url });
+    const search = await PostgresSearchStore.open(db);
+    const extractor = new IndexValueExtractor(registry);
+    store = await PostgresEventStore.open(db, {
+      projections: [demoSearchProjection(['Basic'], search, extractor)],
+    });
     served = await serveFhir((base) =>
       fhirRouter({
-        providers: [basicProvider(store, new IndexValueExtractor(registry))],
+        providers: [basicProvider(store, search)],
         validator: createResourceValidator({ types: ['Basic'] }),
         publicBaseUrl: base,
         logger: { error: () => undefined },

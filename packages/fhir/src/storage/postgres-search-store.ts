@@ -23,7 +23,7 @@ export interface StoreSearchResult {
   readonly included: Resource[];
   /** Present when there is a next page: pass it back as the request's `cursor`. */
   readonly nextCursor?: string;
-  /** With `_total=accurate`: the number of matches across all pages. */
+  /** With `_total=accurate` or `_summary=count`: the number of matches across all pages. */
   readonly total?: number;
 }
 
@@ -133,8 +133,10 @@ export class PostgresSearchStore {
         ? undefined
         : afterCursorSql(keys, decodeCursor(request.cursor, sortName, keys.length), p);
     const limit = p.bind(request.count + 1, 'int');
+    // `_summary=count` wants the number of matches only.
+    const countOnly = request.summary === 'count';
     const page =
-      request.count === 0
+      request.count === 0 || countOnly
         ? []
         : await this.db.query<PageRow>(
             `SELECT s.id, s.content${keys.map((_, i) => `, s.k${i}::text AS k${i}`).join('')}
@@ -151,7 +153,7 @@ export class PostgresSearchStore {
       page.length > request.count && last !== undefined
         ? encodeCursor({ sort: sortName, keys: keys.map((_, i) => last[`k${i}`] ?? null), id: last.id })
         : undefined;
-    const total = request.total === 'accurate' ? await this.count(request) : undefined;
+    const total = request.total === 'accurate' || countOnly ? await this.count(request) : undefined;
     const resources = rows.map((r) => r.content);
     const included = await this.included(
       request,

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import {
   assertNever,
+  categoryOf,
   START,
   fold,
   GoneError,
@@ -13,14 +14,17 @@ import {
   NotFoundError,
   type Decider,
   type EventStore,
+  type InlineProjection,
   type JsonObject,
   type RecordedEvent,
 } from '@carenet/eventsourcing';
 import {
+  IndexValueExtractor,
+  PostgresSearchStore,
   searchMatches,
   type HistoryEntry,
-  type IndexValueExtractor,
   type ResourceProvider,
+  type SearchResult,
   type StoredResource,
 } from '../../src/index.js';
 
@@ -80,14 +84,54 @@ function stored(type: string, id: string, events: readonly RecordedEvent[]): Sto
 }
 
 /**
- * `extractor` enables search: a scan of every stream of the type through the in-memory matcher,
- * sorted by id, paged by an id cursor. Fine for a demo; services index into the search store.
+ * Keeps the searchable read model of the demo types in the append's transaction: what services
+ * do with their own events (DESIGN.md §3, inline projections).
+ */
+export function demoSearchProjection(
+  types: readonly string[],
+  search: PostgresSearchStore,
+  extractor: IndexValueExtractor,
+): InlineProjection {
+  return {
+    name: 'demo-search-index',
+    categories: types,
+    async apply(tx, events) {
+      for (const event of events) {
+        const type = categoryOf(event.streamId);
+        const id = event.streamId.slice(type.length + 1);
+        if (event.type === 'ResourceDeleted') {
+          await search.remove(tx, type, id);
+          continue;
+        }
+        const versionId = event.revision + 1;
+        const resource = {
+          ...((event.data as { resource: JsonObject }).resource as unknown as Resource),
+          id,
+          meta: { versionId: String(versionId), lastUpdated: event.recordedAt },
+        };
+        await search.put(
+          tx,
+          resource,
+          { versionId, lastUpdated: event.recordedAt },
+          extractor.extract(resource),
+        );
+      }
+    },
+    reset: (tx) => search.reset(tx),
+  };
+}
+
+/**
+ * Search, when `searchWith` is given: a PostgresSearchStore (kept up to date by
+ * demoSearchProjection), or an IndexValueExtractor for a scan of every stream of the type through
+ * the in-memory matcher (sorted by id, paged by an id cursor).
  */
 export function demoProvider(
   type: string,
   store: EventStore,
-  extractor?: IndexValueExtractor,
+  searchWith?: IndexValueExtractor | PostgresSearchStore,
 ): ResourceProvider {
+  const extractor = searchWith instanceof IndexValueExtractor ? searchWith : undefined;
   const streamOf = (id: string) => `${type}-${id}`;
   const withoutServerFields = (resource: Resource): JsonObject => {
     const { id: _id, meta: _meta, ...rest } = resource;
@@ -147,6 +191,17 @@ export function demoProvider(
         .reverse()
         .slice(0, count);
     },
+    ...(searchWith instanceof PostgresSearchStore && {
+      async search(request): Promise<SearchResult> {
+        const { resources, included, nextCursor, total } = await searchWith.search(request);
+        return {
+          resources,
+          included,
+          ...(nextCursor !== undefined && { nextCursor }),
+          ...(total !== undefined && { total }),
+        };
+      },
+    }),
     ...(extractor && {
       async search(request) {
         const streams = new Map<string, RecordedEvent[]>();
@@ -197,6 +252,9 @@ export function demoProvider(
 }
 
 /** The demo provider for FHIR `Basic`, the type most toolkit tests use. */
-export function basicProvider(store: EventStore, extractor?: IndexValueExtractor): ResourceProvider {
-  return demoProvider('Basic', store, extractor);
+export function basicProvider(
+  store: EventStore,
+  searchWith?: IndexValueExtractor | PostgresSearchStore,
+): ResourceProvider {
+  return demoProvider('Basic', store, searchWith);
 }

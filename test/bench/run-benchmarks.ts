@@ -11,6 +11,7 @@ import { BenchUsageError, parseBenchOptions } from './bench-options.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import type { Figure } from './figure.js';
 import { figureTable } from './figure-table.js';
+import { fhirSearchRead } from './fhir-search-read.js';
 import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { relayThroughput } from './relay-throughput.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   relayThroughput,
   appendToConsumerLatency,
   validationThroughput,
+  fhirSearchRead,
 ];
 
 const runStarted = performance.now();

@@ -139,12 +139,16 @@ export class PostgresSearchStore {
       request.count === 0 || countOnly
         ? []
         : await this.db.query<PageRow>(
-            `SELECT s.id, s.content${keys.map((_, i) => `, s.k${i}::text AS k${i}`).join('')}
-             FROM (SELECT r.id, r.content${keys.map((k, i) => `, ${k.expression} AS k${i}`).join('')}
-                   FROM fhir.resources r WHERE ${where}) s
-             ${after === undefined ? '' : `WHERE ${after}`}
-             ORDER BY ${orderBySql(keys)}
-             LIMIT ${limit}`,
+            // The page is chosen on ids and sort keys only; the (large) content is fetched for
+            // the rows of the page alone.
+            `SELECT page.id, r.content${keys.map((_, i) => `, page.k${i}::text AS k${i}`).join('')}
+             FROM (SELECT s.* FROM (SELECT r.id${keys.map((k, i) => `, ${k.expression} AS k${i}`).join('')}
+                                    FROM fhir.resources r WHERE ${where}) s
+                   ${after === undefined ? '' : `WHERE ${after}`}
+                   ORDER BY ${orderBySql(keys)}
+                   LIMIT ${limit}) page
+             JOIN fhir.resources r ON r.resource_type = $1 AND r.id = page.id
+             ORDER BY ${orderBySql(keys, 'page')}`,
             p.values,
           );
     const rows = page.slice(0, request.count);

@@ -55,10 +55,11 @@ function castOf(key: SortKeySql): string {
   return key.cast === 'text' ? 'text COLLATE "C"' : key.cast;
 }
 
-export function orderBySql(keys: readonly SortKeySql[]): string {
-  return [...keys.map((k, i) => `s.k${i} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`), 's.id ASC'].join(
-    ', ',
-  );
+export function orderBySql(keys: readonly SortKeySql[], alias = 's'): string {
+  return [
+    ...keys.map((k, i) => `${alias}.k${i} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`),
+    `${alias}.id ASC`,
+  ].join(', ');
 }
 
 /**

@@ -2,7 +2,7 @@
 // 4xx OperationOutcome (never a 500, never a hang), and none may write anything. Searches with
 // injection strings may also be valid (200): what they may never do is fail with a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@carenet/testing';
+import { createTestDatabase, seededRandom, type TestDatabase } from '@carenet/testing';
 import { PostgresEventStore, postgresDatabase, START } from '@carenet/eventsourcing';
 import {
   createResourceValidator,
@@ -14,18 +14,6 @@ import { basicProvider } from './support/demo-provider.js';
 import { serveFhir, type ServedFhir } from './support/serve-fhir.js';
 
 const REQUESTS = 5_000;
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = [
   "' OR 1=1 --",
@@ -210,7 +198,7 @@ describe('malformed requests (fuzz)', () => {
   it(`${REQUESTS} malformed requests: only 4xx OperationOutcomes, nothing written`, async () => {
     const seed = Date.now() % 100_000;
     process.stdout.write(`fuzz seed ${seed}\n`);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const statuses = new Map<number, number>();
     const unexpected: string[] = [];
     for (let i = 0; i < REQUESTS; i += 25) {

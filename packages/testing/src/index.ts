@@ -15,3 +15,4 @@ export {
   type DeciderSpecification,
   type DeciderThen,
 } from './decider-specification.js';
+export { seededRandom } from './seeded-random.js';

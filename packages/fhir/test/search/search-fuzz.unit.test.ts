@@ -1,18 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { seededRandom as prng } from '@carenet/testing';
 import { parseSearchRequest, type ParseSearchResult, type SearchQuery } from '../../src/search/index.js';
 import { BASE_URL, INS, NOW, registry } from './search-fixtures.js';
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = [
   'status',

@@ -1,11 +1,10 @@
 import { uniqueName } from '@carenet/testing';
 import type { Benchmark } from './benchmark.js';
 import { carenetDelivery } from './carenet-delivery.js';
-import { below, type Figure, type Target } from './figure.js';
+import { below, figureOf, type Figure } from './figure.js';
 import { figureTable } from './figure-table.js';
 import { createTopics, deleteTopics } from './kafka-topics.js';
 import { RATE } from './measure-delivery.js';
-import type { PhaseResult } from './phase-result.js';
 import { rawKafkaDelivery } from './raw-kafka-delivery.js';
 
 /**
@@ -30,22 +29,7 @@ export const appendToConsumerLatency: Benchmark = {
         `append-to-consumer latency: ceiling, raw kafkajs produce -> consume, ${RATE} ev/s for ${seconds} s`,
       );
       const ceiling = await rawKafkaDelivery(context, count, rawTopic);
-      const benchmark = 'append-to-consumer';
-      const figure = (
-        name: string,
-        unit: string,
-        pick: (r: PhaseResult) => number,
-        higherIsBetter: boolean,
-        target?: Target,
-      ): Figure => ({
-        benchmark,
-        name,
-        unit,
-        value: pick(product.phase),
-        ceiling: pick(ceiling.phase),
-        higherIsBetter,
-        ...(target && { target }),
-      });
+      const figure = figureOf('append-to-consumer', product.phase, ceiling.phase);
       const figures: Figure[] = [
         figure('delivered', 'ev/s', (r) => r.throughput, true),
         figure('latency p50', 'ms', (r) => r.latency.p50, false),

@@ -41,6 +41,28 @@ export interface StandardTargets {
 }
 
 /**
+ * A builder of figures comparing one phase with its ceiling: `figure(name, unit, pick, …)` takes
+ * the same measure (`pick`) of both.
+ */
+export function figureOf(benchmark: string, product: PhaseResult, ceiling: PhaseResult) {
+  return (
+    name: string,
+    unit: string,
+    pick: (r: PhaseResult) => number,
+    higherIsBetter: boolean,
+    target?: Target,
+  ): Figure => ({
+    benchmark,
+    name,
+    unit,
+    value: pick(product),
+    ceiling: pick(ceiling),
+    higherIsBetter,
+    ...(target && { target }),
+  });
+}
+
+/**
  * The figures every benchmark reports for a phase and its ceiling: throughput, median and p99
  * latency of one operation (named by `operation`), peak RSS and heap.
  */
@@ -51,21 +73,7 @@ export function standardFigures(
   ceiling: PhaseResult,
   targets: StandardTargets = {},
 ): Figure[] {
-  const figure = (
-    name: string,
-    unit: string,
-    pick: (r: PhaseResult) => number,
-    higherIsBetter: boolean,
-    target: Target | undefined,
-  ): Figure => ({
-    benchmark,
-    name,
-    unit,
-    value: pick(product),
-    ceiling: pick(ceiling),
-    higherIsBetter,
-    ...(target && { target }),
-  });
+  const figure = figureOf(benchmark, product, ceiling);
   return [
     figure('throughput', 'ev/s', (r) => r.throughput, true, targets.throughput),
     figure(`${operation} p50`, 'ms', (r) => r.latency.p50, false, targets.p50),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { createResourceValidator } from '@carenet/fhir';
 import type { Benchmark } from './benchmark.js';
-import { atLeast, type Figure, type Target } from './figure.js';
+import { atLeast, figureOf, type Figure } from './figure.js';
 import { figureTable } from './figure-table.js';
 import { startMemorySampler } from './memory-sampler.js';
 import { phaseResult, type PhaseResult } from './phase-result.js';
@@ -163,21 +163,7 @@ async function measure(
 }
 
 function validationFigures(product: PhaseResult, ceiling: PhaseResult): Figure[] {
-  const figure = (
-    name: string,
-    unit: string,
-    pick: (r: PhaseResult) => number,
-    higherIsBetter: boolean,
-    target?: Target,
-  ): Figure => ({
-    benchmark: 'validation',
-    name,
-    unit,
-    value: pick(product),
-    ceiling: pick(ceiling),
-    higherIsBetter,
-    ...(target && { target }),
-  });
+  const figure = figureOf('validation', product, ceiling);
   return [
     figure('Task validations', 'k/s', (r) => r.throughput / 1000, true, atLeast(20, 'k/s')),
     figure('validation p50', 'µs', (r) => r.latency.p50, false),

@@ -25,6 +25,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Workspace packages are tested from source, not from their build output.
     '^@carenet/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@carenet/(tasks|care-plans|protocols|shared-info|gateway)$': '<rootDir>/services/$1/src/index.ts',
     '^@carenet/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -12,6 +12,7 @@ export {
 export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
 export { searchBundle, type SearchBundleInput } from './server/search-bundle.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
+export type { Authenticator, Permission, Principal } from './server/access-port.js';
 export type {
   HistoryEntry,
   HistoryOptions,

@@ -35,7 +35,9 @@ export type SearchWarningCode =
   /** An empty value (`status=`) was ignored. */
   | 'empty-value'
   /** `_count` over the maximum was lowered to it. */
-  | 'count-clamped';
+  | 'count-clamped'
+  /** `_include`/`_revinclude` entries the caller may not read were left out. */
+  | 'included-not-permitted';
 
 export interface SearchRequestWarning {
   readonly code: SearchWarningCode;
@@ -67,6 +69,8 @@ function warningIssueCode(code: SearchWarningCode): Issue['code'] {
       return 'informational';
     case 'count-clamped':
       return 'too-costly';
+    case 'included-not-permitted':
+      return 'suppressed';
   }
 }
 

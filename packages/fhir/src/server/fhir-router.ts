@@ -10,6 +10,7 @@ import { JSON_PATCH } from '../http/media-types.js';
 import { sendFhir } from '../http/send-fhir.js';
 import {
   badRequest,
+  forbidden,
   invalidResource,
   issue,
   methodNotAllowed,
@@ -21,6 +22,7 @@ import {
 import { parseSearchRequest } from '../search/parse-search-request.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
+import type { Authenticator, Permission, Principal } from './access-port.js';
 import { historyBundle } from './history-bundle.js';
 import { searchBundle } from './search-bundle.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
@@ -30,6 +32,14 @@ import type {
   ResourceProvider,
   StoredResource,
 } from './resource-provider.js';
+
+const PERMISSION_NAMES: Readonly<Record<Permission, string>> = {
+  c: 'create',
+  r: 'read',
+  u: 'update',
+  d: 'delete',
+  s: 'search',
+};
 
 // fast-json-patch is CommonJS and its typings have no default export.
 const jsonPatch = createRequire(import.meta.url)('fast-json-patch') as typeof FastJsonPatch;
@@ -58,6 +68,11 @@ export interface FhirRouterOptions {
     /** The clock (for `ap` dates); default: the system clock. */
     readonly now?: () => Date;
   };
+  /**
+   * Authentication: when given, every request but `GET /metadata` must prove who calls (401
+   * otherwise), and each interaction needs its SMART permission on the type (403 otherwise).
+   */
+  readonly authenticator?: Authenticator;
   /** When given, `GET /metadata` serves the CapabilityStatement of these providers. */
   readonly capability?: { readonly softwareVersion: string; readonly startedAt: string };
 }
@@ -99,6 +114,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   const historyCount = options.historyCount ?? { default: 50, max: 500 };
   const router = express.Router();
   router.use(negotiateJson);
+  const { authenticator } = options;
+  if (authenticator) {
+    // Before any body is parsed: an unauthenticated caller learns nothing about the request.
+    router.use(async (req, res, next) => {
+      if (req.method === 'GET' && req.path === '/metadata') {
+        next();
+        return;
+      }
+      res.locals.principal = await authenticator.authenticate(req.get('authorization'));
+      next();
+    });
+  }
   // POST _search takes a form (application/x-www-form-urlencoded), not FHIR JSON.
   router.post('/:type/_search', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -113,15 +140,33 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
   router.use(...fhirJsonBody(options.bodyLimit ?? '1mb'));
 
-  const context = (res: Response): RequestContext => ({
-    baseUrl: options.publicBaseUrl,
-    requestId: String(res.getHeader('x-request-id') ?? ''),
-  });
+  const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
 
-  function providerOf(req: Request): ResourceProvider {
+  const context = (res: Response): RequestContext => {
+    const principal = principalOf(res);
+    return {
+      baseUrl: options.publicBaseUrl,
+      requestId: String(res.getHeader('x-request-id') ?? ''),
+      ...(principal !== undefined && { principal }),
+    };
+  };
+
+  /** 403 unless the caller's scopes grant `permission` on `type` (no authenticator: all granted). */
+  function permit(res: Response, type: string, permission: Permission): void {
+    const principal = principalOf(res);
+    if (principal === undefined || principal.allows(type, permission)) return;
+    throw forbidden(
+      `the token's scopes do not grant ${PERMISSION_NAMES[permission]} (${permission}) on ${type}: ` +
+        `a scope such as user/${type}.${permission} or system/${type}.${permission} is needed`,
+    );
+  }
+
+  /** The provider of the request's type, once the caller may do `permission` on it. */
+  function providerOf(req: Request, res: Response, permission: Permission | undefined): ResourceProvider {
     const type = String(req.params.type);
     const provider = providers.get(type);
     if (!provider) throw notSupported(`resource type "${type.slice(0, 64)}" is not supported by this server`);
+    if (permission !== undefined) permit(res, type, permission);
     return provider;
   }
 
@@ -232,7 +277,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   }
 
   async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 's');
     const run = need(provider, 'search', 'search');
     if (!options.search) throw methodNotAllowed(`search is not supported for ${provider.type}`);
     const parsed = parseSearchRequest(provider.type, query, {
@@ -244,14 +289,31 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
     });
     if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    const result = await run.call(provider, parsed.request, context(res));
+    const found = await run.call(provider, parsed.request, context(res));
+    // `_include`/`_revinclude` entries of types the caller may not read are left out, and said so.
+    const principal = principalOf(res);
+    const hidden = new Set<string>();
+    const included = (found.included ?? []).filter((r) => {
+      const readable = principal === undefined || principal.allows(r.resourceType, 'r');
+      if (!readable) hidden.add(r.resourceType);
+      return readable;
+    });
+    const result = hidden.size === 0 ? found : { ...found, included };
+    const warnings = [
+      ...parsed.warnings,
+      ...[...hidden].map((type) => ({
+        code: 'included-not-permitted' as const,
+        parameter: parsed.request.include.length > 0 ? '_include' : '_revinclude',
+        message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
+      })),
+    ];
     sendFhir(
       res,
       200,
       searchBundle({
         request: parsed.request,
         result,
-        warnings: parsed.warnings,
+        warnings,
         baseUrl: options.publicBaseUrl,
         query,
       }),
@@ -259,10 +321,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   }
 
   async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, undefined);
     const name = segment.slice(1);
     const op = provider.operations?.[name];
     if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
+    permit(res, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
     const parameters = req.method === 'POST' ? (req.body as Resource | undefined) : undefined;
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const result = await op.handler({ ...(id !== undefined && { id }), parameters, query }, context(res));
@@ -281,7 +344,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   }
 
   router.get('/:type/:id/_history/:vid', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'r');
     const stored = await need(provider, 'vread', 'vread').call(
       provider,
       idOf(req),
@@ -292,7 +355,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.get('/:type/:id/_history', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'r');
     const id = idOf(req);
     const since = typeof req.query._since === 'string' ? req.query._since : undefined;
     if (since !== undefined && Number.isNaN(Date.parse(since)))
@@ -331,7 +394,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.get('/:type/:id', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'r');
     const stored = await need(provider, 'read', 'read').call(provider, idOf(req), context(res));
     send(req, res, 200, stored, false);
   });
@@ -341,11 +404,12 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.post('/:type', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'c');
     const create = need(provider, 'create', 'create');
     const resource = validated(provider, req.body);
     const condition = req.get('if-none-exist');
     if (condition !== undefined) {
+      permit(res, provider.type, 's');
       const existing = await matching(provider, new URLSearchParams(condition.replace(/^.*\?/, '')), res);
       if (existing.length > 1) {
         throw preconditionFailed(
@@ -364,7 +428,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.put('/:type/:id', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'u');
     const id = idOf(req);
     const update = need(provider, 'update', 'update');
     const { stored, created } = await update.call(
@@ -378,7 +442,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.patch('/:type/:id', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'u');
     const id = idOf(req);
     const read = need(provider, 'read', 'patch');
     const update = need(provider, 'update', 'patch');
@@ -419,7 +483,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.delete('/:type/:id', async (req, res) => {
-    const provider = providerOf(req);
+    const provider = providerOf(req, res, 'd');
     await need(provider, 'delete', 'delete').call(
       provider,
       idOf(req),

@@ -1,5 +1,6 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { SearchRequest } from '../search/search-request.js';
+import type { Permission, Principal } from './access-port.js';
 
 /** A version of a resource as the server returns it. `resource.meta` is set by the provider. */
 export interface StoredResource<R extends Resource = Resource> {
@@ -20,6 +21,8 @@ export interface RequestContext {
   readonly baseUrl: string;
   /** Correlation id of the request (logs, OperationOutcome of a 500). */
   readonly requestId: string;
+  /** The authenticated caller, when the router has an authenticator. */
+  readonly principal?: Principal;
 }
 
 export interface UpdateOptions {
@@ -75,7 +78,15 @@ export interface ResourceProvider<R extends Resource = Resource> {
   /** Updates must carry `If-Match` (428 otherwise)… answered 412 per R4 when missing. */
   readonly requireIfMatch?: boolean;
   readonly operations?: Readonly<
-    Record<string, { readonly definition: string; readonly handler: OperationHandler }>
+    Record<
+      string,
+      {
+        readonly definition: string;
+        readonly handler: OperationHandler;
+        /** What the caller's scopes must grant on the type (default: r for GET, u for POST). */
+        readonly permission?: Permission;
+      }
+    >
   >;
 }
 

@@ -1,5 +1,6 @@
 import type { SortRule } from '../search/index.js';
 import { INDEX_TABLES, isIndexedParamType, type IndexedParamType } from './index-tables.js';
+import { orderedCodesOf } from './ordered-codes.js';
 import type { SearchCursor } from './search-cursor.js';
 import { SearchStoreError } from './search-store-error.js';
 import type { SqlParams } from './sql-params.js';
@@ -27,7 +28,8 @@ const VALUE_COLUMN: Readonly<
 /**
  * `_sort` keys: `_id` and `_lastUpdated` from the resource row; any other parameter from its index
  * table, the smallest value ascending and the largest descending (a date: the earliest start
- * ascending, the latest end descending). Resources without a value come last either way.
+ * ascending, the latest end descending; a token with a clinical order: its rank in that order).
+ * Resources without a value come last either way.
  */
 export function sortKeySql(rule: SortRule, typeParam: string, p: SqlParams): SortKeySql {
   const { parameter, descending } = rule;
@@ -39,6 +41,18 @@ export function sortKeySql(rule: SortRule, typeParam: string, p: SqlParams): Sor
       'unindexable-parameter',
       `cannot sort on ${parameter.code} (${parameter.type})`,
     );
+  }
+  const ordered = orderedCodesOf(parameter);
+  if (ordered !== undefined) {
+    // The rank of the code in its clinical order; a code outside it has no rank (sorts last).
+    const rank = `array_position(${p.bind(ordered, 'text[]')}, x.code)`;
+    return {
+      expression:
+        `(SELECT ${descending ? 'max' : 'min'}(${rank}) FROM ${INDEX_TABLES[parameter.type]} x ` +
+        `WHERE x.resource_type = ${typeParam} AND x.id = r.id AND x.param = ${p.bind(parameter.code)})`,
+      cast: 'numeric',
+      descending,
+    };
   }
   const column = VALUE_COLUMN[parameter.type];
   const aggregate = descending ? `max(${column.desc})` : `min(${column.asc})`;

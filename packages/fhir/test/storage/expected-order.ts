@@ -1,6 +1,10 @@
 import type { ParameterIndexValues, ResourceIndexValues, SortRule } from '../../src/search/index.js';
+import { orderedCodesOf } from '../../src/storage/ordered-codes.js';
 
-/** The order the store promises, computed in memory: keys min ascending / max descending, missing last, then id. */
+/**
+ * The order the store promises, computed in memory: keys min ascending / max descending (ranks
+ * for tokens with a clinical order), missing last, then id.
+ */
 type Key = string | number | undefined;
 
 function bound(value: string): number {
@@ -9,7 +13,10 @@ function bound(value: string): number {
   return Date.parse(value);
 }
 
-function keysOf(indexed: ParameterIndexValues | undefined): { low: Key; high: Key } {
+function keysOf(
+  indexed: ParameterIndexValues | undefined,
+  ordered: readonly string[] | undefined,
+): { low: Key; high: Key } {
   if (indexed === undefined) return { low: undefined, high: undefined };
   let lows: (string | number)[] = [];
   let highs: (string | number)[] = [];
@@ -20,6 +27,11 @@ function keysOf(indexed: ParameterIndexValues | undefined): { low: Key; high: Ke
       break;
     case 'token':
       lows = indexed.values.flatMap((v) => (v.code === undefined ? [] : [v.code]));
+      // A token with a clinical order sorts by rank (1-based, as array_position); others by code.
+      if (ordered !== undefined)
+        lows = lows.flatMap((code) =>
+          ordered.includes(code as string) ? [ordered.indexOf(code as string) + 1] : [],
+        );
       highs = lows;
       break;
     case 'string':
@@ -47,7 +59,10 @@ export function expectedOrder(
     id: r.id ?? '',
     keys: rules.map((rule) => {
       if (rule.parameter.code === '_id') return r.id;
-      const k = keysOf(r.parameters.find((p) => p.parameter === rule.parameter.code));
+      const k = keysOf(
+        r.parameters.find((p) => p.parameter === rule.parameter.code),
+        orderedCodesOf(rule.parameter),
+      );
       return rule.descending ? k.high : k.low;
     }),
   }));

@@ -399,6 +399,11 @@ describe('PostgresSearchStore', () => {
     const result = await store.search(search('Task', query));
     expect(result.resources.length).toBeGreaterThan(2);
     expect(idsOf(result.resources)).toEqual(orderedMatches('Task', query));
+    // Clinical order, not the alphabet: stat, asap, urgent, routine.
+    const rank = ['stat', 'asap', 'urgent', 'routine'];
+    const ranks = result.resources.map((r) => rank.indexOf((r as Task).priority ?? 'routine'));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(new Set(ranks).size).toBeGreaterThan(1);
   });
 
   it('keeps pages stable while resources are written between two pages', async () => {

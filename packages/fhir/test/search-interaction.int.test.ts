@@ -102,6 +102,27 @@ describe('search over HTTP', () => {
     expect(seen).toHaveLength(CODES.length);
   });
 
+  it('pages back with previous links to the first page, which has none', async () => {
+    const linkOf = (bundle: Bundle, relation: string) =>
+      bundle.link?.find((l) => l.relation === relation)?.url;
+    const idsOf = (bundle: Bundle) => (bundle.entry ?? []).map((e) => e.resource?.id ?? '');
+    const first = (await get('Basic?_count=2&_sort=-_id')).bundle;
+    expect(linkOf(first, 'previous')).toBeUndefined();
+    const second = (await (await fetch(linkOf(first, 'next') ?? '')).json()) as Bundle;
+    const third = (await (await fetch(linkOf(second, 'next') ?? '')).json()) as Bundle;
+    expect(linkOf(third, 'next')).toBeUndefined();
+    const backToSecond = (await (await fetch(linkOf(third, 'previous') ?? '')).json()) as Bundle;
+    expect(idsOf(backToSecond)).toEqual(idsOf(second));
+    const backToFirst = (await (await fetch(linkOf(backToSecond, 'previous') ?? '')).json()) as Bundle;
+    expect(idsOf(backToFirst)).toEqual(idsOf(first));
+    expect(linkOf(backToFirst, 'previous')).toBeUndefined();
+    expect(linkOf(backToFirst, 'next')).toBeDefined();
+  });
+
+  it('_total=estimate gives the number of matches of a small search', async () => {
+    expect((await get('Basic?code=wound-care&_total=estimate')).bundle.total).toBe(3);
+  });
+
   it('_total=accurate and _summary=count give the number of matches', async () => {
     expect((await get('Basic?code=wound-care&_total=accurate')).bundle.total).toBe(3);
     const count = (await get('Basic?code=wound-care&_summary=count')).bundle;

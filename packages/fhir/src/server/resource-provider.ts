@@ -43,6 +43,8 @@ export interface SearchResult {
   readonly included?: readonly Resource[];
   /** Opaque cursor of the next page; none on the last page. */
   readonly nextCursor?: string;
+  /** Opaque cursor of the previous page; none on the first page. */
+  readonly previousCursor?: string;
   /** Number of matches, when `_total` asked for it (or `_summary=count`). */
   readonly total?: number;
 }

@@ -29,7 +29,7 @@ export interface SearchBundleInput {
   readonly query: URLSearchParams;
 }
 
-/** A `searchset` Bundle: matches, includes, warnings (as an outcome entry), self and next links. */
+/** A `searchset` Bundle: matches, includes, warnings (as an outcome entry), self, previous and next links. */
 export function searchBundle({ request, result, warnings, baseUrl, query }: SearchBundleInput): Bundle {
   const link = (cursor?: string) => {
     const params = new URLSearchParams(query);
@@ -64,6 +64,9 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
     ...(result.total !== undefined && { total: result.total }),
     link: [
       { relation: 'self', url: link(request.cursor) },
+      ...(result.previousCursor !== undefined && request.summary !== 'count'
+        ? [{ relation: 'previous', url: link(result.previousCursor) }]
+        : []),
       ...(result.nextCursor !== undefined && request.summary !== 'count'
         ? [{ relation: 'next', url: link(result.nextCursor) }]
         : []),

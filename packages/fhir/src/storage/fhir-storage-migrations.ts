@@ -107,5 +107,30 @@ CREATE INDEX uri_index_value ON fhir.uri_index (resource_type, param, left(value
 `,
 };
 
+/**
+ * Covering indexes: a search probes the index tables per candidate row (a clause's EXISTS, a sort
+ * key's subquery) and starts from the ids of its most selective clause. With the compared values
+ * and the id in the index, those are index-only scans: no heap page per probe. On the work-queue
+ * query of 100,000 Tasks this halves the pages read.
+ */
+const coveringIndexes: Migration = {
+  version: 2,
+  name: 'covering indexes for search probes',
+  sql: `
+DROP INDEX fhir.token_index_resource;
+CREATE INDEX token_index_resource ON fhir.token_index (resource_type, id, param) INCLUDE (system, code);
+DROP INDEX fhir.token_index_code;
+CREATE INDEX token_index_code ON fhir.token_index (resource_type, param, code, system) INCLUDE (id);
+DROP INDEX fhir.reference_index_reference;
+CREATE INDEX reference_index_reference ON fhir.reference_index (resource_type, param, reference) INCLUDE (id);
+DROP INDEX fhir.reference_index_identifier;
+CREATE INDEX reference_index_identifier ON fhir.reference_index (resource_type, param, identifier_value, identifier_system) INCLUDE (id, target_type);
+DROP INDEX fhir.date_index_resource;
+CREATE INDEX date_index_resource ON fhir.date_index (resource_type, id, param) INCLUDE (start_at, end_at);
+DROP INDEX fhir.date_index_range;
+CREATE INDEX date_index_range ON fhir.date_index (resource_type, param, start_at, end_at) INCLUDE (id);
+`,
+};
+
 export const FHIR_STORAGE_SCHEMA = 'fhir';
-export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [searchModel];
+export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [searchModel, coveringIndexes];

@@ -4,9 +4,9 @@ import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/
 import { clauseSql } from './criterion-sql.js';
 import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
 import { indexColumns } from './index-rows.js';
-import { decodeCursor, encodeCursor } from './search-cursor.js';
+import { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor.js';
 import { SearchStoreError } from './search-store-error.js';
-import { afterCursorSql, orderBySql, sortKeySql } from './sort-sql.js';
+import { cursorSql, orderBySql, sortKeySql } from './sort-sql.js';
 import { SqlParams } from './sql-params.js';
 
 /** The version a resource is stored at. */
@@ -23,6 +23,8 @@ export interface StoreSearchResult {
   readonly included: Resource[];
   /** Present when there is a next page: pass it back as the request's `cursor`. */
   readonly nextCursor?: string;
+  /** Present when there is a previous page (the page started at a cursor). */
+  readonly previousCursor?: string;
   /** With `_total=accurate` or `_summary=count`: the number of matches across all pages. */
   readonly total?: number;
 }
@@ -121,43 +123,58 @@ export class PostgresSearchStore {
     );
   }
 
-  /** One page of a search, in `_sort` order then by id, with keyset paging. */
+  /**
+   * One page of a search, in `_sort` order then by id, with keyset paging: the page after the
+   * request's cursor (or the first), or the page before it (a `previous` link).
+   */
   async search(request: SearchRequest): Promise<StoreSearchResult> {
     const p = new SqlParams();
     p.bind(request.resourceType);
     const where = whereSql(request, p);
     const keys = request.sort.map((rule) => sortKeySql(rule, TYPE, p));
     const sortName = request.sort.map((r) => `${r.descending ? '-' : ''}${r.parameter.code}`).join(',');
-    const after =
-      request.cursor === undefined
-        ? undefined
-        : afterCursorSql(keys, decodeCursor(request.cursor, sortName, keys.length), p);
+    const cursor =
+      request.cursor === undefined ? undefined : decodeCursor(request.cursor, sortName, keys.length);
+    const backwards = cursor?.direction === 'before';
     const limit = p.bind(request.count + 1, 'int');
     // `_summary=count` wants the number of matches only.
     const countOnly = request.summary === 'count';
-    const page =
+    const fetched =
       request.count === 0 || countOnly
         ? []
         : await this.db.query<PageRow>(
             // The page is chosen on ids and sort keys only; the (large) content is fetched for
-            // the rows of the page alone.
+            // the rows of the page alone. Backwards, the rows before the cursor are read in
+            // reverse order (the nearest first), then put back in order.
             `SELECT page.id, r.content${keys.map((_, i) => `, page.k${i}::text AS k${i}`).join('')}
              FROM (SELECT s.* FROM (SELECT r.id${keys.map((k, i) => `, ${k.expression} AS k${i}`).join('')}
                                     FROM fhir.resources r WHERE ${where}) s
-                   ${after === undefined ? '' : `WHERE ${after}`}
-                   ORDER BY ${orderBySql(keys)}
+                   ${cursor === undefined ? '' : `WHERE ${cursorSql(keys, cursor, p)}`}
+                   ORDER BY ${orderBySql(keys, 's', backwards)}
                    LIMIT ${limit}) page
              JOIN fhir.resources r ON r.resource_type = $1 AND r.id = page.id
-             ORDER BY ${orderBySql(keys, 'page')}`,
+             ORDER BY ${orderBySql(keys, 'page', backwards)}`,
             p.values,
           );
-    const rows = page.slice(0, request.count);
-    const last = rows.at(-1);
-    const nextCursor =
-      page.length > request.count && last !== undefined
-        ? encodeCursor({ sort: sortName, keys: keys.map((_, i) => last[`k${i}`] ?? null), id: last.id })
-        : undefined;
-    const total = request.total === 'accurate' || countOnly ? await this.count(request) : undefined;
+    const more = fetched.length > request.count;
+    const rows = fetched.slice(0, request.count);
+    if (backwards) rows.reverse();
+    const cursorAt = (row: PageRow | undefined, direction: SearchCursor['direction']) =>
+      row === undefined
+        ? undefined
+        : encodeCursor({
+            sort: sortName,
+            keys: keys.map((_, i) => row[`k${i}`] ?? null),
+            id: row.id,
+            direction,
+          });
+    // Forwards, a next page exists when a row beyond the page was read, and a previous one when
+    // the page started at a cursor. Backwards, the other way round.
+    const nextCursor = (backwards ? rows.length > 0 : more) ? cursorAt(rows.at(-1), 'after') : undefined;
+    const previousCursor = (backwards ? more : cursor !== undefined)
+      ? cursorAt(rows[0], 'before')
+      : undefined;
+    const total = await this.total(request, countOnly);
     const resources = rows.map((r) => r.content);
     const included = await this.included(
       request,
@@ -167,58 +184,123 @@ export class PostgresSearchStore {
       resources,
       included,
       ...(nextCursor !== undefined && { nextCursor }),
+      ...(previousCursor !== undefined && { previousCursor }),
       ...(total !== undefined && { total }),
     };
   }
 
-  private async count(request: SearchRequest): Promise<number> {
+  /**
+   * `_total`: `accurate` (and `_summary=count`) counts every match. `estimate` counts exactly up
+   * to ESTIMATE_EXACT_UP_TO matches (cheap for the small sets a client pages through), and above
+   * that answers the planner's row estimate, never less than what was counted.
+   */
+  private async total(request: SearchRequest, countOnly: boolean): Promise<number | undefined> {
+    const mode = countOnly ? 'accurate' : request.total;
+    if (mode !== 'accurate' && mode !== 'estimate') return undefined;
     const p = new SqlParams();
     p.bind(request.resourceType);
+    const matches = `SELECT 1 FROM fhir.resources r WHERE ${whereSql(request, p)}`;
+    if (mode === 'accurate') {
+      const rows = await this.db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM (${matches}) m`,
+        p.values,
+      );
+      return rows[0]?.total ?? 0;
+    }
     const rows = await this.db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM fhir.resources r WHERE ${whereSql(request, p)}`,
+      `SELECT count(*)::int AS total FROM (${matches} LIMIT ${ESTIMATE_EXACT_UP_TO + 1}) m`,
       p.values,
     );
-    return rows[0]?.total ?? 0;
+    const counted = rows[0]?.total ?? 0;
+    if (counted <= ESTIMATE_EXACT_UP_TO) return counted;
+    const plan = await this.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${matches}`, p.values);
+    return Math.max(counted, plannedRows(plan[0]?.['QUERY PLAN']));
   }
 
-  /** `_include` and `_revinclude` of a page (one level: `:iterate` is read as a single pass). */
+  /**
+   * `_include` and `_revinclude` of a page: the rules apply to the matches, then the `:iterate`
+   * ones again to what the previous round added, until nothing new comes (at most
+   * MAX_INCLUDE_ROUNDS rounds and MAX_INCLUDED resources). Each resource appears once, and never
+   * when it is a match.
+   */
   private async included(request: SearchRequest, ids: readonly string[]): Promise<Resource[]> {
     if (ids.length === 0 || request.include.length + request.revinclude.length === 0) return [];
+    const matches = new Set(ids.map((id) => `${request.resourceType}/${id}`));
     const found = new Map<string, Resource>();
-    const add = (rows: readonly { resource_type: string; id: string; content: Resource }[]): void => {
-      for (const row of rows) {
-        if (row.resource_type === request.resourceType && ids.includes(row.id)) continue;
-        found.set(`${row.resource_type}/${row.id}`, row.content);
+    let frontier = new Map<string, string[]>([[request.resourceType, [...ids]]]);
+    for (let round = 0; round < MAX_INCLUDE_ROUNDS && frontier.size > 0; round++) {
+      const next = new Map<string, string[]>();
+      const add = (rows: readonly IncludedRow[]): void => {
+        for (const row of rows) {
+          const key = `${row.resource_type}/${row.id}`;
+          if (matches.has(key) || found.has(key) || found.size >= MAX_INCLUDED) continue;
+          found.set(key, row.content);
+          next.set(row.resource_type, [...(next.get(row.resource_type) ?? []), row.id]);
+        }
+      };
+      for (const rule of request.include) {
+        const sources = frontier.get(rule.sourceType);
+        if ((round > 0 && !rule.iterate) || sources === undefined) continue;
+        add(await this.db.query<IncludedRow>(...includeSql(rule, sources)));
       }
-    };
-    for (const rule of request.include) add(await this.db.query(...includeSql(rule, ids, false, request)));
-    for (const rule of request.revinclude) add(await this.db.query(...includeSql(rule, ids, true, request)));
+      for (const rule of request.revinclude) {
+        if (round > 0 && !rule.iterate) continue;
+        for (const [type, targets] of frontier) {
+          if (rule.targetType !== undefined && rule.targetType !== type) continue;
+          if (rule.parameter.targets.length > 0 && !rule.parameter.targets.includes(type)) continue;
+          add(await this.db.query<IncludedRow>(...revincludeSql(rule, type, targets)));
+        }
+      }
+      frontier = next;
+    }
     return [...found.values()];
   }
 }
 
-function includeSql(
+interface IncludedRow {
+  readonly resource_type: string;
+  readonly id: string;
+  readonly content: Resource;
+}
+
+/** `_total=estimate` counts exactly up to this many matches. */
+const ESTIMATE_EXACT_UP_TO = 1000;
+/** `_include:iterate` stops after this many rounds, and at this many included resources. */
+const MAX_INCLUDE_ROUNDS = 4;
+const MAX_INCLUDED = 1000;
+
+/** The top node's row estimate of an `EXPLAIN (FORMAT JSON)`. */
+function plannedRows(plan: unknown): number {
+  const top = Array.isArray(plan) ? (plan[0] as { Plan?: { 'Plan Rows'?: unknown } } | undefined) : undefined;
+  const rows = top?.Plan?.['Plan Rows'];
+  return typeof rows === 'number' ? Math.round(rows) : 0;
+}
+
+/** Resources the `sourceIds` (of the rule's source type) point to with the rule's parameter. */
+function includeSql(rule: IncludeRule, sourceIds: readonly string[]): [string, unknown[]] {
+  const p = new SqlParams();
+  const target = rule.targetType === undefined ? '' : ` AND x.target_type = ${p.bind(rule.targetType)}`;
+  return [
+    `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
+     JOIN fhir.resources t ON t.resource_type = x.target_type AND t.id = x.target_id
+     WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
+       AND x.id = ANY(${p.bind(sourceIds, 'text[]')})${target}`,
+    p.values,
+  ];
+}
+
+/** Resources of the rule's source type that point to the `targetIds` (of `targetType`). */
+function revincludeSql(
   rule: IncludeRule,
-  ids: readonly string[],
-  reverse: boolean,
-  request: SearchRequest,
+  targetType: string,
+  targetIds: readonly string[],
 ): [string, unknown[]] {
   const p = new SqlParams();
-  if (!reverse) {
-    const target = rule.targetType === undefined ? '' : ` AND x.target_type = ${p.bind(rule.targetType)}`;
-    return [
-      `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
-       JOIN fhir.resources t ON t.resource_type = x.target_type AND t.id = x.target_id
-       WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
-         AND x.id = ANY(${p.bind(ids, 'text[]')})${target}`,
-      p.values,
-    ];
-  }
   return [
     `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
      JOIN fhir.resources t ON t.resource_type = x.resource_type AND t.id = x.id
      WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
-       AND x.target_type = ${p.bind(request.resourceType)} AND x.target_id = ANY(${p.bind(ids, 'text[]')})`,
+       AND x.target_type = ${p.bind(targetType)} AND x.target_id = ANY(${p.bind(targetIds, 'text[]')})`,
     p.values,
   ];
 }

@@ -1,8 +1,9 @@
 import { SearchStoreError } from './search-store-error.js';
 
 /**
- * The position after the last row of a page: its sort keys (as PostgreSQL prints them, `null`
- * when the resource has no value) and its id, bound to the sort it was made for. Opaque to
+ * A position between two rows of a search: the sort keys of a row (as PostgreSQL prints them,
+ * `null` when the resource has no value) and its id, bound to the sort it was made for, with the
+ * direction to read in: the page `after` it (next) or the page `before` it (previous). Opaque to
  * clients: base64url JSON.
  */
 export interface SearchCursor {
@@ -10,10 +11,18 @@ export interface SearchCursor {
   readonly sort: string;
   readonly keys: readonly (string | null)[];
   readonly id: string;
+  readonly direction: 'after' | 'before';
 }
 
 export function encodeCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.sort, k: cursor.keys, i: cursor.id })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({
+      s: cursor.sort,
+      k: cursor.keys,
+      i: cursor.id,
+      ...(cursor.direction === 'before' && { d: 'b' }),
+    }),
+  ).toString('base64url');
 }
 
 function isKeyList(value: unknown): value is (string | null)[] {
@@ -31,12 +40,18 @@ export function decodeCursor(text: string, sort: string, keyCount: number): Sear
   if (typeof parsed !== 'object' || parsed === null) {
     throw new SearchStoreError('invalid-cursor', 'the paging cursor is malformed');
   }
-  const { s, k, i } = parsed as Record<string, unknown>;
-  if (typeof s !== 'string' || typeof i !== 'string' || !isKeyList(k) || k.length !== keyCount) {
+  const { s, k, i, d } = parsed as Record<string, unknown>;
+  if (
+    typeof s !== 'string' ||
+    typeof i !== 'string' ||
+    !isKeyList(k) ||
+    k.length !== keyCount ||
+    (d !== undefined && d !== 'b')
+  ) {
     throw new SearchStoreError('invalid-cursor', 'the paging cursor is malformed');
   }
   if (s !== sort) {
     throw new SearchStoreError('invalid-cursor', 'the paging cursor belongs to another _sort');
   }
-  return { sort: s, keys: k, id: i };
+  return { sort: s, keys: k, id: i, direction: d === 'b' ? 'before' : 'after' };
 }

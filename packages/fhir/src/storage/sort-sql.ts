@@ -69,33 +69,46 @@ function castOf(key: SortKeySql): string {
   return key.cast === 'text' ? 'text COLLATE "C"' : key.cast;
 }
 
-export function orderBySql(keys: readonly SortKeySql[], alias = 's'): string {
+/**
+ * The order of a search: the keys (NULLs last either way), then the id. `reversed` is the exact
+ * reverse (to read the page before a cursor).
+ */
+export function orderBySql(keys: readonly SortKeySql[], alias = 's', reversed = false): string {
+  const forward = (descending: boolean) => (descending !== reversed ? 'DESC' : 'ASC');
   return [
-    ...keys.map((k, i) => `${alias}.k${i} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`),
-    `${alias}.id ASC`,
+    ...keys.map((k, i) => `${alias}.k${i} ${forward(k.descending)} NULLS ${reversed ? 'FIRST' : 'LAST'}`),
+    `${alias}.id ${forward(false)}`,
   ].join(', ');
 }
 
 /**
- * Rows strictly after the cursor in the order of `orderBySql`: a lexicographic comparison written
- * out (NULL sorts last in both directions, the id breaks ties).
+ * Rows strictly after (or before) the cursor in the order of `orderBySql`: a lexicographic
+ * comparison written out (NULL sorts last in both directions, the id breaks ties).
  */
-export function afterCursorSql(keys: readonly SortKeySql[], cursor: SearchCursor, p: SqlParams): string {
+export function cursorSql(keys: readonly SortKeySql[], cursor: SearchCursor, p: SqlParams): string {
+  const after = cursor.direction === 'after';
   const alternatives: string[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const key = keys[i];
     const value = cursor.keys[i] ?? null;
-    // Among resources without this key, none is after the cursor on it (only on later keys).
-    if (key !== undefined && value === null) continue;
+    // NULLs come last: nothing is after a NULL key on it (and no placeholder may go unused).
+    if (key !== undefined && value === null && after) continue;
     const equal = keys.slice(0, i).map((k, j) => {
       const v = cursor.keys[j] ?? null;
       return v === null ? `s.k${j} IS NULL` : `s.k${j} = ${p.bind(v, castOf(k))}`;
     });
-    const after =
-      key === undefined
-        ? `s.id > ${p.bind(cursor.id, 'text COLLATE "C"')}`
-        : `(s.k${i} IS NULL OR s.k${i} ${key.descending ? '<' : '>'} ${p.bind(value, castOf(key))})`;
-    alternatives.push([...equal, after].join(' AND '));
+    let beyond: string;
+    if (key === undefined) {
+      beyond = `s.id ${after ? '>' : '<'} ${p.bind(cursor.id, 'text COLLATE "C"')}`;
+    } else if (value === null) {
+      // Every non-NULL key is before a NULL one.
+      beyond = `s.k${i} IS NOT NULL`;
+    } else {
+      const greater = key.descending === after ? '<' : '>';
+      const v = p.bind(value, castOf(key));
+      beyond = after ? `(s.k${i} IS NULL OR s.k${i} ${greater} ${v})` : `s.k${i} ${greater} ${v}`;
+    }
+    alternatives.push([...equal, beyond].join(' AND '));
   }
   return alternatives.map((a) => `(${a})`).join(' OR ');
 }

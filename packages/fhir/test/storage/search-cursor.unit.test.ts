@@ -3,20 +3,24 @@ import { decodeCursor, encodeCursor, SearchStoreError } from '../../src/storage/
 import { escapeLike, indexedPrefix, SqlParams } from '../../src/storage/sql-params.js';
 
 describe('paging cursor', () => {
-  it('round-trips keys (null included) and id, for its sort only', () => {
-    const cursor = { sort: '-priority,period', keys: ['urgent', null], id: 'task-001' };
-    const text = encodeCursor(cursor);
-    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(text, '-priority,period', 2)).toEqual(cursor);
-    expect(() => decodeCursor(text, 'priority,period', 2)).toThrow(SearchStoreError);
-    expect(() => decodeCursor(text, '-priority,period', 1)).toThrow(SearchStoreError);
-  });
+  it.each(['after', 'before'] as const)(
+    'round-trips keys (null included), id and direction %s, for its sort only',
+    (direction) => {
+      const cursor = { sort: '-priority,period', keys: ['urgent', null], id: 'task-001', direction };
+      const text = encodeCursor(cursor);
+      expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(decodeCursor(text, '-priority,period', 2)).toEqual(cursor);
+      expect(() => decodeCursor(text, 'priority,period', 2)).toThrow(SearchStoreError);
+      expect(() => decodeCursor(text, '-priority,period', 1)).toThrow(SearchStoreError);
+    },
+  );
 
   it.each([
     '',
     'not-json',
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('{"s":"","k":[1],"i":"a"}').toString('base64url'),
+    Buffer.from('{"s":"","k":[null],"i":"a","d":"x"}').toString('base64url'),
   ])('refuses %j as a cursor', (text) => {
     expect(() => decodeCursor(text, '', 1)).toThrow(expect.objectContaining({ reason: 'invalid-cursor' }));
   });

@@ -193,11 +193,12 @@ export function demoProvider(
     },
     ...(searchWith instanceof PostgresSearchStore && {
       async search(request): Promise<SearchResult> {
-        const { resources, included, nextCursor, total } = await searchWith.search(request);
+        const { resources, included, nextCursor, previousCursor, total } = await searchWith.search(request);
         return {
           resources,
           included,
           ...(nextCursor !== undefined && { nextCursor }),
+          ...(previousCursor !== undefined && { previousCursor }),
           ...(total !== undefined && { total }),
         };
       },

@@ -13,9 +13,12 @@ export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fh
 export { searchBundle, type SearchBundleInput } from './server/search-bundle.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
 export type { Authenticator, Permission, Principal } from './server/access-port.js';
+export { historyEntryOf } from './server/history-bundle.js';
 export type {
   HistoryEntry,
   HistoryOptions,
+  TypeHistoryOptions,
+  TypeHistoryPage,
   IncomingResourceValidator,
   OperationHandler,
   RequestContext,

@@ -119,6 +119,45 @@ describe('search over HTTP', () => {
     expect(linkOf(backToFirst, 'next')).toBeDefined();
   });
 
+  it('GET /Basic/_history: every version of every Basic, newest first, paged with next links', async () => {
+    const created = await fetch(`${served.base}/Basic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Basic', code: { text: 'history' } }),
+    });
+    const basic = (await created.json()) as Basic;
+    const id = basic.id ?? '';
+    await fetch(`${served.base}/Basic/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ ...basic, code: { text: 'history, v2' } }),
+    });
+    await fetch(`${served.base}/Basic/${id}`, { method: 'DELETE' });
+
+    const recent = (await get('Basic/_history?_count=3')).bundle;
+    expect(recent.type).toBe('history');
+    expect(recent.entry?.map((e) => [e.request?.method, e.request?.url, e.response?.etag])).toEqual([
+      ['DELETE', `Basic/${id}`, 'W/"3"'],
+      ['PUT', `Basic/${id}`, 'W/"2"'],
+      ['POST', 'Basic', 'W/"1"'],
+    ]);
+    // Following next links visits every version once: the 5 searchable Basics and these 3.
+    const seen: string[] = [];
+    let url: string | undefined = `${served.base}/Basic/_history?_count=3`;
+    while (url !== undefined) {
+      const page = (await (await fetch(url)).json()) as Bundle;
+      seen.push(...(page.entry ?? []).map((e) => `${e.fullUrl ?? ''}@${e.response?.etag ?? ''}`));
+      url = page.link?.find((l) => l.relation === 'next')?.url;
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(CODES.length + 3);
+    expect(new Set(seen).size).toBe(seen.length);
+    const since = (
+      await get(`Basic/_history?_since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+    ).bundle;
+    expect(since.entry).toEqual([]);
+    expect((await get('Basic/_history?_since=yesterday')).status).toBe(400);
+  });
+
   it('_total=estimate gives the number of matches of a small search', async () => {
     expect((await get('Basic?code=wound-care&_total=estimate')).bundle.total).toBe(3);
   });
@@ -173,7 +212,9 @@ describe('search over HTTP', () => {
   it('the CapabilityStatement lists search-type and the supported parameters with their types', async () => {
     const { capability: body } = await get('metadata');
     const basic = body.rest?.[0]?.resource?.[0];
-    expect(basic?.interaction?.map((i) => i.code)).toContain('search-type');
+    expect(basic?.interaction?.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['search-type', 'history-type']),
+    );
     expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'code', type: 'token' }));
     expect(basic?.searchParam).toContainEqual(expect.objectContaining({ name: 'created', type: 'date' }));
   });

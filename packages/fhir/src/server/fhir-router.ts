@@ -27,6 +27,7 @@ import { historyBundle } from './history-bundle.js';
 import { searchBundle } from './search-bundle.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
+  HistoryOptions,
   IncomingResourceValidator,
   RequestContext,
   ResourceProvider,
@@ -97,6 +98,7 @@ export function registrationsOf(
       ...(p.update ? (['update', 'patch'] as const) : []),
       ...(p.delete ? (['delete'] as const) : []),
       ...(p.history ? (['history-instance'] as const) : []),
+      ...(p.typeHistory ? (['history-type'] as const) : []),
       ...(p.create ? (['create'] as const) : []),
     ],
     conditionalCreate: Boolean(p.create && p.search && registry),
@@ -354,19 +356,51 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     send(req, res, 200, stored, false);
   });
 
-  router.get('/:type/:id/_history', async (req, res) => {
-    const provider = providerOf(req, res, 'r');
-    const id = idOf(req);
+  /** `_since` and `_count` of a history request. */
+  function historyOptionsOf(req: Request): HistoryOptions {
     const since = typeof req.query._since === 'string' ? req.query._since : undefined;
     if (since !== undefined && Number.isNaN(Date.parse(since)))
       throw badRequest(`_since=${since.slice(0, 40)} is not an instant`, ['_since']);
     const rawCount = typeof req.query._count === 'string' ? Number(req.query._count) : historyCount.default;
     if (!Number.isInteger(rawCount) || rawCount < 0)
       throw badRequest('_count must be a whole number', ['_count']);
+    return { ...(since !== undefined && { since }), count: Math.min(rawCount, historyCount.max) };
+  }
+
+  router.get('/:type/_history', async (req, res) => {
+    const provider = providerOf(req, res, 'r');
+    const history = historyOptionsOf(req);
+    const cursor = typeof req.query._cursor === 'string' ? req.query._cursor : undefined;
+    const page = await need(provider, 'typeHistory', 'type-level history').call(
+      provider,
+      { ...history, ...(cursor !== undefined && { cursor }) },
+      context(res),
+    );
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const url = (params: URLSearchParams) =>
+      `${options.publicBaseUrl}/${provider.type}/_history${params.size > 0 ? `?${params.toString()}` : ''}`;
+    const next = new URLSearchParams(query);
+    if (page.nextCursor !== undefined) next.set('_cursor', page.nextCursor);
+    sendFhir(
+      res,
+      200,
+      historyBundle(
+        provider.type,
+        page.entries,
+        options.publicBaseUrl,
+        url(query),
+        page.nextCursor === undefined ? undefined : url(next),
+      ),
+    );
+  });
+
+  router.get('/:type/:id/_history', async (req, res) => {
+    const provider = providerOf(req, res, 'r');
+    const id = idOf(req);
     const entries = await need(provider, 'history', 'history').call(
       provider,
       id,
-      { ...(since !== undefined && { since }), count: Math.min(rawCount, historyCount.max) },
+      historyOptionsOf(req),
       context(res),
     );
     const self = `${options.publicBaseUrl}/${provider.type}/${id}/_history${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;

@@ -1,6 +1,21 @@
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { etagOf } from './http-headers.js';
+import type { StoredHistoryVersion } from '../storage/postgres-search-store.js';
 import type { HistoryEntry } from './resource-provider.js';
+
+/** A version of the search store's history as a history entry (version 1 was a create). */
+export function historyEntryOf(version: StoredHistoryVersion): HistoryEntry {
+  const versionId = String(version.versionId);
+  if (version.resource === undefined) {
+    return { deleted: true, id: version.id, versionId, lastUpdated: version.lastUpdated };
+  }
+  return {
+    resource: version.resource,
+    versionId,
+    lastUpdated: version.lastUpdated,
+    method: version.versionId === 1 ? 'POST' : 'PUT',
+  };
+}
 
 /** A `history` Bundle (R4 §3.1.0.11), newest version first. */
 export function historyBundle(
@@ -8,11 +23,15 @@ export function historyBundle(
   entries: readonly HistoryEntry[],
   baseUrl: string,
   selfUrl: string,
+  nextUrl?: string,
 ): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'history',
-    link: [{ relation: 'self', url: selfUrl }],
+    link: [
+      { relation: 'self', url: selfUrl },
+      ...(nextUrl === undefined ? [] : [{ relation: 'next', url: nextUrl }]),
+    ],
     entry: entries.map((entry): BundleEntry => {
       if (entry.deleted) {
         return {

@@ -37,6 +37,17 @@ export interface HistoryOptions {
   readonly count: number;
 }
 
+/** Type-level history: a page, newest first, and the cursor of the next (older) page. */
+export interface TypeHistoryOptions extends HistoryOptions {
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+export interface TypeHistoryPage<R extends Resource = Resource> {
+  readonly entries: HistoryEntry<R>[];
+  readonly nextCursor?: string;
+}
+
 /** One page of a search: the matches, what `_include`/`_revinclude` added, the next page. */
 export interface SearchResult {
   readonly resources: readonly Resource[];
@@ -75,6 +86,8 @@ export interface ResourceProvider<R extends Resource = Resource> {
   ): Promise<{ readonly stored: StoredResource<R>; readonly created: boolean }>;
   delete?(id: string, options: UpdateOptions, ctx: RequestContext): Promise<void>;
   history?(id: string, options: HistoryOptions, ctx: RequestContext): Promise<HistoryEntry<R>[]>;
+  /** Every version of every resource of the type, newest first (`GET /T/_history`). */
+  typeHistory?(options: TypeHistoryOptions, ctx: RequestContext): Promise<TypeHistoryPage<R>>;
   /** A parsed, validated search of this type (parameters the registry supports only). */
   search?(request: SearchRequest, ctx: RequestContext): Promise<SearchResult>;
   /** Updates must carry `If-Match` (428 otherwise)… answered 412 per R4 when missing. */

@@ -132,5 +132,26 @@ CREATE INDEX date_index_range ON fhir.date_index (resource_type, param, start_at
 `,
 };
 
+/**
+ * Every version of every resource, for type-level `_history` (newest first, across resources):
+ * written with each put and deletion, rebuilt with the rest of the read model.
+ */
+const resourceHistory: Migration = {
+  version: 3,
+  name: 'resource history',
+  sql: `
+CREATE TABLE fhir.resource_history (
+  resource_type text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  version_id int NOT NULL,
+  last_updated timestamptz NOT NULL,
+  -- NULL: the version is a deletion.
+  content jsonb,
+  PRIMARY KEY (resource_type, id, version_id)
+);
+CREATE INDEX resource_history_recent ON fhir.resource_history (resource_type, last_updated DESC, id DESC, version_id DESC);
+`,
+};
+
 export const FHIR_STORAGE_SCHEMA = 'fhir';
-export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [searchModel, coveringIndexes];
+export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [searchModel, coveringIndexes, resourceHistory];

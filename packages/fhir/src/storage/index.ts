@@ -1,4 +1,9 @@
-export { PostgresSearchStore, type StoredVersion, type StoreSearchResult } from './postgres-search-store.js';
+export {
+  PostgresSearchStore,
+  type StoredHistoryVersion,
+  type StoredVersion,
+  type StoreSearchResult,
+} from './postgres-search-store.js';
 export { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
 export { SearchStoreError, type SearchStoreErrorReason } from './search-store-error.js';
 export { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor.js';

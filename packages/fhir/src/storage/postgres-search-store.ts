@@ -4,7 +4,13 @@ import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/
 import { clauseSql } from './criterion-sql.js';
 import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
 import { indexColumns } from './index-rows.js';
-import { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor.js';
+import {
+  decodeCursor,
+  decodeHistoryCursor,
+  encodeCursor,
+  encodeHistoryCursor,
+  type SearchCursor,
+} from './search-cursor.js';
 import { SearchStoreError } from './search-store-error.js';
 import { cursorSql, orderBySql, sortKeySql } from './sort-sql.js';
 import { SqlParams } from './sql-params.js';
@@ -28,6 +34,23 @@ export interface StoreSearchResult {
   /** With `_total=accurate` or `_summary=count`: the number of matches across all pages. */
   readonly total?: number;
 }
+
+/** One version in a type's history; without `resource` it is a deletion. */
+export interface StoredHistoryVersion {
+  readonly id: string;
+  readonly versionId: number;
+  readonly lastUpdated: string;
+  readonly resource?: Resource;
+}
+
+interface HistoryRow {
+  readonly id: string;
+  readonly version_id: number;
+  readonly last_updated: string;
+  readonly content: Resource | null;
+}
+
+const instantOf = (value: string | Date): string => (typeof value === 'string' ? value : value.toISOString());
 
 interface PageRow {
   readonly id: string;
@@ -72,8 +95,7 @@ export class PostgresSearchStore {
         `index values of ${values.resourceType}/${values.id ?? '?'} given for ${resource.resourceType}/${id}`,
       );
     }
-    const lastUpdated =
-      typeof version.lastUpdated === 'string' ? version.lastUpdated : version.lastUpdated.toISOString();
+    const lastUpdated = instantOf(version.lastUpdated);
     const content = {
       ...resource,
       meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
@@ -101,9 +123,67 @@ export class PostgresSearchStore {
     ]);
   }
 
-  /** Removes a resource and its index rows (a deletion), in the caller's transaction. */
-  async remove(tx: SqlExecutor, resourceType: string, id: string): Promise<void> {
+  /**
+   * Removes a resource and its index rows (a deletion), in the caller's transaction; with the
+   * deletion's version, the history records it.
+   */
+  async remove(tx: SqlExecutor, resourceType: string, id: string, deletion?: StoredVersion): Promise<void> {
     await tx.query(REMOVE_SQL, [resourceType, id]);
+    if (deletion !== undefined) {
+      await tx.query(
+        `INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
+         VALUES ($1, $2, $3, $4::timestamptz, NULL)
+         ON CONFLICT (resource_type, id, version_id) DO UPDATE SET last_updated = EXCLUDED.last_updated, content = NULL`,
+        [resourceType, id, deletion.versionId, instantOf(deletion.lastUpdated)],
+      );
+    }
+  }
+
+  /**
+   * Versions of every resource of a type (type-level `_history`), newest first: at or after
+   * `since`, strictly before the `before` cursor of a previous page, at most `count`.
+   */
+  async history(
+    resourceType: string,
+    options: { readonly since?: string; readonly count: number; readonly cursor?: string },
+  ): Promise<{ readonly versions: StoredHistoryVersion[]; readonly nextCursor?: string }> {
+    const p = new SqlParams();
+    const conditions = [`h.resource_type = ${p.bind(resourceType)}`];
+    if (options.since !== undefined)
+      conditions.push(`h.last_updated >= ${p.bind(options.since, 'timestamptz')}`);
+    if (options.cursor !== undefined) {
+      const at = decodeHistoryCursor(options.cursor);
+      conditions.push(
+        `(h.last_updated, h.id, h.version_id) < (${p.bind(at.lastUpdated, 'timestamptz')}, ` +
+          `${p.bind(at.id, 'text COLLATE "C"')}, ${p.bind(at.versionId, 'int')})`,
+      );
+    }
+    const rows = await this.db.query<HistoryRow>(
+      `SELECT h.id, h.version_id, to_json(h.last_updated) #>> '{}' AS last_updated, h.content
+       FROM fhir.resource_history h WHERE ${conditions.join(' AND ')}
+       ORDER BY h.last_updated DESC, h.id DESC, h.version_id DESC
+       LIMIT ${p.bind(options.count + 1, 'int')}`,
+      p.values,
+    );
+    const page = rows.slice(0, options.count);
+    const last = page.at(-1);
+    const versions = page.map((row): StoredHistoryVersion => ({
+      id: row.id,
+      versionId: row.version_id,
+      lastUpdated: new Date(row.last_updated).toISOString(),
+      ...(row.content !== null && { resource: row.content }),
+    }));
+    return {
+      versions,
+      ...(rows.length > options.count &&
+        last !== undefined && {
+          nextCursor: encodeHistoryCursor({
+            lastUpdated: last.last_updated,
+            id: last.id,
+            versionId: last.version_id,
+          }),
+        }),
+    };
   }
 
   /** The stored version of a resource, or `undefined`. */
@@ -118,7 +198,7 @@ export class PostgresSearchStore {
   /** Empties the read model (before a rebuild from the log), in the caller's transaction. */
   async reset(tx: SqlExecutor): Promise<void> {
     await tx.script(
-      'TRUNCATE fhir.resources, fhir.token_index, fhir.reference_index, fhir.date_index, ' +
+      'TRUNCATE fhir.resources, fhir.resource_history, fhir.token_index, fhir.reference_index, fhir.date_index, ' +
         'fhir.string_index, fhir.number_index, fhir.quantity_index, fhir.uri_index',
     );
   }
@@ -315,7 +395,14 @@ const deletes = TABLES.map(
   (t) => `d_${t} AS (DELETE FROM fhir.${t}_index WHERE resource_type = $1 AND id = $2)`,
 ).join(',\n');
 
+// The version goes to the history too (a rebuild writes it again: the same row).
 const UPSERT_SQL = `
+WITH h AS (
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  ON CONFLICT (resource_type, id, version_id) DO UPDATE
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+)
 INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
 VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
 ON CONFLICT (resource_type, id) DO UPDATE

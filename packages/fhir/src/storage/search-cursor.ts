@@ -55,3 +55,34 @@ export function decodeCursor(text: string, sort: string, keyCount: number): Sear
   }
   return { sort: s, keys: k, id: i, direction: d === 'b' ? 'before' : 'after' };
 }
+
+/** The position after the last version of a type-level history page. Opaque: base64url JSON. */
+export interface HistoryCursor {
+  /** The instant as PostgreSQL prints it in JSON (microseconds kept). */
+  readonly lastUpdated: string;
+  readonly id: string;
+  readonly versionId: number;
+}
+
+export function encodeHistoryCursor(cursor: HistoryCursor): string {
+  return Buffer.from(JSON.stringify({ t: cursor.lastUpdated, i: cursor.id, v: cursor.versionId })).toString(
+    'base64url',
+  );
+}
+
+export function decodeHistoryCursor(text: string): HistoryCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new SearchStoreError('invalid-cursor', 'the history paging cursor is malformed');
+  }
+  const { t, i, v } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof i !== 'string' || !Number.isInteger(v)) {
+    throw new SearchStoreError('invalid-cursor', 'the history paging cursor is malformed');
+  }
+  return { lastUpdated: t, id: i, versionId: v as number };
+}

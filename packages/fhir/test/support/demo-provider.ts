@@ -19,6 +19,7 @@ import {
   type RecordedEvent,
 } from '@carenet/eventsourcing';
 import {
+  historyEntryOf,
   IndexValueExtractor,
   PostgresSearchStore,
   searchMatches,
@@ -100,7 +101,7 @@ export function demoSearchProjection(
         const type = categoryOf(event.streamId);
         const id = event.streamId.slice(type.length + 1);
         if (event.type === 'ResourceDeleted') {
-          await search.remove(tx, type, id);
+          await search.remove(tx, type, id, { versionId: event.revision + 1, lastUpdated: event.recordedAt });
           continue;
         }
         const versionId = event.revision + 1;
@@ -192,6 +193,10 @@ export function demoProvider(
         .slice(0, count);
     },
     ...(searchWith instanceof PostgresSearchStore && {
+      async typeHistory(options) {
+        const { versions, nextCursor } = await searchWith.history(type, options);
+        return { entries: versions.map(historyEntryOf), ...(nextCursor !== undefined && { nextCursor }) };
+      },
       async search(request): Promise<SearchResult> {
         const { resources, included, nextCursor, previousCursor, total } = await searchWith.search(request);
         return {

@@ -15,6 +15,7 @@ import { fhirSearchRead } from './fhir-search-read.js';
 import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { relayThroughput } from './relay-throughput.js';
+import { tokenVerification } from './token-verification.bench.js';
 import { validationThroughput } from './validation-throughput.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   appendToConsumerLatency,
   validationThroughput,
   fhirSearchRead,
+  tokenVerification,
 ];
 
 const runStarted = performance.now();

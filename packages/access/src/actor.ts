@@ -47,5 +47,9 @@ export function sameActor(a: Actor, b: Actor): boolean {
   if (a.kind === 'system' || b.kind === 'system') {
     return a.kind === 'system' && b.kind === 'system' && a.clientId === b.clientId;
   }
-  return a.kind === b.kind && a.identifier.system === b.identifier.system && a.identifier.value === b.identifier.value;
+  return (
+    a.kind === b.kind &&
+    a.identifier.system === b.identifier.system &&
+    a.identifier.value === b.identifier.value
+  );
 }

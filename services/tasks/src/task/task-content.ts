@@ -1,0 +1,67 @@
+import type { Party } from './party.js';
+import type {
+  CooperationMode,
+  InstantPeriod,
+  PatientIdentifier,
+  TaskAnnotation,
+  TaskCodeableConcept,
+  TaskInputValue,
+  TaskIntent,
+  TaskPriority,
+  TaskReference,
+} from './task-values.js';
+
+/**
+ * The request: what the requester asks for. The requester may change it until the owner
+ * accepts; from acceptance on, it is frozen (rule `task-immutable-after-acceptance`).
+ */
+export type TaskDetails = Readonly<{
+  /** The act (`Task.code`). */
+  code: TaskCodeableConcept;
+  description?: string;
+  /** What the act is about (`Task.focus`), e.g. a MedicationRequest. */
+  focus?: TaskReference;
+  /** `Task.basedOn`: the CarePlan (PPCS) or request this Task fulfils. */
+  basedOn: TaskReference[];
+  /** `Task.instantiatesCanonical`: the cooperation protocol (PlanDefinition canonical). */
+  instantiatesCanonical?: string;
+  /** `Task.restriction.period`: when it is due (`end`). */
+  restrictionPeriod?: InstantPeriod;
+  priority: TaskPriority;
+  notes: TaskAnnotation[];
+  inputs: TaskInputValue[];
+}>;
+
+export const TASK_DETAIL_KEYS: readonly (keyof TaskDetails)[] = [
+  'code',
+  'description',
+  'focus',
+  'basedOn',
+  'instantiatesCanonical',
+  'restrictionPeriod',
+  'priority',
+  'notes',
+  'inputs',
+];
+
+/**
+ * Everything a Task is created with: a consumer builds the Task from the creation event alone.
+ * Besides the details, these elements never change (the owner changes through TaskOwnerChanged
+ * and ResponsibilityTransferred).
+ */
+export type TaskContent = TaskDetails & {
+  readonly intent: TaskIntent;
+  readonly mode: CooperationMode;
+  /** The patient (`Task.for`), by INS. */
+  readonly for: PatientIdentifier;
+  readonly requester: Party;
+  /** Absent only in draft. */
+  readonly owner?: Party;
+  /** Sharing only: the second accountable party. */
+  readonly coOwner?: Party;
+  /** Transfer only: whether responsibility moves to the owner. */
+  readonly responsibilityMoves?: boolean;
+  /** `Task.partOf`: the parent Task (a distribution's part). Its logical id. */
+  readonly partOf?: string;
+  readonly authoredOn: string;
+};

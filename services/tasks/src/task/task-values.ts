@@ -1,0 +1,33 @@
+import type { Annotation, CodeableConcept, Identifier, Reference, TaskInput, TaskOutput } from 'fhir/r4.js';
+import type { Plain } from './plain-json.js';
+
+/** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
+export type TaskCodeableConcept = Plain<CodeableConcept>;
+export type TaskAnnotation = Plain<Annotation>;
+export type TaskReference = Plain<Reference>;
+export type TaskIdentifier = Plain<Identifier>;
+export type TaskInputValue = Plain<TaskInput>;
+export type TaskOutputValue = Plain<TaskOutput>;
+
+/** `Task.intent` values a cooperation Task may carry. */
+export type TaskIntent = 'proposal' | 'plan' | 'order';
+export const TASK_INTENTS: readonly TaskIntent[] = ['proposal', 'plan', 'order'];
+
+/** `Task.priority` (http://hl7.org/fhir/request-priority). */
+export type TaskPriority = 'routine' | 'urgent' | 'asap' | 'stat';
+export const TASK_PRIORITIES: readonly TaskPriority[] = ['routine', 'urgent', 'asap', 'stat'];
+
+/** The cooperation mode (DOMAIN.md §2, seed 004): a project CodeSystem. */
+export type CooperationMode = 'delegation' | 'transfer' | 'sharing' | 'distribution';
+export const COOPERATION_MODES: readonly CooperationMode[] = [
+  'delegation',
+  'transfer',
+  'sharing',
+  'distribution',
+];
+
+/** A period of instants (ISO 8601); `end` open when absent. */
+export type InstantPeriod = Readonly<{ start?: string; end?: string }>;
+
+/** The patient the Task is for, by national identifier (INS, or the Québec NAM). */
+export type PatientIdentifier = Readonly<{ system: string; value: string }>;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadContractRegistry } from '@carenet/contracts';
+import { TASK_EVENT_TYPES, TASK_STATUSES, type TaskCommand, type TaskEvent } from '../src/task/index.js';
+import {
+  CLOCK,
+  COORDINATOR,
+  createTask,
+  DETAILS,
+  GP,
+  historyOf,
+  LATER,
+  AFTER_DUE,
+  NURSE_1,
+  NURSE_2,
+  party,
+  PHARMACIST,
+  run,
+  SSIAD,
+  transition,
+} from './support/task-fixtures.js';
+
+const contracts = loadContractRegistry();
+
+/** Events of every kind, as the decider produces them in the scenarios of the other tests. */
+function producedEvents(): TaskEvent[] {
+  const later = (command: TaskCommand, given: TaskEvent[]) => run([command], given).slice(given.length);
+  const transferred = run([
+    createTask({ mode: 'sharing', coOwner: party(NURSE_1), owner: party(NURSE_1) }),
+    {
+      type: 'TransferTask',
+      actor: NURSE_1,
+      now: LATER,
+      to: party(NURSE_2),
+      reason: { text: 'leave' },
+      responsibilityMoves: true,
+      period: { start: '2026-06-01T00:00:00.000Z', end: '2026-06-16T00:00:00.000Z' },
+    },
+  ]);
+  const { owner: _owner, ...withoutOwner } = createTask({
+    status: 'draft',
+    mode: 'transfer',
+    responsibilityMoves: true,
+  });
+  const draft = run([withoutOwner]);
+  return [
+    ...TASK_STATUSES.flatMap((status) => historyOf(status)),
+    ...run(
+      [{ type: 'ChangeTaskDetails', actor: GP, now: LATER, details: { ...DETAILS, priority: 'stat' } }],
+      historyOf('requested'),
+    ),
+    ...later({ type: 'ChangeTaskOwner', actor: GP, now: LATER, owner: party(NURSE_1) }, draft),
+    ...later(transition('ResumeTask'), historyOf('on-hold')),
+    ...later({ type: 'MarkTaskOverdue', actor: CLOCK, now: AFTER_DUE }, historyOf('on-hold')),
+    ...transferred,
+    ...run([
+      createTask({
+        actor: COORDINATOR,
+        requester: party(COORDINATOR),
+        owner: SSIAD,
+        mode: 'distribution',
+        partOf: 'ppcs-actions',
+        details: {
+          ...DETAILS,
+          focus: { reference: 'MedicationRequest/mr-1' },
+          instantiatesCanonical: 'https://carenet.example.org/fhir/PlanDefinition/p|1',
+          notes: [{ text: 'ring twice', time: LATER }],
+          inputs: [{ type: { text: 'dose' }, valueString: '1 tablet' }],
+        },
+      }),
+    ]),
+    ...run([createTask({ mode: 'transfer', responsibilityMoves: false, owner: party(PHARMACIST) })]),
+  ];
+}
+
+describe('every Task event validates against its contract', () => {
+  const events = producedEvents();
+
+  it('the scenarios produce every event type', () => {
+    expect(new Set(events.map((event) => event.type))).toEqual(new Set(TASK_EVENT_TYPES));
+  });
+
+  it.each(TASK_EVENT_TYPES)('%s.v1 has a contract', (type) => {
+    expect(contracts.get(`carenet.tasks.${type}.v1`)).toBeDefined();
+  });
+
+  it('each produced event is valid', () => {
+    for (const event of events) {
+      expect({
+        type: event.type,
+        result: contracts.validate(`carenet.tasks.${event.type}.v1`, event.data),
+      }).toEqual({
+        type: event.type,
+        result: { ok: true },
+      });
+    }
+  });
+
+  it('a contract refuses data that misses what the fact needs', () => {
+    const rejected = events.find((event) => event.type === 'TaskRejected');
+    const { reason: _reason, ...withoutReason } = rejected!.data as Record<string, unknown>;
+    expect(contracts.validate('carenet.tasks.TaskRejected.v1', withoutReason).ok).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+export * from './carenet-canonical.js';
 export * from './outcomes.js';
 export { domainErrorToFhir, errorToFhir } from './error-mapping.js';
 export { acceptsJson, bodyParserError, fhirJsonBody, negotiateJson } from './http/content-negotiation.js';

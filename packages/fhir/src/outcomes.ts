@@ -1,3 +1,4 @@
+import { carenetCodeSystem } from './carenet-canonical.js';
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4.js';
 
 /**
@@ -81,7 +82,7 @@ export const businessRule = (rule: string, diagnostics: string, expression?: rea
     outcome({
       ...issue('error', 'business-rule', diagnostics, expression),
       details: {
-        coding: [{ system: 'https://carenet.example.org/fhir/CodeSystem/business-rule', code: rule }],
+        coding: [{ system: carenetCodeSystem('business-rule'), code: rule }],
       },
     }),
   );

@@ -21,8 +21,9 @@ export type Party = Readonly<{
 }>;
 
 /**
- * Naming system of the OAuth client ids of software systems (SMART backend services).
- * ⚠ Belongs with the project's canonical base once that module exists.
+ * Naming system of the OAuth client ids of software systems (SMART backend services):
+ * `carenetNamingSystem('client-id')` of @carenet/fhir, spelled out here so that the pure domain
+ * imports no HTTP toolkit (a unit test keeps the two equal).
  */
 export const CLIENT_ID_SYSTEM = 'https://carenet.example.org/fhir/NamingSystem/client-id';
 

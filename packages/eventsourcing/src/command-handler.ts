@@ -38,6 +38,21 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   command: Command,
   options: HandleOptions = {},
 ): Promise<CommandResult<Event, State>> {
+  return handleCommands(store, decider, streamId, () => [command], options);
+}
+
+/**
+ * Several commands decided in turn on one stream and appended together (all or none): what one
+ * request means when it changes several things at once (a FHIR update that changes a Task's
+ * details and its status). `commandsOf` sees the current state (and is asked again on a retry).
+ */
+export async function handleCommands<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  commandsOf: (state: State) => readonly Command[],
+  options: HandleOptions = {},
+): Promise<CommandResult<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const history = (await store.readStream(streamId)) as unknown as RecordedEvent<Event>[];
@@ -46,7 +61,13 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       throw new PreconditionFailedError(streamId, options.expectedRevision, revision);
     }
     const state = fold(decider, history as unknown as Event[]);
-    const decided = decider.decide(command, state);
+    const decided: Event[] = [];
+    let next = state;
+    for (const command of commandsOf(state)) {
+      const events = decider.decide(command, next);
+      decided.push(...events);
+      next = events.reduce((s, e) => decider.evolve(s, e), next);
+    }
     if (decided.length === 0) return { state, events: [], revision };
     const newEvents: NewEvent[] = decided.map((event, index) => ({
       id: options.newEventId?.(index) ?? randomUUID(),
@@ -57,7 +78,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     try {
       const result = await store.append(streamId, newEvents, revision === -1 ? 'no-stream' : revision);
       return {
-        state: decided.reduce((s, e) => decider.evolve(s, e), state),
+        state: next,
         events: decided,
         revision: result.revision,
       };

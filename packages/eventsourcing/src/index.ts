@@ -33,7 +33,7 @@ export type {
   ReadStreamOptions,
   StallDiagnosis,
 } from './event-store.js';
-export { handleCommand, type CommandResult, type HandleOptions } from './command-handler.js';
+export { handleCommand, handleCommands, type CommandResult, type HandleOptions } from './command-handler.js';
 export {
   startSubscription,
   type RunningSubscription,
@@ -55,5 +55,6 @@ export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.
 // Low-level SQL of the PostgreSQL adapter, for components that must run it on their own session
 // (the Kafka relay reads and checkpoints on the connection that holds its advisory lock).
 export { readAllSql } from './postgres/sql/read-all.js';
+export { readStreamSql } from './postgres/sql/read-stream.js';
 export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
 export { heldBackMonitor, type HeldBackMonitor } from './held-back-monitor.js';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   BusinessRuleError,
   handleCommand,
+  handleCommands,
   PostgresEventStore,
   pgliteDatabase,
   PreconditionFailedError,
@@ -12,7 +13,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
 } from '../src/index.js';
-import { ticketDecider } from './support/ticket-decider.js';
+import { ticketDecider, type TicketCommand } from './support/ticket-decider.js';
 
 const at = '2026-06-01T08:00:00Z';
 
@@ -54,6 +55,32 @@ describe('handleCommand', () => {
     const again = await handleCommand(store, ticketDecider, id, { type: 'CloseTicket', reason: 'c', at });
     expect(again).toMatchObject({ revision: 1, events: [] });
     expect(await store.streamRevision(id)).toBe(1);
+  });
+
+  it('decides several commands in turn and appends their events together', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    const result = await handleCommands(store, ticketDecider, id, (state): TicketCommand[] => {
+      expect(state).toEqual(ticketDecider.initialState());
+      return [
+        { type: 'OpenTicket', title: 'a', at },
+        { type: 'CloseTicket', reason: 'b', at },
+      ];
+    });
+    expect(result.revision).toBe(1);
+    expect(result.events.map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
+    expect(result.state).toMatchObject({ status: 'closed' });
+    expect((await store.readStream(id)).map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
+  });
+
+  it('writes nothing when a later command of the batch is refused', async () => {
+    const id = `Ticket-${randomUUID()}`;
+    await expect(
+      handleCommands(store, ticketDecider, id, (): TicketCommand[] => [
+        { type: 'OpenTicket', title: 'a', at },
+        { type: 'OpenTicket', title: 'again', at },
+      ]),
+    ).rejects.toBeInstanceOf(BusinessRuleError);
+    expect(await store.streamRevision(id)).toBeNull();
   });
 
   it('lets business-rule errors through and writes nothing', async () => {

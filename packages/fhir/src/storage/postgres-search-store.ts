@@ -195,12 +195,22 @@ export class PostgresSearchStore {
     return rows[0]?.content;
   }
 
-  /** Empties the read model (before a rebuild from the log), in the caller's transaction. */
-  async reset(tx: SqlExecutor): Promise<void> {
-    await tx.script(
-      'TRUNCATE fhir.resources, fhir.resource_history, fhir.token_index, fhir.reference_index, fhir.date_index, ' +
-        'fhir.string_index, fhir.number_index, fhir.quantity_index, fhir.uri_index',
-    );
+  /**
+   * Empties the read model (before a rebuild from the log), in the caller's transaction: of the
+   * given resource types only (a service rebuilding its own types leaves the others' alone), or
+   * all of it.
+   */
+  async reset(tx: SqlExecutor, resourceTypes?: readonly string[]): Promise<void> {
+    if (resourceTypes === undefined) {
+      await tx.script(
+        'TRUNCATE fhir.resources, fhir.resource_history, fhir.token_index, fhir.reference_index, ' +
+          'fhir.date_index, fhir.string_index, fhir.number_index, fhir.quantity_index, fhir.uri_index',
+      );
+      return;
+    }
+    for (const table of ['resources', 'resource_history', ...TABLES.map((t) => `${t}_index`)]) {
+      await tx.query(`DELETE FROM fhir.${table} WHERE resource_type = ANY($1::text[])`, [resourceTypes]);
+    }
   }
 
   /**

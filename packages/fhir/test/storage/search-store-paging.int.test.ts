@@ -116,4 +116,22 @@ describe('search store: previous pages, iterated includes, estimated totals', ()
     const none = await store.search(search('Task', '_count=1'));
     expect(none.total).toBeUndefined();
   });
+
+  // Last: it empties the Tasks.
+  it('resets the read model of some types only, leaving the others', async () => {
+    const patient = { resourceType: 'Patient' as const, id: 'pat-1', name: [{ family: 'Martin' }] };
+    await db.transaction((tx) =>
+      store.put(
+        tx,
+        patient,
+        { versionId: 1, lastUpdated: '2026-06-01T00:00:00.000Z' },
+        extractor.extract(patient),
+      ),
+    );
+    await db.transaction((tx) => store.reset(tx, ['Task']));
+    expect((await store.search(search('Task', '_total=accurate&_count=0'))).total).toBe(0);
+    expect((await store.history('Task', { count: 10 })).versions).toEqual([]);
+    expect(await store.read('Patient', 'pat-1')).toMatchObject({ name: [{ family: 'Martin' }] });
+    expect((await store.history('Patient', { count: 10 })).versions).toHaveLength(1);
+  });
 });

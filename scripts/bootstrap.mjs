@@ -9,7 +9,8 @@
 //   - the workspace dependencies are installed from the lockfile,
 // then runs the requested verb with Node 24 and pnpm first on PATH:
 //   start  build the workspace (tsc -b) and start carenet (services/gateway)
-//   test   run every check and test (scripts/test-all.mjs)
+//   test     run every check and test (scripts/test-all.mjs)
+//   carenet  build the workspace quietly, then run the carenet CLI (packages/cli) with the args
 //
 // Cache dir: $CARENET_CACHE_DIR, else $XDG_CACHE_HOME/carenet, else ~/.cache/carenet.
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,7 +39,9 @@ function fail(message) {
 }
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  // Their output is progress: to stderr, so that stdout carries only what the verb prints
+  // (`TOKEN=$(npm run -s carenet -- token ...)` works on a fresh clone).
+  const result = spawnSync(command, args, { stdio: ['inherit', 2, 2], ...options });
   if (result.error) fail(`${command} ${args.join(' ')}: ${result.error.message}`);
   if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
@@ -125,6 +128,7 @@ const verb = process.argv[2];
 const verbs = {
   start: [join(root, 'scripts', 'start.mjs')],
   test: [join(root, 'scripts', 'test-all.mjs')],
+  carenet: [join(root, 'scripts', 'carenet.mjs')],
 };
 if (!verb || !(verb in verbs))
   fail(`usage: node scripts/bootstrap.mjs <${Object.keys(verbs).join('|')}> [args]`);

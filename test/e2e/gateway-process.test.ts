@@ -1,6 +1,7 @@
 // The gateway as a separate process, started the way `npm start` starts it (built output).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -10,10 +11,13 @@ import { freeLoopbackPort, repositoryRoot } from '@carenet/testing';
 const root = repositoryRoot();
 const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
 
+// The embedded mode's data (PGlite, the dev issuer's keys) goes to a throwaway directory.
+const dataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-e2e-'));
+
 function startGateway(env: Record<string, string>): ChildProcess {
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first (npm test does)`);
   return spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -73,8 +77,11 @@ describe('gateway process', () => {
     await waitForHealthy(base, child);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answers /healthz with 200', async () => {
@@ -97,11 +104,21 @@ describe('gateway process', () => {
     expect(validate({ ...body, status: 'finished' })).toBe(false);
   });
 
-  it('answers an unknown FHIR path with an OperationOutcome, not an HTML page', async () => {
+  it('answers a FHIR request without a token with 401 and an OperationOutcome, not an HTML page', async () => {
     const response = await fetch(`${base}/fhir/Unknown/1`);
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
     expect(await response.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+  });
+
+  it('serves the dev issuer JWKS of the embedded mode', async () => {
+    const response = await fetch(`${base}/dev-issuer/jwks.json`);
+    expect(response.status).toBe(200);
+    const jwks = (await response.json()) as { keys: { kty: string; alg: string; d?: string }[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', alg: 'ES256' });
+    expect(jwks.keys[0]?.d).toBeUndefined();
   });
 
   it('writes JSON logs (pino)', () => {

@@ -12,7 +12,27 @@ export interface GatewayConfig {
   /** The FHIR base URL clients see (CapabilityStatement.implementation.url, links). */
   readonly publicBaseUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `embedded`: every service in this process, PGlite by default, the dev issuer allowed. */
+  readonly mode: 'embedded' | 'distributed';
+  /** Where the embedded mode keeps its data (PGlite, the dev issuer's keys). */
+  readonly dataDir: string;
+  /** PostgreSQL; unset in the embedded mode: PGlite under `dataDir`. */
+  readonly databaseUrl?: string;
+  /** Kafka brokers: events are published there (relay) when set. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly auth: AuthConfig;
 }
+
+/** How bearer tokens are verified: an external issuer's JWKS, or the embedded dev issuer. */
+export type AuthConfig =
+  | {
+      readonly kind: 'jwks';
+      readonly issuer: string;
+      readonly audience: string;
+      readonly jwksUrl?: string;
+      readonly jwksFile?: string;
+    }
+  | { readonly kind: 'dev-issuer'; readonly issuer?: string; readonly audience: string };
 
 /** A configuration value is missing or wrong: the process must not start. */
 export class ConfigError extends Error {
@@ -49,6 +69,25 @@ const schema = z.object({
       })
       .default('info'),
   ),
+  CARENET_MODE: optional(
+    z.enum(['embedded', 'distributed'], { error: 'must be embedded or distributed' }).default('embedded'),
+  ),
+  CARENET_DATA_DIR: optional(z.string().default('.carenet')),
+  DATABASE_URL: optional(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  KAFKA_BROKERS: optional(
+    z
+      .string()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
+      .optional(),
+  ),
+  CARENET_AUTH_ISSUER: optional(z.string().min(1).optional()),
+  CARENET_AUTH_AUDIENCE: optional(z.string().min(1).optional()),
+  CARENET_AUTH_JWKS_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  ),
+  CARENET_AUTH_JWKS_FILE: optional(z.string().min(1).optional()),
 });
 
 /** Reads and checks the configuration; throws a ConfigError naming every bad variable. */
@@ -62,11 +101,48 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       }),
     );
   }
-  const { PORT, CARENET_HOST, CARENET_PUBLIC_BASE_URL, CARENET_LOG_LEVEL } = parsed.data;
+  const data = parsed.data;
+  const publicBaseUrl = data.CARENET_PUBLIC_BASE_URL ?? `http://localhost:${data.PORT}/fhir`;
+  const problems: string[] = [];
+  const jwks = data.CARENET_AUTH_JWKS_URL ?? data.CARENET_AUTH_JWKS_FILE;
+  if (data.CARENET_AUTH_JWKS_URL !== undefined && data.CARENET_AUTH_JWKS_FILE !== undefined) {
+    problems.push('CARENET_AUTH_JWKS_URL, CARENET_AUTH_JWKS_FILE: set one of them, not both');
+  }
+  if (jwks !== undefined && data.CARENET_AUTH_ISSUER === undefined) {
+    problems.push('CARENET_AUTH_ISSUER: required with a JWKS (the issuer tokens must name)');
+  }
+  if (data.CARENET_MODE === 'distributed') {
+    if (jwks === undefined) {
+      problems.push(
+        'CARENET_AUTH_JWKS_URL: required in the distributed mode (the dev issuer exists only in the embedded mode)',
+      );
+    }
+    if (data.DATABASE_URL === undefined) problems.push('DATABASE_URL: required in the distributed mode');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const audience = data.CARENET_AUTH_AUDIENCE ?? publicBaseUrl;
   return {
-    port: PORT,
-    host: CARENET_HOST,
-    publicBaseUrl: CARENET_PUBLIC_BASE_URL ?? `http://localhost:${PORT}/fhir`,
-    logLevel: CARENET_LOG_LEVEL,
+    port: data.PORT,
+    host: data.CARENET_HOST,
+    publicBaseUrl,
+    logLevel: data.CARENET_LOG_LEVEL,
+    mode: data.CARENET_MODE,
+    dataDir: data.CARENET_DATA_DIR,
+    ...(data.DATABASE_URL !== undefined && { databaseUrl: data.DATABASE_URL }),
+    ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
+    auth:
+      jwks === undefined
+        ? {
+            kind: 'dev-issuer',
+            audience,
+            ...(data.CARENET_AUTH_ISSUER !== undefined && { issuer: data.CARENET_AUTH_ISSUER }),
+          }
+        : {
+            kind: 'jwks',
+            issuer: data.CARENET_AUTH_ISSUER ?? '',
+            audience,
+            ...(data.CARENET_AUTH_JWKS_URL !== undefined && { jwksUrl: data.CARENET_AUTH_JWKS_URL }),
+            ...(data.CARENET_AUTH_JWKS_FILE !== undefined && { jwksFile: data.CARENET_AUTH_JWKS_FILE }),
+          },
   };
 }

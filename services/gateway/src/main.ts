@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
-import { buildCapabilityStatement } from '@carenet/fhir';
+import { fhirRouter } from '@carenet/fhir';
 import { pino } from 'pino';
+import { DEV_ISSUER_JWKS_PATH, openAuthentication } from './authentication.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
+import { openDatabase } from './database.js';
+import { openEmbeddedServices } from './embedded-services.js';
 import { createApp } from './http/app.js';
 import { CARENET_VERSION } from './version.js';
 
@@ -19,18 +22,61 @@ function readConfig(): GatewayConfig {
 
 const config = readConfig();
 const logger = pino({ level: config.logLevel, base: { service: 'gateway', version: CARENET_VERSION } });
-const capabilityStatement = buildCapabilityStatement({
-  baseUrl: config.publicBaseUrl,
-  softwareVersion: CARENET_VERSION,
-  startedAt: new Date().toISOString(),
-  resources: [],
+const startedAt = new Date().toISOString();
+
+/** A start that cannot complete says why, once, and exits (no stack trace on the console). */
+async function orFail<T>(what: string, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot start: ${what}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const { db, description: database } = await orFail('opening the database', openDatabase(config));
+const services = await orFail(
+  'opening the services',
+  openEmbeddedServices({
+    db,
+    logger,
+    ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+  }),
+);
+const {
+  authenticator,
+  devIssuer,
+  description: authentication,
+} = await orFail('setting up authentication', openAuthentication(config));
+const fhir = fhirRouter({
+  providers: services.providers,
+  validator: services.validator,
+  publicBaseUrl: config.publicBaseUrl,
+  logger,
+  search: { registry: services.registry },
+  authenticator,
+  capability: { softwareVersion: CARENET_VERSION, startedAt },
 });
-const app = createApp({ logger, capabilityStatement });
+const app = createApp({
+  logger,
+  fhir,
+  ...(devIssuer !== undefined && {
+    devIssuer: { jwksPath: DEV_ISSUER_JWKS_PATH, jwks: () => devIssuer.jwks() },
+  }),
+});
 
 const server: Server = app.listen(config.port, config.host);
 server.on('listening', () => {
   logger.info(
-    { port: config.port, host: config.host, fhirBase: config.publicBaseUrl },
+    {
+      port: config.port,
+      host: config.host,
+      fhirBase: config.publicBaseUrl,
+      mode: config.mode,
+      database,
+      authentication,
+      kafka: config.kafkaBrokers ?? 'none (events stay in the store log)',
+    },
     `carenet gateway listening: FHIR at ${config.publicBaseUrl}`,
   );
 });
@@ -45,9 +91,17 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 
 function shutdown(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down');
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
   setTimeout(() => process.exit(0), 5000).unref();
+  server.close(() => {
+    services
+      .stop()
+      .then(() => db.close())
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+      })
+      .finally(() => process.exit(0));
+  });
+  server.closeAllConnections();
 }
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

@@ -8,7 +8,58 @@ describe('gateway configuration', () => {
       host: '127.0.0.1',
       publicBaseUrl: 'http://localhost:8080/fhir',
       logLevel: 'info',
+      mode: 'embedded',
+      dataDir: '.carenet',
+      auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
     });
+  });
+
+  it('verifies tokens of a configured issuer when given its JWKS', () => {
+    const config = loadConfig({
+      CARENET_MODE: 'distributed',
+      DATABASE_URL: 'postgres://carenet@db.example.org:5432/carenet',
+      KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092',
+      CARENET_AUTH_ISSUER: 'https://idp.example.org',
+      CARENET_AUTH_AUDIENCE: 'https://carenet.example.org/fhir',
+      CARENET_AUTH_JWKS_URL: 'https://idp.example.org/jwks.json',
+    });
+    expect(config).toMatchObject({
+      mode: 'distributed',
+      databaseUrl: 'postgres://carenet@db.example.org:5432/carenet',
+      kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
+      auth: {
+        kind: 'jwks',
+        issuer: 'https://idp.example.org',
+        audience: 'https://carenet.example.org/fhir',
+        jwksUrl: 'https://idp.example.org/jwks.json',
+      },
+    });
+  });
+
+  it.each([
+    [
+      { CARENET_MODE: 'distributed', DATABASE_URL: 'postgres://h/db' },
+      'CARENET_AUTH_JWKS_URL: required in the distributed mode',
+    ],
+    [
+      { CARENET_MODE: 'distributed', CARENET_AUTH_ISSUER: 'https://i', CARENET_AUTH_JWKS_FILE: '/k.json' },
+      'DATABASE_URL: required in the distributed mode',
+    ],
+    [{ CARENET_AUTH_JWKS_FILE: '/k.json' }, 'CARENET_AUTH_ISSUER: required with a JWKS'],
+    [
+      {
+        CARENET_AUTH_ISSUER: 'https://i',
+        CARENET_AUTH_JWKS_FILE: '/k.json',
+        CARENET_AUTH_JWKS_URL: 'https://i/k',
+      },
+      'set one of them, not both',
+    ],
+    [{ CARENET_MODE: 'production' }, 'CARENET_MODE: must be embedded or distributed'],
+    [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS: must be host:port'],
+  ])('refuses %j: %s', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('reads PORT, and derives the public base URL from it', () => {

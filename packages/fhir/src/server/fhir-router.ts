@@ -330,7 +330,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     permit(res, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
     const parameters = req.method === 'POST' ? (req.body as Resource | undefined) : undefined;
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
-    const result = await op.handler({ ...(id !== undefined && { id }), parameters, query }, context(res));
+    const method = req.method === 'GET' ? 'GET' : 'POST';
+    const result = await op.handler(
+      { ...(id !== undefined && { id }), method, parameters, query },
+      context(res),
+    );
     sendFhir(res, result.status ?? 200, result.resource);
   }
 

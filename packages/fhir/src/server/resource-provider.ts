@@ -62,7 +62,12 @@ export interface SearchResult {
 
 /** A typed operation (`$name`), at type level (`id` undefined) or instance level. */
 export type OperationHandler = (
-  input: { readonly id?: string; readonly parameters: Resource | undefined; readonly query: URLSearchParams },
+  input: {
+    readonly id?: string;
+    readonly method: 'GET' | 'POST';
+    readonly parameters: Resource | undefined;
+    readonly query: URLSearchParams;
+  },
   ctx: RequestContext,
 ) => Promise<{ readonly status?: number; readonly resource: Resource }>;
 

@@ -50,6 +50,20 @@ interface HistoryRow {
   readonly content: Resource | null;
 }
 
+/**
+ * `resourceType`, `id` and `meta` first, as FHIR JSON is written (jsonb keeps keys in its own
+ * order: shortest first), the rest as stored.
+ */
+function inFhirOrder(resource: Resource): Resource {
+  const { resourceType, id, meta, ...rest } = resource;
+  return {
+    resourceType,
+    ...(id !== undefined && { id }),
+    ...(meta !== undefined && { meta }),
+    ...rest,
+  } as Resource;
+}
+
 const instantOf = (value: string | Date): string => (typeof value === 'string' ? value : value.toISOString());
 
 interface PageRow {
@@ -171,7 +185,7 @@ export class PostgresSearchStore {
       id: row.id,
       versionId: row.version_id,
       lastUpdated: new Date(row.last_updated).toISOString(),
-      ...(row.content !== null && { resource: row.content }),
+      ...(row.content !== null && { resource: inFhirOrder(row.content) }),
     }));
     return {
       versions,
@@ -192,7 +206,8 @@ export class PostgresSearchStore {
       'SELECT content FROM fhir.resources WHERE resource_type = $1 AND id = $2',
       [resourceType, id],
     );
-    return rows[0]?.content;
+    const content = rows[0]?.content;
+    return content === undefined ? undefined : inFhirOrder(content);
   }
 
   /**
@@ -265,7 +280,7 @@ export class PostgresSearchStore {
       ? cursorAt(rows[0], 'before')
       : undefined;
     const total = await this.total(request, countOnly);
-    const resources = rows.map((r) => r.content);
+    const resources = rows.map((r) => inFhirOrder(r.content));
     const included = await this.included(
       request,
       rows.map((r) => r.id),
@@ -324,7 +339,7 @@ export class PostgresSearchStore {
         for (const row of rows) {
           const key = `${row.resource_type}/${row.id}`;
           if (matches.has(key) || found.has(key) || found.size >= MAX_INCLUDED) continue;
-          found.set(key, row.content);
+          found.set(key, inFhirOrder(row.content));
           next.set(row.resource_type, [...(next.get(row.resource_type) ?? []), row.id]);
         }
       };

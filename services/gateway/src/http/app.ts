@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { CapabilityStatement } from 'fhir/r4.js';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { fhirErrorHandler, fhirJsonBody, fhirNotSupported, negotiateJson, sendFhir } from '@carenet/fhir';
 
 export interface AppDependencies {
   readonly logger: Logger;
-  readonly capabilityStatement: CapabilityStatement;
-  /** Largest accepted request body (default 1 MiB). */
-  readonly bodyLimit?: string;
+  /** The FHIR base (`/fhir`): a `fhirRouter` of the services' providers. */
+  readonly fhir: Router;
+  /** The dev issuer's public keys (embedded mode), served at `jwksPath`. */
+  readonly devIssuer?: { readonly jwksPath: string; jwks(): object };
 }
 
 /**
- * The gateway's HTTP surface: probes for the platform and the FHIR base (`/fhir`).
- * Every FHIR error is an OperationOutcome; nothing leaks a stack trace.
+ * The gateway's HTTP surface: probes for the platform, the FHIR base (`/fhir`), and in the
+ * embedded mode the dev issuer's JWKS. Every FHIR error is an OperationOutcome; nothing leaks a
+ * stack trace.
  */
-export function createApp({ logger, capabilityStatement, bodyLimit = '1mb' }: AppDependencies): Express {
+export function createApp({ logger, fhir, devIssuer }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -30,6 +30,8 @@ export function createApp({ logger, capabilityStatement, bodyLimit = '1mb' }: Ap
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Never log bearer tokens.
+      redact: ['req.headers.authorization'],
     }),
   );
 
@@ -39,14 +41,11 @@ export function createApp({ logger, capabilityStatement, bodyLimit = '1mb' }: Ap
   app.get('/readyz', (_req, res) => {
     res.json({ status: 'ready' });
   });
-
-  const fhir = express.Router();
-  fhir.use(negotiateJson, ...fhirJsonBody(bodyLimit));
-  fhir.get('/metadata', (_req, res) => {
-    sendFhir(res, 200, capabilityStatement);
-  });
-  fhir.use(fhirNotSupported);
-  fhir.use(fhirErrorHandler(logger));
+  if (devIssuer !== undefined) {
+    app.get(devIssuer.jwksPath, (_req, res) => {
+      res.json(devIssuer.jwks());
+    });
+  }
   app.use('/fhir', fhir);
 
   app.use((req, res) => {

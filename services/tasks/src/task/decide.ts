@@ -118,6 +118,8 @@ function contentOf(task: ExistingTask): TaskContent {
     outputs: _outputs,
     overdueNotifiedFor: _overdue,
     lastModified: _lastModified,
+    lastModifiedBy: _lastModifiedBy,
+    executionPeriod: _executionPeriod,
     responsibility: _responsibility,
     ...content
   } = task;
@@ -197,6 +199,7 @@ function createTask(command: CreateTask, state: TaskState): TaskEvent[] {
     ...optional('coOwner', command.coOwner),
     ...optional('responsibilityMoves', command.responsibilityMoves),
     ...optional('partOf', command.partOf),
+    ...optional('identifiers', command.identifiers),
     authoredOn: command.now,
   };
   const holders = holdersForMode({ ...task, isPart: task.partOf !== undefined });

@@ -5,8 +5,15 @@ import type { TaskEvent } from './task-events.js';
 import type { ExistingTask, TaskState } from './task-state.js';
 import type { TaskStatus } from './task-state-machine.js';
 
-function moved(state: ExistingTask, status: TaskStatus, at: string): ExistingTask {
-  return { ...state, status, lastModified: at };
+function moved(state: ExistingTask, status: TaskStatus, event: TaskEvent): ExistingTask {
+  return { ...state, status, lastModified: event.data.at, lastModifiedBy: event.data.by };
+}
+
+/** Ends the execution period (completed, failed, cancelled) of a Task that was started. */
+function ended(state: ExistingTask, at: string): ExistingTask {
+  return state.executionPeriod?.start === undefined
+    ? state
+    : { ...state, executionPeriod: { ...state.executionPeriod, end: at } };
 }
 
 function withoutKeys(state: ExistingTask, keys: readonly (keyof TaskDetails)[]): ExistingTask {
@@ -20,7 +27,14 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
   if (event.type === 'TaskDrafted' || event.type === 'TaskRequested' || event.type === 'TaskReadied') {
     const status: TaskStatus =
       event.type === 'TaskDrafted' ? 'draft' : event.type === 'TaskRequested' ? 'requested' : 'ready';
-    if (state.exists) return { ...state, ...event.data.task, status, lastModified: event.data.at };
+    if (state.exists)
+      return {
+        ...state,
+        ...event.data.task,
+        status,
+        lastModified: event.data.at,
+        lastModifiedBy: event.data.by,
+      };
     return {
       ...event.data.task,
       exists: true,
@@ -29,41 +43,43 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       accepted: status === 'ready',
       outputs: [],
       lastModified: event.data.at,
+      lastModifiedBy: event.data.by,
       responsibility: recordAssignments([], event.data.assignments),
     };
   }
   if (!state.exists) return state;
-  const { at } = event.data;
+  const { at, by } = event.data;
   switch (event.type) {
     case 'TaskReceived':
-      return moved(state, 'received', at);
+      return moved(state, 'received', event);
     case 'TaskAccepted':
-      return { ...moved(state, 'accepted', at), accepted: true };
+      return { ...moved(state, 'accepted', event), accepted: true };
     case 'TaskRejected':
-      return { ...moved(state, 'rejected', at), statusReason: event.data.reason };
+      return { ...moved(state, 'rejected', event), statusReason: event.data.reason };
     case 'TaskStarted':
-      return moved(state, 'in-progress', at);
+      return { ...moved(state, 'in-progress', event), executionPeriod: { start: at } };
     case 'TaskPutOnHold': {
-      const { statusReason: _previous, ...rest } = moved(state, 'on-hold', at);
+      const { statusReason: _previous, ...rest } = moved(state, 'on-hold', event);
       return event.data.reason === undefined ? rest : { ...rest, statusReason: event.data.reason };
     }
     case 'TaskResumed':
-      return moved(state, 'in-progress', at);
+      return moved(state, 'in-progress', event);
     case 'TaskCompleted':
-      return { ...moved(state, 'completed', at), outputs: event.data.outputs };
+      return { ...ended(moved(state, 'completed', event), at), outputs: event.data.outputs };
     case 'TaskFailed':
-      return { ...moved(state, 'failed', at), statusReason: event.data.reason };
+      return { ...ended(moved(state, 'failed', event), at), statusReason: event.data.reason };
     case 'TaskCancelled':
-      return { ...moved(state, 'cancelled', at), statusReason: event.data.reason };
+      return { ...ended(moved(state, 'cancelled', event), at), statusReason: event.data.reason };
     case 'TaskEnteredInError':
       return event.data.reason === undefined
-        ? moved(state, 'entered-in-error', at)
-        : { ...moved(state, 'entered-in-error', at), statusReason: event.data.reason };
+        ? moved(state, 'entered-in-error', event)
+        : { ...moved(state, 'entered-in-error', event), statusReason: event.data.reason };
     case 'TaskOwnerChanged':
       return {
         ...state,
         owner: event.data.owner,
         lastModified: at,
+        lastModifiedBy: by,
         responsibility: recordAssignments(state.responsibility, event.data.assignments),
       };
     case 'ResponsibilityTransferred':
@@ -71,11 +87,12 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
         ...state,
         owner: event.data.to,
         lastModified: at,
+        lastModifiedBy: by,
         responsibility: recordAssignments(state.responsibility, event.data.assignments),
       };
     case 'TaskDetailsChanged': {
       const { overdueNotifiedFor, ...rest } = withoutKeys(state, event.data.removed);
-      const changed = { ...rest, ...event.data.changed, lastModified: at };
+      const changed = { ...rest, ...event.data.changed, lastModified: at, lastModifiedBy: by };
       const due = changed.restrictionPeriod?.end;
       // A new due date may fall due again.
       return overdueNotifiedFor !== undefined && due === overdueNotifiedFor

@@ -8,6 +8,7 @@ import type {
   InstantPeriod,
   PatientIdentifier,
   TaskCodeableConcept,
+  TaskIdentifier,
   TaskIntent,
   TaskOutputValue,
 } from './task-values.js';
@@ -36,6 +37,8 @@ export interface CreateTask extends Issued {
   readonly partOf?: string;
   /** Basis of the initial assignments; by default the protocol, else the care plan, else an agreement. */
   readonly basis?: ResponsibilityBasis;
+  /** Business identifiers (`Task.identifier`), kept as given; they never change. */
+  readonly identifiers?: TaskIdentifier[];
   readonly details: TaskDetails;
 }
 

@@ -5,6 +5,7 @@ import type {
   PatientIdentifier,
   TaskAnnotation,
   TaskCodeableConcept,
+  TaskIdentifier,
   TaskInputValue,
   TaskIntent,
   TaskPriority,
@@ -63,5 +64,7 @@ export type TaskContent = TaskDetails & {
   readonly responsibilityMoves?: boolean;
   /** `Task.partOf`: the parent Task (a distribution's part). Its logical id. */
   readonly partOf?: string;
+  /** `Task.identifier`: business identifiers given at creation (e.g. the EHR's own id); never change. */
+  readonly identifiers?: TaskIdentifier[];
   readonly authoredOn: string;
 };

@@ -39,6 +39,13 @@ export const TASK_RULES = {
   transferRetroactive: 'transfer-retroactive',
   /** MarkTaskOverdue before restriction.period.end, or on a Task without one. */
   notOverdue: 'task-not-overdue',
+  /**
+   * A FHIR update changed an element fixed at creation (for, intent, mode, requester, partOf,
+   * co-owner, responsibilityMoves, identifier); the message names it (`Task.for`).
+   */
+  immutableElement: 'task-immutable-element',
+  /** A FHIR update changed `Task.output` without completing the Task: outputs come with completion. */
+  outputWithoutCompletion: 'task-output-without-completion',
 } as const;
 
 export type TaskRule = (typeof TASK_RULES)[keyof typeof TASK_RULES];

@@ -1,7 +1,9 @@
+import type { Actor } from '@carenet/access';
+import type { Plain } from './plain-json.js';
 import type { ResponsibilityLedger } from './responsibility.js';
 import type { TaskContent } from './task-content.js';
 import type { TaskStatus } from './task-state-machine.js';
-import type { TaskCodeableConcept, TaskOutputValue } from './task-values.js';
+import type { InstantPeriod, TaskCodeableConcept, TaskOutputValue } from './task-values.js';
 
 export interface NoTask {
   readonly exists: false;
@@ -19,6 +21,10 @@ export type ExistingTask = TaskContent & {
   /** The due date a TaskOverdue was emitted for, if any (emitted once per due date). */
   readonly overdueNotifiedFor?: string;
   readonly lastModified: string;
+  /** The actor of the latest change (the event that set `lastModified`). */
+  readonly lastModifiedBy: Plain<Actor>;
+  /** `Task.executionPeriod`: started when the owner started it, ended when it completed, failed or was cancelled. */
+  readonly executionPeriod?: InstantPeriod;
   /** Who was accountable and who performed, over time. */
   readonly responsibility: ResponsibilityLedger;
 };

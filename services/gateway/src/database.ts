@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pgliteDatabase, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import type { GatewayConfig } from './config.js';
+
+/** Where the embedded mode's PGlite database lives, under the data directory. */
+export const PGLITE_DIRECTORY = 'pglite';
+
+/**
+ * The database of the process: PostgreSQL when `DATABASE_URL` is set, otherwise PGlite
+ * (PostgreSQL in WASM) in `<CARENET_DATA_DIR>/pglite`, created on first start.
+ */
+export async function openDatabase(config: GatewayConfig): Promise<{ db: SqlDatabase; description: string }> {
+  if (config.databaseUrl !== undefined) {
+    const url = new URL(config.databaseUrl);
+    return {
+      db: postgresDatabase({ connectionString: config.databaseUrl }),
+      description: `PostgreSQL at ${url.host}${url.pathname}`,
+    };
+  }
+  const directory = join(config.dataDir, PGLITE_DIRECTORY);
+  await mkdir(directory, { recursive: true });
+  return { db: pgliteDatabase(await PGlite.create(directory)), description: `PGlite in ${directory}` };
+}

@@ -1,0 +1,59 @@
+import type { Period, Task } from 'fhir/r4.js';
+import { TASK_PRIORITIES, type InstantPeriod, type TaskDetails } from '../task/index.js';
+import type { ValidationIssues } from './validation-issues.js';
+
+/** `{ key: value }`, or `{}` when the value is undefined (optional properties). */
+export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+}
+
+/** A FHIR Period as the domain's period of instants (absent bounds stay absent). */
+export function instantPeriodOf(period: Period): InstantPeriod {
+  return { ...optional('start', period.start), ...optional('end', period.end) };
+}
+
+function validPeriod(
+  period: Period | undefined,
+  path: string,
+  issues: ValidationIssues,
+): InstantPeriod | undefined {
+  if (period === undefined) return undefined;
+  for (const bound of ['start', 'end'] as const) {
+    const value = period[bound];
+    if (value !== undefined && Number.isNaN(Date.parse(value))) {
+      issues.add(`${path}.${bound}`, `${value} is not a date-time`);
+    }
+  }
+  const result = instantPeriodOf(period);
+  return result.start === undefined && result.end === undefined ? undefined : result;
+}
+
+/**
+ * The request of a Task body (what the requester may change before acceptance): `code`
+ * (required), description, focus, basedOn (kept as given), instantiatesCanonical (the
+ * protocol; a single canonical in R4), restriction.period, priority (default routine), note,
+ * input. `undefined` when an issue was found (collected in `issues`).
+ */
+export function taskDetailsOf(resource: Task, issues: ValidationIssues): TaskDetails | undefined {
+  if (resource.code === undefined) {
+    issues.add('Task.code', 'is required: the act the task asks for');
+    return;
+  }
+  const priority = resource.priority ?? 'routine';
+  if (!TASK_PRIORITIES.includes(priority)) {
+    issues.add('Task.priority', `is one of ${TASK_PRIORITIES.join(', ')}`);
+    return;
+  }
+  const restrictionPeriod = validPeriod(resource.restriction?.period, 'Task.restriction.period', issues);
+  return {
+    code: resource.code,
+    ...optional('description', resource.description),
+    ...optional('focus', resource.focus),
+    basedOn: resource.basedOn ?? [],
+    ...optional('instantiatesCanonical', resource.instantiatesCanonical),
+    ...optional('restrictionPeriod', restrictionPeriod),
+    priority,
+    notes: resource.note ?? [],
+    inputs: resource.input ?? [],
+  };
+}

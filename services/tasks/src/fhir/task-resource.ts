@@ -1,0 +1,67 @@
+import type { Extension, Task } from 'fhir/r4.js';
+import type { ExistingTask } from '../task/index.js';
+import { actorReference } from './actor-reference.js';
+import { cooperationModeCoding } from './cooperation-mode-coding.js';
+import { partyReference } from './party-reference.js';
+import { patientReference } from './patient-reference.js';
+import { TASK_EXTENSIONS } from './task-canonical.js';
+import { optional } from './task-details-of-resource.js';
+
+/** `{ key: items }`, or `{}` for an empty list (FHIR JSON has no empty arrays). */
+function nonEmpty<K extends string, V>(key: K, items: readonly V[] | undefined): Partial<Record<K, V[]>> {
+  return (items === undefined || items.length === 0 ? {} : { [key]: [...items] }) as Partial<Record<K, V[]>>;
+}
+
+function extensionsOf(state: ExistingTask): Extension[] {
+  return [
+    { url: TASK_EXTENSIONS.cooperationMode, valueCoding: cooperationModeCoding(state.mode) },
+    ...(state.coOwner === undefined
+      ? []
+      : [{ url: TASK_EXTENSIONS.coOwner, valueReference: partyReference(state.coOwner) }]),
+    ...(state.responsibilityMoves === undefined
+      ? []
+      : [{ url: TASK_EXTENSIONS.responsibilityMoves, valueBoolean: state.responsibilityMoves }]),
+    { url: TASK_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },
+  ];
+}
+
+/**
+ * The FHIR R4 Task of a Task's state, at a version (`meta.versionId` = stream revision + 1,
+ * `meta.lastUpdated` = time of the latest event). `owner` is the Task's current owner as the
+ * state holds it (after a $transfer, the party it was transferred to); the patient, requester,
+ * owner and co-owner are References by national identifier, with `type` set. Extensions:
+ * TASK_EXTENSIONS (mode always, co-owner for sharing, responsibilityMoves for transfer,
+ * recordedBy always).
+ */
+export function taskResource(
+  state: ExistingTask,
+  version: { readonly versionId: string; readonly lastUpdated: string },
+): Task {
+  return {
+    resourceType: 'Task',
+    id: state.id,
+    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    extension: extensionsOf(state),
+    ...nonEmpty('identifier', state.identifiers),
+    ...optional('instantiatesCanonical', state.instantiatesCanonical),
+    ...nonEmpty('basedOn', state.basedOn),
+    ...(state.partOf === undefined ? {} : { partOf: [{ reference: `Task/${state.partOf}`, type: 'Task' }] }),
+    status: state.status,
+    ...optional('statusReason', state.statusReason),
+    intent: state.intent,
+    priority: state.priority,
+    code: state.code,
+    ...optional('description', state.description),
+    ...optional('focus', state.focus),
+    for: patientReference(state.for),
+    ...optional('executionPeriod', state.executionPeriod),
+    authoredOn: state.authoredOn,
+    lastModified: state.lastModified,
+    requester: partyReference(state.requester),
+    ...(state.owner === undefined ? {} : { owner: partyReference(state.owner) }),
+    ...nonEmpty('note', state.notes),
+    ...(state.restrictionPeriod === undefined ? {} : { restriction: { period: state.restrictionPeriod } }),
+    ...nonEmpty('input', state.inputs),
+    ...nonEmpty('output', state.outputs),
+  };
+}

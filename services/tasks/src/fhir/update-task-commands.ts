@@ -1,0 +1,131 @@
+import type { Actor } from '@carenet/access';
+import { BusinessRuleError } from '@carenet/eventsourcing';
+import type { Task } from 'fhir/r4.js';
+import { jsonEqual } from '../task/json-equal.js';
+import {
+  commandForStatusChange,
+  sameParty,
+  TASK_DETAIL_KEYS,
+  TASK_RULES,
+  TASK_STATUSES,
+  type ExistingTask,
+  type TaskCommand,
+  type TaskStatus,
+} from '../task/index.js';
+import {
+  intentOf,
+  parentOf,
+  statedCoOwner,
+  statedMode,
+  statedResponsibilityMoves,
+} from './create-task-command.js';
+import { partyOfReference } from './party-reference.js';
+import { patientOfReference } from './patient-reference.js';
+import { TASK_EXTENSIONS } from './task-canonical.js';
+import { optional, taskDetailsOf } from './task-details-of-resource.js';
+import { extensionPath } from './task-extension.js';
+import { ValidationIssues } from './validation-issues.js';
+
+function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefined {
+  const status = TASK_STATUSES.find((candidate) => candidate === resource.status);
+  if (status === undefined) issues.add('Task.status', `is one of ${TASK_STATUSES.join(', ')}`);
+  return status;
+}
+
+/**
+ * The commands a PUT of a Task stands for, against its current state, in the order they run:
+ *
+ * 1. Elements fixed at creation must be as they are: `for`, `intent`, `requester`, `partOf`,
+ *    `identifier`, and the mode, co-owner and responsibilityMoves extensions; a change is a
+ *    BusinessRuleError `task-immutable-element` naming the elements (`Task.for`). The
+ *    elements that have a default on create (requester, the three extensions) may be left
+ *    out: absent means unchanged, not removed.
+ * 2. Owner changed → ChangeTaskOwner (no reason: the domain records "owner changed by the
+ *    requester"); an owner removed → BusinessRuleError `task-owner-required`.
+ * 3. Request changed (code, description, focus, basedOn, instantiatesCanonical,
+ *    restriction.period, priority, note, input) → ChangeTaskDetails with the full new details.
+ * 4. Status changed → the domain's transition command (`commandForStatusChange`), with the
+ *    body's statusReason, and its outputs when completing. Always last.
+ *
+ * Order rule: reassignments and request changes run before the status moves, so a requester
+ * may name the owner of a draft and submit it in one PUT, and a request is changed before it
+ * can be frozen by the move (a request never changes after the move that accepts it).
+ * `output` changed without a move to completed is a BusinessRuleError
+ * `task-output-without-completion`. Ignored, server-owned: `meta`, `authoredOn`,
+ * `lastModified`, `executionPeriod`, the recordedBy extension, and `statusReason` when the
+ * status does not change. Nothing changed → `[]`. The decider still checks who may do each.
+ */
+export function updateTaskCommands(
+  state: ExistingTask,
+  resource: Task,
+  input: { readonly actor: Actor; readonly now: string },
+): TaskCommand[] {
+  const issues = new ValidationIssues();
+  const status = statusOf(resource, issues);
+  const intent = intentOf(resource, issues);
+  const mode = statedMode(resource, issues);
+  const coOwner = statedCoOwner(resource, issues);
+  const responsibilityMoves = statedResponsibilityMoves(resource, issues);
+  const patient = patientOfReference(resource.for, 'Task.for', issues);
+  const requester =
+    resource.requester === undefined
+      ? undefined
+      : partyOfReference(resource.requester, 'Task.requester', issues);
+  const owner =
+    resource.owner === undefined ? undefined : partyOfReference(resource.owner, 'Task.owner', issues);
+  const partOf = parentOf(resource, issues);
+  const details = taskDetailsOf(resource, issues);
+  issues.throwIfAny();
+  if (status === undefined || intent === undefined || patient === undefined || details === undefined) {
+    return issues.fail();
+  }
+
+  const changed = [
+    ...(jsonEqual(patient, state.for) ? [] : ['Task.for']),
+    ...(intent === state.intent ? [] : ['Task.intent']),
+    ...(requester === undefined || sameParty(requester, state.requester) ? [] : ['Task.requester']),
+    ...(partOf === state.partOf ? [] : ['Task.partOf']),
+    ...(jsonEqual(resource.identifier ?? [], state.identifiers ?? []) ? [] : ['Task.identifier']),
+    ...(mode === undefined || mode === state.mode ? [] : [extensionPath(TASK_EXTENSIONS.cooperationMode)]),
+    ...(coOwner === undefined || (state.coOwner !== undefined && sameParty(coOwner, state.coOwner))
+      ? []
+      : [extensionPath(TASK_EXTENSIONS.coOwner)]),
+    ...(responsibilityMoves === undefined || responsibilityMoves === state.responsibilityMoves
+      ? []
+      : [extensionPath(TASK_EXTENSIONS.responsibilityMoves)]),
+  ];
+  if (changed.length > 0) {
+    throw new BusinessRuleError(
+      TASK_RULES.immutableElement,
+      `${changed.join(', ')} ${changed.length === 1 ? 'is' : 'are'} set when the task is created and never change`,
+    );
+  }
+
+  const issued = { actor: input.actor, now: input.now };
+  const commands: TaskCommand[] = [];
+  if (owner === undefined && state.owner !== undefined) {
+    throw new BusinessRuleError(TASK_RULES.ownerRequired, 'the owner of a task is reassigned, never removed');
+  }
+  if (owner !== undefined && (state.owner === undefined || !sameParty(owner, state.owner))) {
+    commands.push({ type: 'ChangeTaskOwner', ...issued, owner });
+  }
+  if (TASK_DETAIL_KEYS.some((key) => !jsonEqual(details[key], state[key]))) {
+    commands.push({ type: 'ChangeTaskDetails', ...issued, details });
+  }
+
+  const outputs = resource.output ?? [];
+  const completing = status === 'completed' && state.status !== 'completed';
+  if (!completing && !jsonEqual(outputs, state.outputs)) {
+    throw new BusinessRuleError(
+      TASK_RULES.outputWithoutCompletion,
+      'Task.output is recorded when the owner completes the task (status completed), not changed otherwise',
+    );
+  }
+  const move = commandForStatusChange(state, status, {
+    ...issued,
+    ...optional('statusReason', resource.statusReason),
+    ...(completing ? { outputs } : {}),
+  });
+  if (move !== undefined) commands.push(move);
+  return commands;
+}

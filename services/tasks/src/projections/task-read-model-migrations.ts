@@ -1,0 +1,25 @@
+import type { Migration } from '@carenet/eventsourcing';
+
+/**
+ * The Tasks service's own read model, beside the FHIR search read model: the current state of
+ * each Task (what `read` answers in one row, and what the projection evolves from), and the due
+ * instant of the open ones (what the overdue clock scans).
+ */
+const taskState: Migration = {
+  version: 1,
+  name: 'task state',
+  sql: `
+CREATE TABLE tasks.task_state (
+  task_id text COLLATE "C" PRIMARY KEY,
+  revision int NOT NULL,
+  last_updated timestamptz NOT NULL,
+  state jsonb NOT NULL,
+  -- restriction.period.end of a Task that is not finished and not yet reported overdue for it.
+  overdue_at timestamptz
+);
+CREATE INDEX task_state_overdue_at ON tasks.task_state (overdue_at) WHERE overdue_at IS NOT NULL;
+`,
+};
+
+export const TASK_READ_MODEL_SCHEMA = 'tasks';
+export const TASK_READ_MODEL_MIGRATIONS: readonly Migration[] = [taskState];

@@ -1,0 +1,94 @@
+import type { InlineProjection, RecordedEvent, SqlExecutor } from '@carenet/eventsourcing';
+import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
+import { taskResource } from '../fhir/index.js';
+import {
+  evolve,
+  initialState,
+  isFinished,
+  type ExistingTask,
+  type TaskEvent,
+  type TaskState,
+} from '../task/index.js';
+
+const CATEGORY = 'Task';
+
+/** The Task id of a stream id (`Task-<id>`). */
+export const taskIdOf = (streamId: string): string => streamId.slice(CATEGORY.length + 1);
+
+interface StateRow {
+  readonly task_id: string;
+  readonly revision: number;
+  readonly state: TaskState;
+}
+
+/**
+ * When the overdue clock should look at a Task: the end of its due period, while it is open and
+ * not yet reported overdue for that instant.
+ */
+export function overdueAt(state: TaskState): string | null {
+  if (!state.exists || isFinished(state.status)) return null;
+  const due = state.restrictionPeriod?.end;
+  return due === undefined || state.overdueNotifiedFor === due ? null : due;
+}
+
+/**
+ * The read models of Tasks, kept in the append's transaction (DESIGN.md §3): the state of each
+ * Task (`tasks.task_state`, evolved from the stored state by the new events) and its FHIR
+ * resource with search index values and history (`fhir.*`), one version per event. Events
+ * already applied (a revision not above the stored one) are skipped, so a replay changes nothing.
+ */
+export function taskReadModel(search: PostgresSearchStore, extractor: IndexValueExtractor): InlineProjection {
+  return {
+    name: 'tasks-read-model',
+    categories: [CATEGORY],
+    async apply(tx, events) {
+      const byTask = new Map<string, RecordedEvent[]>();
+      for (const event of events) {
+        const id = taskIdOf(event.streamId);
+        byTask.set(id, [...(byTask.get(id) ?? []), event]);
+      }
+      const rows = await tx.query<StateRow>(
+        'SELECT task_id, revision, state FROM tasks.task_state WHERE task_id = ANY($1::text[])',
+        [[...byTask.keys()]],
+      );
+      const stored = new Map(rows.map((row) => [row.task_id, row]));
+      for (const [id, taskEvents] of byTask) {
+        let state: TaskState = stored.get(id)?.state ?? initialState();
+        let revision = stored.get(id)?.revision ?? -1;
+        let lastUpdated = '';
+        for (const event of taskEvents) {
+          if (event.revision <= revision) continue;
+          state = evolve(state, event as unknown as TaskEvent);
+          revision = event.revision;
+          lastUpdated = (event.data as { at: string }).at;
+          if (state.exists) await putVersion(tx, search, extractor, state, revision, lastUpdated);
+        }
+        if (lastUpdated === '') continue;
+        await tx.query(
+          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at)
+           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz)
+           ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
+             last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at`,
+          [id, revision, lastUpdated, JSON.stringify(state), overdueAt(state)],
+        );
+      }
+    },
+    async reset(tx) {
+      await tx.query('DELETE FROM tasks.task_state');
+      await search.reset(tx, [CATEGORY]);
+    },
+  };
+}
+
+async function putVersion(
+  tx: SqlExecutor,
+  search: PostgresSearchStore,
+  extractor: IndexValueExtractor,
+  state: ExistingTask,
+  revision: number,
+  lastUpdated: string,
+): Promise<void> {
+  const versionId = revision + 1;
+  const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
+  await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource));
+}

@@ -1,0 +1,90 @@
+import type { Task } from 'fhir/r4.js';
+import {
+  migrate,
+  PostgresEventStore,
+  silentLogger,
+  type Logger,
+  type SqlDatabase,
+} from '@carenet/eventsourcing';
+import {
+  IndexValueExtractor,
+  type PostgresSearchStore,
+  type ResourceProvider,
+  type SearchParameterRegistry,
+} from '@carenet/fhir';
+import { taskProvider } from './fhir/task-provider.js';
+import { startOverdueClock, type OverdueClock } from './overdue/overdue-clock.js';
+import {
+  TASK_READ_MODEL_MIGRATIONS,
+  TASK_READ_MODEL_SCHEMA,
+} from './projections/task-read-model-migrations.js';
+import { taskReadModel } from './projections/task-read-model.js';
+
+/** The search parameters the Tasks service indexes: every standard R4 Task parameter. */
+export const TASKS_SEARCH_SUPPORT = { Task: 'all' } as const;
+
+/** The Kafka context (topic `carenet.tasks`) and the stream categories it publishes. */
+export const TASKS_CONTEXT = 'tasks';
+export const TASKS_CATEGORIES: readonly string[] = ['Task'];
+
+export interface TasksServiceOptions {
+  /** PostgreSQL or PGlite: the event store, the Task read model and the FHIR search read model. */
+  readonly db: SqlDatabase;
+  /** The FHIR search read model, opened once per process (shared with the other services). */
+  readonly search: PostgresSearchStore;
+  /** A registry that supports TASKS_SEARCH_SUPPORT (index values are extracted with it). */
+  readonly registry: SearchParameterRegistry;
+  readonly clock?: () => Date;
+  readonly newId?: () => string;
+  /** The overdue clock's scan interval; `false`: no clock (tests drive `overdue.tick()`). */
+  readonly overdueIntervalMs?: number | false;
+  readonly logger?: Logger;
+}
+
+export interface TasksService {
+  /** FHIR Task, for a FHIR router (the gateway's, or the service's own). */
+  readonly provider: ResourceProvider<Task>;
+  /** The event store of Task streams, with the read model projected in each append. */
+  readonly store: PostgresEventStore;
+  readonly overdue: OverdueClock | undefined;
+  /** Stops the background work (the database is the caller's to close). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Tasks service, composed: migrations of its read model, the event store with the read model
+ * as an inline projection, the FHIR provider and the overdue clock.
+ */
+export async function openTasksService(options: TasksServiceOptions): Promise<TasksService> {
+  const logger = options.logger ?? silentLogger;
+  await migrate(options.db, TASK_READ_MODEL_MIGRATIONS, TASK_READ_MODEL_SCHEMA);
+  const extractor = new IndexValueExtractor(options.registry);
+  const store = await PostgresEventStore.open(options.db, {
+    projections: [taskReadModel(options.search, extractor)],
+  });
+  const provider = taskProvider({
+    store,
+    db: options.db,
+    search: options.search,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.newId !== undefined && { newId: options.newId }),
+  });
+  const overdue =
+    options.overdueIntervalMs === false
+      ? undefined
+      : startOverdueClock({
+          db: options.db,
+          store,
+          logger,
+          ...(options.clock !== undefined && { clock: options.clock }),
+          ...(options.overdueIntervalMs !== undefined && { intervalMs: options.overdueIntervalMs }),
+        });
+  return {
+    provider,
+    store,
+    overdue,
+    async stop() {
+      await overdue?.stop();
+    },
+  };
+}

@@ -235,4 +235,42 @@ describe('search over HTTP', () => {
     expect((await post('code=brand-new', 'brand-new')).status).toBe(200);
     expect((await post('colour=blue', 'x')).status).toBe(400);
   });
+
+  it('_summary=true keeps the summary elements, _summary=text the narrative and the mandatory ones', async () => {
+    const body: Basic = {
+      resourceType: 'Basic',
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Summary demo</div>' },
+      extension: [{ url: 'https://carenet.example.org/fhir/StructureDefinition/demo', valueString: 'x' }],
+      identifier: [{ system: 'https://carenet.example.org/demo-id', value: 'S-1' }],
+      code: { coding: [{ system: 'https://carenet.example.org/demo', code: 'summary-demo' }] },
+      subject: { reference: 'Patient/pat-1' },
+      created: '2026-11-25',
+      author: { reference: 'Practitioner/pra-1' },
+    };
+    const created = await fetch(`${served.base}/Basic`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/fhir+json' },
+    });
+    expect(created.status).toBe(201);
+    const summary = (await get('Basic?code=summary-demo&_summary=true')).bundle.entry?.[0]?.resource as Basic;
+    expect(Object.keys(summary).sort()).toEqual([
+      'author',
+      'code',
+      'created',
+      'id',
+      'identifier',
+      'meta',
+      'resourceType',
+      'subject',
+    ]);
+    expect(summary.meta?.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+    const text = (await get('Basic?code=summary-demo&_summary=text')).bundle.entry?.[0]?.resource as Basic;
+    expect(Object.keys(text).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'text']);
+    expect(text.text?.div).toContain('Summary demo');
+    expect(text.meta?.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+    const full = (await get('Basic?code=summary-demo&_summary=false')).bundle.entry?.[0]?.resource as Basic;
+    expect(full.extension).toHaveLength(1);
+    expect(full.meta?.tag).toBeUndefined();
+  });
 });

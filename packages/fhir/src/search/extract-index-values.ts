@@ -100,10 +100,23 @@ function inferType(data: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * fhirpath.js (5.x) hands a FHIR `decimal` over as an FP_Decimal object (`{ value, asStr,
+ * decimalPlaces, decimalPrecision }`), not a JS number: the number is read back from its text.
+ * That text is what the JS number prints (JSON.parse made the number: `1.50` arrived as 1.5, and
+ * digits beyond ~17 significant ones are gone): the exact decimal of the stored value as far as a
+ * JS number can carry it, which the SQL side stores as `numeric` from the same text.
+ */
+function decimalValue(data: unknown): unknown {
+  if (!isRecord(data) || typeof data.value !== 'number' || !('decimalPlaces' in data)) return data;
+  const fromText = typeof data.asStr === 'string' ? Number(data.asStr) : Number.NaN;
+  return Number.isFinite(fromText) ? fromText : data.value;
+}
+
 function toItem(value: unknown): Item | undefined {
   // fhirpath.js ResourceNode: { data, path, fhirNodeDataType, parentResNode, ... }
   if (isRecord(value) && 'parentResNode' in value && 'data' in value) {
-    const data = value.data;
+    const data = decimalValue(value.data);
     if (data === null || data === undefined) return undefined;
     const declared = typeof value.fhirNodeDataType === 'string' ? value.fhirNodeDataType : undefined;
     const fhirType =
@@ -113,8 +126,10 @@ function toItem(value: unknown): Item | undefined {
     return { fhirType, data };
   }
   if (value === null || value === undefined || Array.isArray(value)) return undefined;
-  // a computed System value (FP_DateTime and friends keep their text in `asStr`)
-  const data = isRecord(value) && typeof value.asStr === 'string' ? value.asStr : value;
+  // a computed System value (FP_DateTime and friends keep their text in `asStr`; a decimal is a number)
+  const decimal = decimalValue(value);
+  const data =
+    decimal !== value ? decimal : isRecord(value) && typeof value.asStr === 'string' ? value.asStr : value;
   return { fhirType: inferType(data), data };
 }
 

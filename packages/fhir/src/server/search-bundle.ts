@@ -2,6 +2,7 @@ import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
 import type { SearchRequestWarning } from '../search/search-request-issues.js';
 import { searchWarningIssue } from '../search/search-request-issues.js';
 import type { SearchRequest } from '../search/search-request.js';
+import { summaryElements } from '../search/summary-elements.js';
 import { outcome } from '../outcomes.js';
 import type { SearchResult } from './resource-provider.js';
 
@@ -10,6 +11,19 @@ const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-Observatio
 /** `_elements`: keep the listed top-level elements (and what every resource needs), mark SUBSETTED. */
 function withElements(resource: Resource, elements: readonly string[]): Resource {
   const keep = new Set(['resourceType', 'id', 'meta', ...elements]);
+  const subset = Object.fromEntries(Object.entries(resource).filter(([name]) => keep.has(name))) as Resource;
+  return { ...subset, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), SUBSETTED] } };
+}
+
+/**
+ * `_summary=true` (the elements marked `isSummary` in the type's StructureDefinition) and
+ * `_summary=text` (`text`, `id`, `meta` and the mandatory elements): top-level elements only,
+ * marked SUBSETTED. A type R4 does not define is returned whole.
+ */
+function withSummary(resource: Resource, mode: 'true' | 'text'): Resource {
+  const elements = summaryElements(resource.resourceType);
+  if (!elements) return resource;
+  const keep = mode === 'true' ? elements.summary : elements.text;
   const subset = Object.fromEntries(Object.entries(resource).filter(([name]) => keep.has(name))) as Resource;
   return { ...subset, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), SUBSETTED] } };
 }
@@ -41,6 +55,8 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
   const shape = (resource: Resource): Resource => {
     if (request.elements && request.elements.length > 0) return withElements(resource, request.elements);
     if (request.summary === 'data') return withoutText(resource);
+    if (request.summary === 'true' || request.summary === 'text')
+      return withSummary(resource, request.summary);
     return resource;
   };
   const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({

@@ -61,7 +61,7 @@ function inFhirOrder(resource: Resource): Resource {
     ...(id !== undefined && { id }),
     ...(meta !== undefined && { meta }),
     ...rest,
-  } as Resource;
+  };
 }
 
 const instantOf = (value: string | Date): string => (typeof value === 'string' ? value : value.toISOString());

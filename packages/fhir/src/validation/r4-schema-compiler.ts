@@ -1,5 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { FhirDefinitionsError } from './errors.js';
+import { compileInvariants, type InvariantChecker } from './invariant-checker.js';
+import { deriveInvariants, type SkippedInvariant } from './invariant-definitions.js';
 import { readR4Definitions } from './r4-definitions.js';
 import { buildR4Schema } from './r4-schema.js';
 import { requiredElementsKeyword } from './required-elements-keyword.js';
@@ -16,10 +18,22 @@ export interface R4SchemaCompiler {
    * hold; far less for the next ones), then reused.
    */
   validatorFor(resourceType: string): ValidateFunction;
+  /**
+   * The FHIRPath invariants of a resource type (severity error, but `ele-1`), compiled on first
+   * use (a few ms), then reused.
+   */
+  invariantsFor(resourceType: string): InvariantChecker;
+  /** The R4 constraints of the resource types that are not checked, and why. */
+  readonly skippedInvariants: readonly SkippedInvariant[];
 }
 
 function createR4SchemaCompiler(): R4SchemaCompiler {
-  const { schema, resourceTypes } = buildR4Schema(readR4Definitions());
+  const definitions = readR4Definitions();
+  const invariants = deriveInvariants(
+    definitions.structureDefinitions,
+    definitions.structureDefinitions.filter((s) => s.kind === 'resource').map((s) => s.type),
+  );
+  const { schema, resourceTypes } = buildR4Schema(definitions);
   const ajv = new Ajv({
     // Draft-06 schema with annotations ajv does not know: not checked against a meta-schema.
     strict: false,
@@ -33,8 +47,18 @@ function createR4SchemaCompiler(): R4SchemaCompiler {
   ajv.addKeyword(requiredElementsKeyword);
   ajv.addSchema(schema, SCHEMA_KEY);
   const compiled = new Map<string, ValidateFunction>();
+  const checkers = new Map<string, InvariantChecker>();
   return {
     resourceTypes: new Set(resourceTypes),
+    skippedInvariants: invariants.skipped,
+    invariantsFor(resourceType) {
+      let checker = checkers.get(resourceType);
+      if (!checker) {
+        checker = compileInvariants(resourceType, invariants.byType.get(resourceType) ?? []);
+        checkers.set(resourceType, checker);
+      }
+      return checker;
+    },
     validatorFor(resourceType) {
       let validate = compiled.get(resourceType);
       if (!validate) {

@@ -1,6 +1,6 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import { ResourceTypeNotConfiguredError, UnknownResourceTypeError } from './errors.js';
-import { describeJsonValue, isJsonObject } from './json-value.js';
+import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
 import { nestsDeeperThan } from './nesting-depth.js';
 import { sharedR4SchemaCompiler } from './r4-schema-compiler.js';
 import { schemaIssues, validationIssue } from './schema-issues.js';
@@ -36,7 +36,8 @@ export interface ResourceValidator {
    * Checks an incoming body (parsed JSON) before any command runs: a JSON object of the expected
    * resource type, the id of the URL on update, the R4 JSON Schema (structure, unknown
    * elements, primitive formats), the required elements and the required code bindings of the
-   * StructureDefinitions, in the resource and in its contained resources. Never throws for bad
+   * StructureDefinitions, in the resource and in its contained resources; then, on a resource
+   * the schema takes, the FHIRPath invariants of its type (`inv-1`, `cpl-3`, `dom-2`…). Never throws for bad
    * input: every problem is an OperationOutcome issue (severity `error`, a FHIRPath expression).
    * Throws only when called for a type it does not take (a programming error).
    */
@@ -104,6 +105,17 @@ export function createResourceValidator(options: ResourceValidatorOptions = {}):
   const accepted = new Set(types);
   const maxIssues = Math.max(2, options.maxIssues ?? DEFAULT_MAX_ISSUES);
 
+  const withInvariants = (
+    type: string,
+    body: JsonObject,
+    issues: OperationOutcomeIssue[],
+  ): ResourceValidationResult => {
+    const all = [...issues, ...compiler.invariantsFor(type)(body)];
+    return all.length === 0
+      ? { ok: true, resource: body as unknown as Resource }
+      : failed(capped(all, maxIssues));
+  };
+
   return {
     types,
     validate(body, expected) {
@@ -133,17 +145,23 @@ export function createResourceValidator(options: ResourceValidatorOptions = {}):
       }
       const idIssue = expected.id === undefined ? undefined : updateIdIssue(type, body.id, expected.id);
       const check = compiler.validatorFor(type);
-      if (check(body) && idIssue === undefined) return { ok: true, resource: body as unknown as Resource };
+      const valid = check(body);
+      if (valid && idIssue === undefined) return withInvariants(type, body, []);
       // On create the server ignores the id, whatever it is; on update a wrong id is reported once.
       const ignoreId = expected.id === undefined || idIssue !== undefined;
-      const errors = (check.errors ?? []).filter((error) => !(ignoreId && error.instancePath === '/id'));
-      const issues = [...(idIssue === undefined ? [] : [idIssue]), ...schemaIssues(errors, type, body)];
-      return issues.length === 0
-        ? { ok: true, resource: body as unknown as Resource }
-        : failed(capped(issues, maxIssues));
+      const errors = valid
+        ? []
+        : (check.errors ?? []).filter((error) => !(ignoreId && error.instancePath === '/id'));
+      const found = schemaIssues(errors, type, body);
+      const issues = [...(idIssue === undefined ? [] : [idIssue]), ...found];
+      // FHIRPath invariants only on a resource whose structure and types are right.
+      return found.length === 0 ? withInvariants(type, body, issues) : failed(capped(issues, maxIssues));
     },
     warmUp() {
-      for (const type of types) compiler.validatorFor(type);
+      for (const type of types) {
+        compiler.validatorFor(type);
+        compiler.invariantsFor(type);
+      }
     },
   };
 }

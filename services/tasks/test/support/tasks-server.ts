@@ -71,7 +71,11 @@ export async function startTasksServer(name: string): Promise<TasksServer> {
       providers: [tasks.provider],
       validator: createResourceValidator({ types: ['Task'] }),
       publicBaseUrl: base,
-      logger: { error: (details) => console.error(details) },
+      logger: {
+        error: (details) => {
+          console.error(details);
+        },
+      },
       search: { registry },
       authenticator: createTokenVerifier({
         keys: issuer.keys,

@@ -122,6 +122,19 @@ describe('carenet token', () => {
     expect(principal.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
   });
 
+  it.each([
+    [{ PORT: '9090' }, 'http://localhost:9090/fhir'],
+    [
+      { PORT: '9090', CARENET_PUBLIC_BASE_URL: 'https://fhir.example.org/carenet/' },
+      'https://fhir.example.org/carenet',
+    ],
+    [{}, DEV_AUDIENCE],
+  ])('takes the audience of a gateway started with %j: %s', async (env, audience) => {
+    const { code, stdout } = await carenet(['token', '--system', 'ehr'], env);
+    expect(code).toBe(0);
+    await expect(verified(stdout.trim(), DEV_ISSUER, audience)).resolves.toBeDefined();
+  });
+
   it('uses --data-dir over CARENET_DATA_DIR and creates the key there', async () => {
     const other = join(dataDir, 'elsewhere');
     const { code } = await carenet(['token', '--system', 'ehr', '--data-dir', other]);

@@ -71,7 +71,11 @@ export function tokenCommand(io: CliIo): Command {
     )
     .option('--expires-in <seconds>', 'lifetime of the token', '3600')
     .option('--issuer <url>', 'the iss claim (as the gateway is configured)', DEV_ISSUER)
-    .option('--audience <url>', 'the aud claim (as the gateway is configured)', DEV_AUDIENCE)
+    .option(
+      '--audience <url>',
+      'the aud claim: the FHIR base of the gateway (env CARENET_PUBLIC_BASE_URL, else http://localhost:$PORT/fhir)',
+      defaultAudience(io.env),
+    )
     .action(async (options: TokenOptions, command: Command) => {
       const mode = io.env.CARENET_MODE ?? 'embedded';
       if (mode !== 'embedded') {
@@ -157,4 +161,14 @@ export function actorOf(options: TokenOptions, explicit: (option: keyof TokenOpt
   only('organization', 'organization', '--professional or --system');
   only('admin', 'admin', '--system');
   return { kind: 'patient', identifier: { system: INS_NIR, value: options.patient ?? '' } };
+}
+
+/**
+ * The gateway's default audience is its public FHIR base: read from the same variables, so that a
+ * token made in the gateway's environment fits it whatever its port.
+ */
+function defaultAudience(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env.CARENET_PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  if (base) return base;
+  return env.PORT ? `http://localhost:${env.PORT}/fhir` : DEV_AUDIENCE;
 }

@@ -1,5 +1,5 @@
 // The gateway as a separate process, started the way `npm start` starts it (built output).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -10,6 +10,7 @@ import { freeLoopbackPort, repositoryRoot } from '@carenet/testing';
 
 const root = repositoryRoot();
 const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
+const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
 
 // The embedded mode's data (PGlite, the dev issuer's keys) goes to a throwaway directory.
 const dataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-e2e-'));
@@ -119,6 +120,60 @@ describe('gateway process', () => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', alg: 'ES256' });
     expect(jwks.keys[0]?.d).toBeUndefined();
+  });
+
+  it('serves Task with tokens from `carenet token`: create, accept, work queue (the README walk-through)', async () => {
+    const port = new URL(base).port;
+    const token = (...args: string[]) => {
+      const run = spawnSync(process.execPath, [cli, 'token', ...args], {
+        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: port },
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      return run.stdout.trim();
+    };
+    const gp = token('--professional', '810000000001', '--profession', 'doctor', '--name', 'Dr Anne Martin');
+    const nurse = token('--professional', '810000000002', '--profession', 'nurse');
+    const call = async (token: string, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${base}/fhir/${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && {
+            'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
+          }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const created = await call(gp, 'POST', 'Task', {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      priority: 'urgent',
+      code: { text: 'Wound care' },
+      for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
+      owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const accepted = await call(nurse, 'PATCH', `Task/${id}`, [
+      { op: 'replace', path: '/status', value: 'accepted' },
+    ]);
+    expect(accepted.body).toMatchObject({ status: 'accepted', meta: { versionId: '2' } });
+    const queue = await call(
+      nurse,
+      'GET',
+      'Task?owner:identifier=urn:oid:1.2.250.1.71.4.2.1|810000000002&status=requested,received,accepted&_sort=-priority,period',
+    );
+    expect(queue.body).toMatchObject({
+      resourceType: 'Bundle',
+      entry: [{ resource: { id, status: 'accepted' } }],
+    });
+    const metadata = await fetch(`${base}/fhir/metadata`);
+    const capability = (await metadata.json()) as { rest: { resource: { type: string }[] }[] };
+    expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual(['Task']);
   });
 
   it('writes JSON logs (pino)', () => {

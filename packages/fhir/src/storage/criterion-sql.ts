@@ -21,13 +21,7 @@ import { escapeLike, indexedPrefix, INDEXED_PREFIX_LENGTH, type SqlParams } from
  */
 export function clauseSql(clause: SearchClause, typeParam: string, p: SqlParams): string {
   const { parameter, criterion } = clause;
-  if (!isIndexedParamType(parameter.type)) {
-    throw new SearchStoreError(
-      'unindexable-parameter',
-      `${parameter.resourceType}.${parameter.code} (${parameter.type}) is not indexed`,
-    );
-  }
-  const table = INDEX_TABLES[parameter.type];
+  const table = tableOf(clause);
   const exists = (condition: string | undefined, negate = false): string =>
     `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${table} x WHERE x.resource_type = ${typeParam} ` +
     `AND x.id = r.id AND x.param = ${p.bind(parameter.code)}` +
@@ -35,6 +29,38 @@ export function clauseSql(clause: SearchClause, typeParam: string, p: SqlParams)
   if (criterion.kind === 'missing') return exists(undefined, criterion.missing);
   if (criterion.kind === 'token' && criterion.not) return exists(condition(criterion, p), true);
   return exists(condition(criterion, p));
+}
+
+function tableOf({ parameter }: SearchClause): string {
+  if (!isIndexedParamType(parameter.type)) {
+    throw new SearchStoreError(
+      'unindexable-parameter',
+      `${parameter.resourceType}.${parameter.code} (${parameter.type}) is not indexed`,
+    );
+  }
+  return INDEX_TABLES[parameter.type];
+}
+
+/**
+ * A clause that can drive a search: it only matches resources that have index rows (not
+ * `:missing`, not `:not`), on a reference parameter (the selective kind: an owner, a patient, a
+ * care plan). Its ids are all the candidates; the other clauses filter them.
+ */
+export function isDrivingClause(clause: SearchClause): boolean {
+  const { kind } = clause.criterion;
+  return kind === 'reference' || kind === 'reference-identifier' || kind === 'chained-identifier';
+}
+
+/** The ids of the resources a clause matches, from its index table alone (no resource row). */
+export function clauseIdsSql(clause: SearchClause, typeParam: string, p: SqlParams): string {
+  const { parameter, criterion } = clause;
+  if (criterion.kind === 'missing' || (criterion.kind === 'token' && criterion.not)) {
+    throw new SearchStoreError('unindexable-parameter', `${clause.name} cannot drive a search`);
+  }
+  return (
+    `SELECT DISTINCT x.id FROM ${tableOf(clause)} x WHERE x.resource_type = ${typeParam} ` +
+    `AND x.param = ${p.bind(parameter.code)} AND (${condition(criterion, p)})`
+  );
 }
 
 function anyOf<T>(values: readonly T[], one: (value: T) => string): string {

@@ -1,7 +1,7 @@
 import type { Resource } from 'fhir/r4.js';
 import { migrate, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
 import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/index.js';
-import { clauseSql } from './criterion-sql.js';
+import { clauseIdsSql, clauseSql, isDrivingClause } from './criterion-sql.js';
 import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
 import { indexColumns } from './index-rows.js';
 import {
@@ -235,7 +235,7 @@ export class PostgresSearchStore {
   async search(request: SearchRequest): Promise<StoreSearchResult> {
     const p = new SqlParams();
     p.bind(request.resourceType);
-    const where = whereSql(request, p);
+    const from = fromSql(request, p);
     const keys = request.sort.map((rule) => sortKeySql(rule, TYPE, p));
     const sortName = request.sort.map((r) => `${r.descending ? '-' : ''}${r.parameter.code}`).join(',');
     const cursor =
@@ -253,7 +253,7 @@ export class PostgresSearchStore {
             // reverse order (the nearest first), then put back in order.
             `SELECT page.id, r.content${keys.map((_, i) => `, page.k${i}::text AS k${i}`).join('')}
              FROM (SELECT s.* FROM (SELECT r.id${keys.map((k, i) => `, ${k.expression} AS k${i}`).join('')}
-                                    FROM fhir.resources r WHERE ${where}) s
+                                    FROM ${from}) s
                    ${cursor === undefined ? '' : `WHERE ${cursorSql(keys, cursor, p)}`}
                    ORDER BY ${orderBySql(keys, 's', backwards)}
                    LIMIT ${limit}) page
@@ -408,6 +408,21 @@ function revincludeSql(
        AND x.target_type = ${p.bind(targetType)} AND x.target_id = ANY(${p.bind(targetIds, 'text[]')})`,
     p.values,
   ];
+}
+
+/**
+ * The candidate rows `r` of a page and their filter. With a reference clause (an owner, a
+ * patient) the candidates are that clause's ids, straight from its index table, and the resource
+ * rows are not read at all until the page is chosen; otherwise every resource of the type. (Sort
+ * keys that read the resource row itself, `_lastUpdated`, need the resource table.)
+ */
+function fromSql(request: SearchRequest, p: SqlParams): string {
+  const driver = request.sort.some((rule) => rule.parameter.code === '_lastUpdated')
+    ? undefined
+    : request.clauses.find(isDrivingClause);
+  if (driver === undefined) return `fhir.resources r WHERE ${whereSql(request, p)}`;
+  const others = request.clauses.filter((c) => c !== driver).map((c) => clauseSql(c, TYPE, p));
+  return `(${clauseIdsSql(driver, TYPE, p)}) r${others.length === 0 ? '' : ` WHERE ${others.join('\n AND ')}`}`;
 }
 
 function whereSql(request: SearchRequest, p: SqlParams): string {

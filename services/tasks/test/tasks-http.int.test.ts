@@ -284,6 +284,52 @@ describe('Tasks over HTTP', () => {
     expect(await count()).toBe(1);
   });
 
+  it('refuses bad tokens over HTTP with 401, WWW-Authenticate and an OperationOutcome, writing nothing', async () => {
+    const total = async () => {
+      const bundle = await as<Bundle>(
+        gp.search({ resourceType: 'Task', searchParams: { _summary: 'count' } }),
+      );
+      return bundle.total;
+    };
+    const before = await total();
+    const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({
+      iss: 'http://localhost:8080/dev-issuer',
+      aud: 'http://localhost:8080/fhir',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      carenet_actor: GP,
+      scope: 'user/*.cruds',
+    })}.`;
+    const expired = await server.tokenFor(GP, 'user/*.cruds', {
+      now: new Date(Date.now() - 2 * 3_600_000),
+      expiresInSeconds: 60,
+    });
+    const valid = await server.tokenFor(GP);
+    const [header, payload] = valid.split('.');
+    const forged = `${header ?? ''}.${payload ?? ''}.${'A'.repeat(86)}`;
+    for (const authorization of [
+      undefined,
+      'Basic Z3A6c2VjcmV0',
+      'Bearer not-a-jwt',
+      `Bearer ${unsigned}`,
+      `Bearer ${expired}`,
+      `Bearer ${forged}`,
+    ]) {
+      const response = await fetch(`${server.base}/Task`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/fhir+json',
+          ...(authorization !== undefined && { authorization }),
+        },
+        body: JSON.stringify(delegation()),
+      });
+      expect({ authorization, status: response.status }).toEqual({ authorization, status: 401 });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(((await response.json()) as OperationOutcome).issue[0]?.code).toBe('login');
+    }
+    expect(await total()).toBe(before);
+  });
+
   it('reports an open Task past its due date overdue, once', async () => {
     const created = await as<Task>(
       gp.create({

@@ -40,7 +40,11 @@ export interface TasksServer {
   now: Date;
   /** A fhir-kit-client acting with a token for `actor` (and these scopes). */
   clientFor(actor: Actor, scopes?: string): Promise<Client>;
-  tokenFor(actor: Actor, scopes?: string): Promise<string>;
+  tokenFor(
+    actor: Actor,
+    scopes?: string,
+    options?: { readonly now?: Date; readonly expiresInSeconds?: number },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -85,7 +89,11 @@ export async function startTasksServer(name: string): Promise<TasksServer> {
     }),
   );
 
-  const tokenFor = (actor: Actor, scopes = 'user/*.cruds') => issuer.issueToken({ actor, scopes });
+  const tokenFor = (
+    actor: Actor,
+    scopes = 'user/*.cruds',
+    options: { readonly now?: Date; readonly expiresInSeconds?: number } = {},
+  ) => issuer.issueToken({ actor, scopes, ...options });
   return Object.assign(server, {
     base,
     tasks,

@@ -33,6 +33,7 @@ export type {
   ReadStreamOptions,
   StallDiagnosis,
 } from './event-store.js';
+export { CARENET_NAMESPACE, deterministicId } from './deterministic-id.js';
 export { handleCommand, handleCommands, type CommandResult, type HandleOptions } from './command-handler.js';
 export {
   startSubscription,

@@ -35,3 +35,9 @@ export { startKafkaConsumer, type KafkaConsumerOptions } from './kafka-consumer.
 export { startStoreLogConsumer, type StoreLogConsumerOptions } from './store-log-consumer.js';
 export type { RunningConsumer } from './running-consumer.js';
 export { ContractViolationError, startRelay, type RelayOptions, type RunningRelay } from './relay.js';
+export {
+  startEventSubscriber,
+  type EventSource,
+  type EventSubscriber,
+  type SubscriberRuntime,
+} from './event-subscriber.js';

@@ -29,6 +29,7 @@ import {
   requireOwner,
   requireOwnerOrAccountable,
   requireRequester,
+  requireRequesterOrCreatingSystem,
   requireRequesterOrAdministrator,
   requireSystem,
 } from './task-permissions.js';
@@ -119,6 +120,7 @@ function contentOf(task: ExistingTask): TaskContent {
     overdueNotifiedFor: _overdue,
     lastModified: _lastModified,
     lastModifiedBy: _lastModifiedBy,
+    createdBy: _createdBy,
     executionPeriod: _executionPeriod,
     responsibility: _responsibility,
     ...content
@@ -441,7 +443,7 @@ function changeStatus(command: TaskStatusCommand, task: ExistingTask): TaskEvent
       requireOwner(task, command.actor, command.now, 'fails it');
       return [{ type: 'TaskFailed', data: { ...data, reason: requireReason(command.reason, to) } }];
     case 'CancelTask':
-      requireRequester(task, command.actor, 'cancels it');
+      requireRequesterOrCreatingSystem(task, command.actor, 'cancels it');
       return [{ type: 'TaskCancelled', data: { ...data, reason: requireReason(command.reason, to) } }];
     case 'MarkTaskEnteredInError':
       requireRequesterOrAdministrator(task, command.actor, 'marks it entered-in-error');

@@ -44,6 +44,7 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       outputs: [],
       lastModified: event.data.at,
       lastModifiedBy: event.data.by,
+      createdBy: event.data.by,
       responsibility: recordAssignments([], event.data.assignments),
     };
   }

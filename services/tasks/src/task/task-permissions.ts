@@ -9,7 +9,9 @@ import type { ExistingTask } from './task-state.js';
  * - the owner (the party performing at the command's instant, per the ledger: a temporary
  *   transfer makes the replacement the owner for its period) receives, accepts, rejects,
  *   starts, puts on hold, resumes, completes and fails;
- * - the requester submits a draft, cancels, changes the request and reassigns the owner;
+ * - the requester submits a draft, cancels, changes the request and reassigns the owner; a
+ *   system that created a Task on someone's behalf (the care-plans service, for a PPCS action)
+ *   may cancel it too (the action was withdrawn from the plan);
  * - $transfer: the owner or a party accountable at that instant;
  * - entered-in-error: the requester, or a system actor with `administrator: true`;
  * - creation: the requester, or a system actor creating on someone's behalf (e.g. the
@@ -68,4 +70,10 @@ export function requireOwnerOrAccountable(task: ExistingTask, actor: Actor, at: 
 
 export function requireSystem(actor: Actor, what: string): void {
   if (actor.kind !== 'system') throw new ForbiddenError(`only a system actor ${what}`);
+}
+
+export function requireRequesterOrCreatingSystem(task: ExistingTask, actor: Actor, what: string): void {
+  const creator = task.createdBy;
+  if (actor.kind === 'system' && creator?.kind === 'system' && creator.clientId === actor.clientId) return;
+  requireRequester(task, actor, what);
 }

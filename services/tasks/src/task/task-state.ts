@@ -21,6 +21,8 @@ export type ExistingTask = TaskContent & {
   /** The due date a TaskOverdue was emitted for, if any (emitted once per due date). */
   readonly overdueNotifiedFor?: string;
   readonly lastModified: string;
+  /** The actor who created the Task (a system creating it for a care plan may withdraw it). */
+  readonly createdBy?: Plain<Actor>;
   /** The actor of the latest change (the event that set `lastModified`). */
   readonly lastModifiedBy: Plain<Actor>;
   /** `Task.executionPeriod`: started when the owner started it, ended when it completed, failed or was cancelled. */

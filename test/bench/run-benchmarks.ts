@@ -15,6 +15,7 @@ import { fhirSearchRead } from './fhir-search-read.js';
 import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { relayThroughput } from './relay-throughput.js';
+import { tasksMixedLoad } from './tasks-mixed-load.js';
 import { tokenVerification } from './token-verification.bench.js';
 import { validationThroughput } from './validation-throughput.js';
 
@@ -26,6 +27,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   validationThroughput,
   fhirSearchRead,
   tokenVerification,
+  tasksMixedLoad,
 ];
 
 const runStarted = performance.now();

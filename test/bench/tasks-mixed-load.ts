@@ -1,0 +1,721 @@
+// The Tasks service as a client sees it: HTTP, dev-issuer tokens, the FHIR router and validator,
+// the decider, the event store with its inline read model and search index, on PostgreSQL; a
+// mix of creates, status changes, reads and work-queue searches from 32 concurrent clients over
+// 100,000 stored Tasks, beside raw SQL and a trivial HTTP route on the same pool and server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { createTokenVerifier, openDevIssuer, type Actor } from '@carenet/access';
+import { postgresDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import {
+  createResourceValidator,
+  fhirRouter,
+  parseSearchRequest,
+  PostgresSearchStore,
+  SearchParameterRegistry,
+  type Principal,
+  type RequestContext,
+} from '@carenet/fhir';
+import { openTasksService, TASKS_SEARCH_SUPPORT, type TasksService } from '@carenet/tasks';
+import { createTestDatabase } from '@carenet/testing';
+import type { BenchContext, Benchmark } from './benchmark.js';
+import { atLeast, below, figureOf, type Figure, type Target } from './figure.js';
+import { figureTable } from './figure-table.js';
+import { instrumentedDatabase, type QueryObserver } from './instrumented-database.js';
+import { startMemorySampler, type MemoryPeak } from './memory-sampler.js';
+import { phaseResult, type PhaseResult } from './phase-result.js';
+import { statementProfile } from './statement-profile.js';
+
+const BENCH = 'tasks-mixed-load';
+/** Connections of the service's pool (as the integration tests compose it); the ceilings use it too. */
+const POOL = 20;
+/** HTTP clients of the mixed load, and loops of each ceiling. */
+const CLIENTS = 32;
+/** Concurrent `provider.create` chains while filling. */
+const FILL_CONCURRENCY = 8;
+const NURSES = 200;
+const PATIENTS = 20_000;
+const IDNPS = 'urn:oid:1.2.250.1.71.4.2.1';
+const INS = 'urn:oid:1.2.250.1.213.1.4.8';
+const PROFESSION = 'https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante';
+const DAY_MS = 86_400_000;
+const QUEUE_STATUSES = 'requested,received,accepted';
+
+type Task = Parameters<NonNullable<TasksService['provider']['create']>>[0];
+type Status = Task['status'];
+
+/** The share of each interaction in the mix (cumulative thresholds are derived from it). */
+const MIX = [
+  ['create', 0.2],
+  ['status change', 0.2],
+  ['read', 0.3],
+  ['work-queue search', 0.3],
+] as const;
+type Kind = (typeof MIX)[number][0];
+const KINDS: readonly Kind[] = MIX.map(([kind]) => kind);
+
+/** The statuses a filled Task goes through after creation (one path per Task, 1 in 20 each). */
+const FILL_PATHS: readonly (readonly Status[])[] = [
+  ...Array.from({ length: 8 }, () => []),
+  ...Array.from({ length: 2 }, () => ['received'] as const),
+  ...Array.from({ length: 4 }, () => ['accepted'] as const),
+  ...Array.from({ length: 2 }, () => ['accepted', 'in-progress'] as const),
+  ...Array.from({ length: 3 }, () => ['accepted', 'in-progress', 'completed'] as const),
+  ['cancelled'],
+];
+const OPEN: readonly Status[] = ['requested', 'received', 'accepted', 'in-progress'];
+
+const PRIORITIES = ['routine', 'routine', 'routine', 'urgent', 'asap', 'stat'] as const;
+const CODES = [
+  ['225358003', 'Wound care'],
+  ['18629005', 'Administration of medication'],
+  ['385763009', 'Hospice care'],
+  ['33879002', 'Administration of vaccine'],
+  ['395170001', 'Medication monitoring'],
+] as const;
+
+/** A small seeded generator (mulberry32): the same Tasks and requests from run to run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+const nurseIdnps = (n: number) => `8100000${String(n).padStart(5, '0')}`;
+const patientIns = (n: number) => `2${String(n).padStart(14, '0')}`;
+
+function professional(idnps: string, code: '10' | '60', name: string): Actor {
+  return {
+    kind: 'professional',
+    identifier: { system: IDNPS, value: idnps },
+    profession: { system: PROFESSION, code },
+    sector: 'primary-care',
+    name,
+  };
+}
+
+const GP = professional('810100000001', '10', 'Dr Anne Martin');
+const NURSE_ACTORS = Array.from({ length: NURSES }, (_, n) =>
+  professional(nurseIdnps(n), '60', `Nurse ${n}`),
+);
+
+/** A delegation from the GP to nurse `nurse`, for one of the patients, due within two months. */
+function delegation(next: () => number, nurse: number, now: number): Task {
+  const end = now + Math.floor((next() * 65 - 5) * DAY_MS);
+  const start = end - Math.floor((1 + next() * 6) * DAY_MS);
+  const [code, display] = pick(next, CODES);
+  return {
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    priority: pick(next, PRIORITIES),
+    code: { coding: [{ system: 'http://snomed.info/sct', code, display }] },
+    description: 'Soin infirmier à domicile selon le protocole de coopération.',
+    for: { identifier: { system: INS, value: patientIns(Math.floor(next() * PATIENTS)) } },
+    owner: { type: 'Practitioner', identifier: { system: IDNPS, value: nurseIdnps(nurse) } },
+    restriction: {
+      period: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+    },
+    note: [{ text: 'Patient à jeun non requis.' }],
+  };
+}
+
+/** An open Task of a nurse's, as the load knows it: what a status change needs (If-Match). */
+interface OpenTask {
+  readonly id: string;
+  version: number;
+  status: Status;
+}
+
+/** The next status the owner moves an open Task to (requested: accepted, or received first). */
+function nextStatus(status: Status, next: () => number): Status {
+  switch (status) {
+    case 'requested':
+      return next() < 0.3 ? 'received' : 'accepted';
+    case 'received':
+      return 'accepted';
+    case 'accepted':
+      return 'in-progress';
+    default:
+      return 'completed';
+  }
+}
+
+/** The Tasks the load works on: every id, and each nurse's open Tasks. */
+interface TaskPool {
+  readonly ids: string[];
+  readonly open: OpenTask[][];
+}
+
+function settle(pool: TaskPool, nurse: number, task: OpenTask): void {
+  if (OPEN.includes(task.status)) return;
+  const list = pool.open[nurse]!;
+  const at = list.indexOf(task);
+  if (at < 0) return;
+  list[at] = list[list.length - 1]!;
+  list.pop();
+}
+
+/**
+ * Stores `total` Tasks through the service's own provider (decider, event store, read model and
+ * search index in each append), `FILL_CONCURRENCY` chains at once; a share of them driven through
+ * status changes by their nurse (or cancelled by the GP) so that statuses are mixed.
+ */
+async function fill(
+  context: BenchContext,
+  tasks: TasksService,
+  total: number,
+): Promise<{ pool: TaskPool; seconds: number; commands: number; statuses: Map<string, number> }> {
+  const create = tasks.provider.create?.bind(tasks.provider);
+  const update = tasks.provider.update?.bind(tasks.provider);
+  if (create === undefined || update === undefined) throw new Error('the Task provider has no create/update');
+  const contextOf = (actor: Actor): RequestContext => ({
+    baseUrl: 'http://bench/fhir',
+    requestId: 'fill',
+    principal: { actor, allows: () => true } satisfies Principal,
+  });
+  const gp = contextOf(GP);
+  const nurses = NURSE_ACTORS.map(contextOf);
+  const pool: TaskPool = { ids: [], open: Array.from({ length: NURSES }, () => []) };
+  const statuses = new Map<string, number>();
+  const now = Date.now();
+  let done = 0;
+  let reported = 0;
+  let commands = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: FILL_CONCURRENCY }, async (_, worker) => {
+      const next = random(1_000 + worker);
+      for (let i = worker; i < total; i += FILL_CONCURRENCY) {
+        const nurse = Math.floor(next() * NURSES);
+        let stored = await create(delegation(next, nurse, now), gp);
+        commands += 1;
+        for (const status of pick(next, FILL_PATHS)) {
+          const by = status === 'cancelled' ? gp : nurses[nurse]!;
+          const body: Task = {
+            ...stored.resource,
+            status,
+            ...(status === 'cancelled' && { statusReason: { text: 'soins arrêtés' } }),
+          };
+          const id = stored.resource.id ?? '';
+          ({ stored } = await update(id, body, { ifMatch: stored.versionId }, by));
+          commands += 1;
+        }
+        const { id = '', status } = stored.resource;
+        pool.ids.push(id);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (OPEN.includes(status)) pool.open[nurse]!.push({ id, version: Number(stored.versionId), status });
+        done += 1;
+        if (done - reported >= total / 5 || done === total) {
+          reported = done;
+          const seconds = (performance.now() - started) / 1000;
+          context.progress(
+            `tasks mixed load: filled ${done.toLocaleString('en-US')} Tasks (${Math.round(done / seconds)} Tasks/s, ${Math.round(commands / seconds)} commands/s)`,
+          );
+        }
+      }
+    }),
+  );
+  return { pool, seconds: (performance.now() - started) / 1000, commands, statuses };
+}
+
+/** CPU and event-loop use of this process while a phase runs (it hosts the service and the clients). */
+interface ProcessLoad {
+  /** Cores used (user + system CPU time / wall time). */
+  readonly cores: number;
+  /** Event-loop utilisation, 0..1. */
+  readonly eventLoop: number;
+}
+
+function startProcessLoad(): { stop(): ProcessLoad } {
+  const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
+  const started = performance.now();
+  return {
+    stop() {
+      const used = process.cpuUsage(cpu);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        cores: (used.user + used.system) / 1e6 / seconds,
+        eventLoop: performance.eventLoopUtilization(loop).utilization,
+      };
+    },
+  };
+}
+
+interface Measured {
+  readonly result: PhaseResult;
+  readonly load: ProcessLoad;
+}
+
+/** `CLIENTS` loops running `operation` back to back for `seconds`; one latency per call. */
+async function measure(
+  seconds: number,
+  operation: (next: () => number) => Promise<unknown>,
+): Promise<Measured> {
+  const memory = startMemorySampler();
+  const load = startProcessLoad();
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, loop) => {
+      const next = random(500 + loop);
+      while (performance.now() < deadline) {
+        const opStarted = performance.now();
+        await operation(next);
+        latencies.push(performance.now() - opStarted);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { result: phaseResult(latencies.length, elapsed, latencies, memory.stop()), load: load.stop() };
+}
+
+/** What the mixed load did: latencies and response statuses per interaction. */
+interface MixedLoad {
+  readonly seconds: number;
+  readonly requests: number;
+  readonly latencies: Record<Kind, number[]>;
+  /** `<kind> <status>` → count (status 0: the request failed before a response). */
+  readonly responses: Map<string, number>;
+  readonly memory: MemoryPeak;
+  readonly load: ProcessLoad;
+}
+
+/** The HTTP side of the load: one client's requests, with its tokens. */
+interface Http {
+  readonly base: string;
+  readonly gpToken: string;
+  readonly nurseTokens: readonly string[];
+}
+
+const fhirHeaders = (token: string) => ({
+  Authorization: `Bearer ${token}`,
+  Accept: 'application/fhir+json',
+});
+const versionOf = (etag: string | null) => Number(/"(\d+)"/.exec(etag ?? '')?.[1] ?? Number.NaN);
+const queueQuery = (nurse: number) =>
+  new URLSearchParams({
+    'owner:identifier': `${IDNPS}|${nurseIdnps(nurse)}`,
+    status: QUEUE_STATUSES,
+    _sort: '-priority,period',
+    _count: '20',
+  }).toString();
+
+/** `CLIENTS` HTTP clients, each drawing its next interaction from MIX, back to back for `seconds`. */
+async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<MixedLoad> {
+  const latencies = Object.fromEntries(KINDS.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
+  const responses = new Map<string, number>();
+  const count = (kind: Kind, status: number) => {
+    const key = `${kind} ${status}`;
+    responses.set(key, (responses.get(key) ?? 0) + 1);
+  };
+  const now = Date.now();
+
+  /** One request: its status; drains the body (a client reads what it asked for). */
+  const send = async (url: string, init: RequestInit): Promise<Response | undefined> => {
+    try {
+      const response = await fetch(url, init);
+      await response.arrayBuffer();
+      return response;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const interactions: Record<Kind, (next: () => number) => Promise<Response | undefined>> = {
+    async create(next) {
+      const nurse = Math.floor(next() * NURSES);
+      const response = await send(`${http.base}/Task`, {
+        method: 'POST',
+        headers: { ...fhirHeaders(http.gpToken), 'Content-Type': 'application/fhir+json' },
+        body: JSON.stringify(delegation(next, nurse, now)),
+      });
+      const created = /\/Task\/([^/]+)\/_history\/(\d+)$/.exec(response?.headers.get('location') ?? '');
+      if (response?.status === 201 && created) {
+        const [, id = '', version = ''] = created;
+        pool.ids.push(id);
+        pool.open[nurse]!.push({ id, version: Number(version), status: 'requested' });
+      }
+      return response;
+    },
+    async 'status change'(next) {
+      let nurse = Math.floor(next() * NURSES);
+      for (let tries = 0; pool.open[nurse]!.length === 0; tries += 1) {
+        if (tries === NURSES) throw new Error('no open Task left to change');
+        nurse = (nurse + 1) % NURSES;
+      }
+      const task = pick(next, pool.open[nurse]!);
+      const to = nextStatus(task.status, next);
+      const response = await send(`${http.base}/Task/${task.id}`, {
+        method: 'PATCH',
+        headers: {
+          ...fhirHeaders(http.nurseTokens[nurse]!),
+          'Content-Type': 'application/json-patch+json',
+          'If-Match': `W/"${task.version}"`,
+        },
+        body: JSON.stringify([{ op: 'replace', path: '/status', value: to }]),
+      });
+      if (response?.status === 200) {
+        task.version = versionOf(response.headers.get('etag'));
+        task.status = to;
+        settle(pool, nurse, task);
+      }
+      return response;
+    },
+    read(next) {
+      const actor = Math.floor(next() * (NURSES + 1));
+      const token = actor === NURSES ? http.gpToken : http.nurseTokens[actor]!;
+      return send(`${http.base}/Task/${pick(next, pool.ids)}`, { headers: fhirHeaders(token) });
+    },
+    'work-queue search'(next) {
+      const nurse = Math.floor(next() * NURSES);
+      return send(`${http.base}/Task?${queueQuery(nurse)}`, {
+        headers: fhirHeaders(http.nurseTokens[nurse]!),
+      });
+    },
+  };
+
+  const memory = startMemorySampler();
+  const load = startProcessLoad();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let requests = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      const next = random(100 + client);
+      while (performance.now() < deadline) {
+        let draw = next();
+        const kind = MIX.find(([, share]) => (draw -= share) < 0)?.[0] ?? 'read';
+        const opStarted = performance.now();
+        const response = await interactions[kind](next);
+        latencies[kind].push(performance.now() - opStarted);
+        count(kind, response?.status ?? 0);
+        requests += 1;
+      }
+    }),
+  );
+  return {
+    seconds: (performance.now() - started) / 1000,
+    requests,
+    latencies,
+    responses,
+    memory: memory.stop(),
+    load: load.stop(),
+  };
+}
+
+/** A page of the work queue by hand: `owner:identifier` on reference_index, 20 rows, Bundle JSON. */
+async function rawOwnerSearch(sql: SqlExecutor, owner: string): Promise<string> {
+  const rows = await sql.query<{ content: Task }>(
+    `SELECT r.content FROM fhir.resources r
+      WHERE r.resource_type = 'Task' AND r.id IN (
+        SELECT x.id FROM fhir.reference_index x
+         WHERE x.resource_type = 'Task' AND x.param = 'owner' AND x.identifier_value = $1 AND x.identifier_system = $2)
+      ORDER BY r.id LIMIT 21`,
+    [owner, IDNPS],
+  );
+  return JSON.stringify({
+    resourceType: 'Bundle',
+    type: 'searchset',
+    entry: rows.slice(0, 20).map((r) => ({ fullUrl: `Task/${r.content.id ?? ''}`, resource: r.content })),
+  });
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / whole);
+
+/** 100,000 Tasks behind HTTP, a mix of 4 interactions from 32 clients, beside raw SQL and bare HTTP. */
+export const tasksMixedLoad: Benchmark = {
+  name: BENCH,
+  title: `Tasks service over HTTP, mixed load (create, status change, read, work queue; ${CLIENTS} clients)`,
+  async run(context) {
+    const total = context.quick ? 10_000 : 100_000;
+    const seconds = context.quick ? 10 : 30;
+    const ceilingSeconds = context.quick ? 3 : 10;
+    const database = await createTestDatabase('bench_tasks_mixed');
+    const dataDir = mkdtempSync(join(tmpdir(), 'carenet-bench-tasks-'));
+    const db = postgresDatabase({
+      connectionString: database.url,
+      max: POOL,
+      applicationName: 'carenet-bench',
+    });
+    let http: Server | undefined;
+    let tasks: TasksService | undefined;
+    try {
+      await Promise.all(Array.from({ length: POOL }, () => db.query('SELECT 1')));
+      // The service on the same pool, every statement timed (to show where the time goes).
+      const profile = statementProfile();
+      let capture: QueryObserver | undefined;
+      const observed = instrumentedDatabase(db, (text, params, elapsedMs, endedAt) => {
+        profile.observer(text, params, elapsedMs, endedAt);
+        capture?.(text, params, elapsedMs, endedAt);
+      });
+      const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
+      const search = await PostgresSearchStore.open(observed);
+      tasks = await openTasksService({ db: observed, search, registry, overdueIntervalMs: false });
+      const issuer = await openDevIssuer({ dataDir, mode: 'embedded' });
+
+      const app = express();
+      // The HTTP ceiling: a route that does nothing, on the same server and connections.
+      app.get('/ping', (_req, res) => {
+        res.json({ ok: true });
+      });
+      const server = app.listen(0, '127.0.0.1');
+      http = server;
+      await new Promise((resolve) => server.once('listening', resolve));
+      const address = server.address();
+      const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const base = `${origin}/fhir`;
+      app.use(
+        '/fhir',
+        fhirRouter({
+          providers: [tasks.provider],
+          validator: createResourceValidator({ types: ['Task'] }),
+          publicBaseUrl: base,
+          logger: {
+            error: (details) => {
+              context.logger.error(details, 'tasks mixed load: FHIR router error');
+            },
+          },
+          search: { registry },
+          authenticator: createTokenVerifier({
+            keys: issuer.keys,
+            issuer: issuer.issuer,
+            audience: issuer.audience,
+          }),
+        }),
+      );
+
+      context.progress(
+        `tasks mixed load: filling ${total.toLocaleString('en-US')} Tasks through provider.create/update, ${FILL_CONCURRENCY} at once`,
+      );
+      const filled = await fill(context, tasks, total);
+      const { pool } = filled;
+      // The steady state of a live server, where autovacuum has visited the freshly filled tables.
+      await db.query('VACUUM (ANALYZE)');
+      const fillRate = total / filled.seconds;
+      context.progress(
+        `tasks mixed load: filled in ${filled.seconds.toFixed(1)} s (${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s), vacuumed`,
+      );
+
+      const scopes = 'user/*.cruds';
+      const tokens: Http = {
+        base,
+        gpToken: await issuer.issueToken({ actor: GP, scopes }),
+        nurseTokens: await Promise.all(NURSE_ACTORS.map((actor) => issuer.issueToken({ actor, scopes }))),
+      };
+      // Every interaction answers before the clock starts (a work queue matching nothing would
+      // measure an empty page); it also warms the validator, the verifier and the connections.
+      const probe = await fetch(`${base}/Task?${queueQuery(0)}`, {
+        headers: fhirHeaders(tokens.nurseTokens[0]!),
+      });
+      const page = (await probe.json()) as { entry?: unknown[] };
+      if (probe.status !== 200 || (page.entry?.length ?? 0) === 0)
+        throw new Error(`work queue of nurse 0: ${probe.status}, ${page.entry?.length ?? 0} entries`);
+      await mixedLoad(tokens, pool, 1);
+
+      // This machine may run other work at the same time: its load average says how busy it was.
+      const machineLoad = loadavg()[0] ?? Number.NaN;
+      context.progress(`tasks mixed load: mixed load, ${CLIENTS} HTTP clients for ${seconds} s`);
+      profile.on();
+      const load = await mixedLoad(tokens, pool, seconds);
+      profile.off();
+      const sqlProfile = profile.lines(10, load.seconds);
+
+      const phase = async (label: string, operation: (next: () => number) => Promise<unknown>) => {
+        context.progress(`tasks mixed load: ceiling, ${label}, ${CLIENTS} loops for ${ceilingSeconds} s`);
+        return measure(ceilingSeconds, operation);
+      };
+      const httpCeiling = await phase('trivial express GET on the same server', async (next) => {
+        const response = await fetch(`${origin}/ping`, {
+          headers: fhirHeaders(pick(next, tokens.nurseTokens)),
+        });
+        await response.arrayBuffer();
+      });
+      const readCeiling = await phase(
+        'raw SELECT state FROM tasks.task_state + JSON.stringify',
+        async (next) => {
+          const rows = await db.query<{ state: unknown }>(
+            'SELECT state FROM tasks.task_state WHERE task_id = $1',
+            [pick(next, pool.ids)],
+          );
+          if (rows[0] === undefined) throw new Error('raw read: not found');
+          return JSON.stringify(rows[0].state);
+        },
+      );
+      const searchCeiling = await phase('raw SQL owner identifier on reference_index', (next) =>
+        rawOwnerSearch(db, nurseIdnps(Math.floor(next() * NURSES))),
+      );
+      await db.query('CREATE TABLE bench_raw_writes (id text COLLATE "C" PRIMARY KEY, body jsonb NOT NULL)');
+      const writeCeiling = await phase('raw single-row INSERT into a plain table', (next) =>
+        db.query('INSERT INTO bench_raw_writes (id, body) VALUES ($1, $2)', [
+          randomUUID(),
+          JSON.stringify(delegation(next, Math.floor(next() * NURSES), Date.now())),
+        ]),
+      );
+
+      // Where the time goes: the work queue as the search store sends it.
+      const captured: { text: string; params: readonly unknown[] }[] = [];
+      capture = (text, params) => {
+        if (text.includes('SELECT page.id')) captured.push({ text, params: params ?? [] });
+      };
+      const parsed = parseSearchRequest('Task', new URLSearchParams(queueQuery(7)), {
+        registry,
+        now: new Date(),
+      });
+      if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+      await search.search(parsed.request);
+      capture = undefined;
+      const plan: string[] = [];
+      const statement = captured[0];
+      if (statement !== undefined) {
+        const rows = await db.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+          statement.params,
+        );
+        plan.push(...rows.map((row) => `    ${row['QUERY PLAN'].slice(0, 150)}`));
+      }
+
+      const figures = mixedFigures(load, { httpCeiling, readCeiling, searchCeiling, writeCeiling });
+      figures.push({
+        benchmark: BENCH,
+        name: 'fill (provider.create + status updates)',
+        unit: 'Tasks/s',
+        value: fillRate,
+        ceiling: Number.NaN,
+        higherIsBetter: true,
+      });
+
+      const kindLine = (kind: Kind) => {
+        const n = load.latencies[kind].length;
+        return `${kind} ${n.toLocaleString('en-US')} (${Math.round(n / load.seconds)}/s)`;
+      };
+      const loadLine = (what: string, l: ProcessLoad) =>
+        `${what}: ${l.cores.toFixed(2)} cores, event loop ${Math.round(l.eventLoop * 100)}% busy`;
+      const statusMix = [...filled.statuses.entries()].map(
+        ([s, n]) => `${s} ${percent(n, total).toFixed(0)}%`,
+      );
+      const codes = [...load.responses.entries()]
+        .filter(([key]) => !/ 20[01]$/.test(key))
+        .map(([key, n]) => `${key}: ${n}`);
+      context.report([
+        `Tasks mixed load: ${total.toLocaleString('en-US')} Tasks stored (${statusMix.join(', ')}), ` +
+          `${CLIENTS} HTTP clients for ${seconds} s, pool of ${POOL}; ceilings ${ceilingSeconds} s each at the same concurrency`,
+        `fill: ${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s ` +
+          `(provider.create and update in-process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE))`,
+        `mix: ${load.requests.toLocaleString('en-US')} requests; ${KINDS.map(kindLine).join(', ')}`,
+        `non-2xx: ${codes.length === 0 ? 'none' : codes.join(', ')}`,
+        `HTTP floor (trivial GET, same server): ${Math.round(httpCeiling.result.throughput)} req/s, ` +
+          `p50 ${httpCeiling.result.latency.p50.toFixed(2)} ms, p99 ${httpCeiling.result.latency.p99.toFixed(2)} ms`,
+        loadLine('this process during the mixed load (service + 32 clients)', load.load),
+        loadLine('during the trivial GET', httpCeiling.load),
+        `machine load average (1 min) when the mixed load started: ${machineLoad.toFixed(2)} on 2 cores`,
+        'latency = fetch to body read, client and server in this process; ceilings: raw SQL on the same pool',
+        ...figureTable(figures, { withBenchmark: false }),
+        '',
+        `where the time goes: the service's SQL during the mixed load (top 10 by total time; busy = connections held on average)`,
+        ...sqlProfile.map((l) => `    ${l}`),
+        '',
+        `where the time goes: EXPLAIN (ANALYZE, BUFFERS) of the work queue of nurse 7, as the search store sends it`,
+        ...plan,
+      ]);
+      return figures;
+    } finally {
+      http?.close();
+      http?.closeAllConnections();
+      await tasks?.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
+
+interface Ceilings {
+  readonly httpCeiling: Measured;
+  readonly readCeiling: Measured;
+  readonly searchCeiling: Measured;
+  readonly writeCeiling: Measured;
+}
+
+/** The table: overall throughput, p50/p99 per interaction, error rates, memory. */
+function mixedFigures(load: MixedLoad, ceilings: Ceilings): Figure[] {
+  const overall = phaseResult(load.requests, load.seconds, [], load.memory);
+  const figures: Figure[] = [
+    figureOf(BENCH, overall, ceilings.httpCeiling.result)(
+      'overall throughput (ceiling: trivial GET)',
+      'req/s',
+      (r) => r.throughput,
+      true,
+      atLeast(1_000, 'req/s'),
+    ),
+  ];
+  const perKind: Record<Kind, { ceiling: Measured; ceilingName: string; p99: Target }> = {
+    create: { ceiling: ceilings.writeCeiling, ceilingName: 'raw INSERT', p99: below(100, 'ms') },
+    'status change': { ceiling: ceilings.writeCeiling, ceilingName: 'raw INSERT', p99: below(100, 'ms') },
+    read: { ceiling: ceilings.readCeiling, ceilingName: 'raw SELECT state', p99: below(50, 'ms') },
+    'work-queue search': {
+      ceiling: ceilings.searchCeiling,
+      ceilingName: 'raw reference_index SQL',
+      p99: below(50, 'ms'),
+    },
+  };
+  for (const kind of KINDS) {
+    const { ceiling, ceilingName, p99 } = perKind[kind];
+    const latencies = load.latencies[kind];
+    const product = phaseResult(latencies.length, load.seconds, latencies, load.memory);
+    const figure = figureOf(BENCH, product, ceiling.result);
+    figures.push(
+      figure(`${kind} p50 (ceiling: ${ceilingName})`, 'ms', (r) => r.latency.p50, false),
+      figure(`${kind} p99`, 'ms', (r) => r.latency.p99, false, p99),
+    );
+  }
+  const failed = [...load.responses.entries()].filter(([key]) => !/ 20[01]$/.test(key));
+  const races = failed
+    .filter(([key]) => /^status change 4(12|22)$/.test(key))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const byStatus = new Map<string, number>();
+  for (const [key, n] of failed) {
+    const status = key.slice(key.lastIndexOf(' ') + 1);
+    byStatus.set(status, (byStatus.get(status) ?? 0) + n);
+  }
+  const rate = (name: string, part: number, whole: number): Figure => ({
+    benchmark: BENCH,
+    name,
+    unit: '%',
+    value: percent(part, whole),
+    ceiling: Number.NaN,
+    higherIsBetter: false,
+  });
+  figures.push(rate('status change 412/422 (If-Match races)', races, load.latencies['status change'].length));
+  if (byStatus.size === 0) figures.push(rate('non-2xx (all requests)', 0, load.requests));
+  for (const [status, n] of [...byStatus.entries()].sort()) {
+    figures.push(rate(`non-2xx ${status === '0' ? 'no response' : status} (all requests)`, n, load.requests));
+  }
+  const ceilingPeak = (of: (m: MemoryPeak) => number) =>
+    Math.max(...Object.values(ceilings).map((c: Measured) => of(c.result.memory)));
+  for (const [name, of] of [
+    ['peak RSS', (m: MemoryPeak) => m.rssMb],
+    ['peak heap used', (m: MemoryPeak) => m.heapUsedMb],
+  ] as const) {
+    figures.push({
+      benchmark: BENCH,
+      name,
+      unit: 'MiB',
+      value: of(load.memory),
+      ceiling: ceilingPeak(of),
+      higherIsBetter: false,
+    });
+  }
+  return figures;
+}

@@ -34,6 +34,7 @@ export type {
   StallDiagnosis,
 } from './event-store.js';
 export { CARENET_NAMESPACE, deterministicId } from './deterministic-id.js';
+export { jsonEqual, type Plain } from './json-values.js';
 export { handleCommand, handleCommands, type CommandResult, type HandleOptions } from './command-handler.js';
 export {
   startSubscription,

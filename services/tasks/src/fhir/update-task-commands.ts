@@ -1,7 +1,7 @@
 import type { Actor } from '@carenet/access';
 import { BusinessRuleError } from '@carenet/eventsourcing';
 import type { Task } from 'fhir/r4.js';
-import { jsonEqual } from '../task/json-equal.js';
+import { jsonEqual } from '@carenet/eventsourcing';
 import {
   commandForStatusChange,
   sameParty,

@@ -1,6 +1,6 @@
 import type { Actor } from '@carenet/access';
 import { assertNever, BusinessRuleError, ForbiddenError } from '@carenet/eventsourcing';
-import { jsonEqual } from './json-equal.js';
+import { jsonEqual } from '@carenet/eventsourcing';
 import { actsAs, sameParty, type Party } from './party.js';
 import {
   expectedAccountable,

@@ -9,7 +9,7 @@ export {
   type PartyIdentifier,
   type PartyKind,
 } from './party.js';
-export type { Plain } from './plain-json.js';
+export type { Plain } from '@carenet/eventsourcing';
 export {
   expectedAccountable,
   holdersAt,

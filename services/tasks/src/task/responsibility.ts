@@ -1,6 +1,6 @@
 import type { Actor } from '@carenet/access';
 import { sameParty, type Party } from './party.js';
-import type { Plain } from './plain-json.js';
+import type { Plain } from '@carenet/eventsourcing';
 import type { CooperationMode, TaskCodeableConcept } from './task-values.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Actor } from '@carenet/access';
 import type { DomainEvent } from '@carenet/eventsourcing';
 import type { Party } from './party.js';
-import type { Plain } from './plain-json.js';
+import type { Plain } from '@carenet/eventsourcing';
 import type { ResponsibilityAssignment, ResponsibilityBasis } from './responsibility.js';
 import type { TaskContent, TaskDetails } from './task-content.js';
 import type { TaskStatus } from './task-state-machine.js';

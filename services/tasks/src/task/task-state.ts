@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import type { Plain } from './plain-json.js';
+import type { Plain } from '@carenet/eventsourcing';
 import type { ResponsibilityLedger } from './responsibility.js';
 import type { TaskContent } from './task-content.js';
 import type { TaskStatus } from './task-state-machine.js';

@@ -1,5 +1,5 @@
 import type { Annotation, CodeableConcept, Identifier, Reference, TaskInput, TaskOutput } from 'fhir/r4.js';
-import type { Plain } from './plain-json.js';
+import type { Plain } from '@carenet/eventsourcing';
 
 /** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
 export type TaskCodeableConcept = Plain<CodeableConcept>;

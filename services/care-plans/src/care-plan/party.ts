@@ -1,0 +1,62 @@
+import type { Actor } from '@carenet/access';
+
+/**
+ * A party a CarePlan names: author, coordinator (référent), médecin traitant, the performer of
+ * an action. The same shape as the Tasks service's Party (a FHIR `Reference` by identifier plus
+ * `kind`), so that an action's performer becomes the owner of its Task unchanged. Parties are
+ * compared by national identifier only (DOMAIN.md §5), never by display name.
+ */
+export type PartyKind = 'professional' | 'organization' | 'system';
+
+export type PartyIdentifier = Readonly<{
+  /** Naming system URI: IDNPS, RPPS, FINESS, IDNST, or CLIENT_ID_SYSTEM for software systems. */
+  system: string;
+  value: string;
+}>;
+
+export type Party = Readonly<{
+  kind: PartyKind;
+  identifier: PartyIdentifier;
+  display?: string;
+}>;
+
+/** Naming system of the OAuth client ids of software systems (as in the Tasks service). */
+export const CLIENT_ID_SYSTEM = 'https://carenet.example.org/fhir/NamingSystem/client-id';
+
+/** Whether two parties are the same: same kind and same identifier (system and value). */
+export function sameParty(a: Party, b: Party): boolean {
+  return (
+    a.kind === b.kind &&
+    a.identifier.system === b.identifier.system &&
+    a.identifier.value === b.identifier.value
+  );
+}
+
+/** The party an actor is: a professional by national identifier, a system by client id; a patient is none. */
+export function partyOfActor(actor: Actor): Party | undefined {
+  switch (actor.kind) {
+    case 'professional':
+      return {
+        kind: 'professional',
+        identifier: { system: actor.identifier.system, value: actor.identifier.value },
+        ...(actor.name === undefined ? {} : { display: actor.name }),
+      };
+    case 'system':
+      return { kind: 'system', identifier: { system: CLIENT_ID_SYSTEM, value: actor.clientId } };
+    case 'patient':
+      return undefined;
+  }
+}
+
+/**
+ * Whether `actor` acts as `party`: it is that professional or system, or, when the party is an
+ * organisation, a professional or system acting for it (`actor.organization`).
+ */
+export function actsAs(actor: Actor, party: Party): boolean {
+  if (party.kind === 'organization') {
+    const organization = actor.kind === 'patient' ? undefined : actor.organization;
+    return organization?.system === party.identifier.system && organization.value === party.identifier.value;
+  }
+  const own = partyOfActor(actor);
+  return own !== undefined && sameParty(own, party);
+}

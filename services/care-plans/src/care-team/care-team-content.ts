@@ -1,0 +1,53 @@
+import type { CareTeamParty } from './care-team-party.js';
+import type { CareTeamStatus } from './care-team-status.js';
+import type {
+  CareTeamCodeableConcept,
+  CareTeamPeriod,
+  OrganizationReference,
+  PatientIdentifier,
+} from './care-team-values.js';
+
+/** What the team's managers may change at any time (ChangeCareTeamDetails, ReviseCareTeam). */
+export type CareTeamDetails = Readonly<{
+  name?: string;
+  category: CareTeamCodeableConcept[];
+  /** `CareTeam.managingOrganization`, by FINESS (or IDNST). */
+  managingOrganizations: OrganizationReference[];
+  /** The logical id of the CarePlan (PPCS) the team serves, if any. */
+  carePlanId?: string;
+}>;
+
+export const CARE_TEAM_DETAIL_KEYS: readonly (keyof CareTeamDetails)[] = [
+  'name',
+  'category',
+  'managingOrganizations',
+  'carePlanId',
+];
+
+/** Everything a team is formed with, besides its members (they come as CareTeamMemberAdded). */
+export type CareTeamContent = CareTeamDetails & {
+  readonly status: CareTeamStatus;
+  /** `CareTeam.subject`: the patient, by INS. Never changes. */
+  readonly subject: PatientIdentifier;
+};
+
+/** A participant as a command gives it (`CareTeam.participant`, `id` = `memberId`). */
+export type CareTeamMemberInput = Readonly<{
+  /** The stable id of this membership (`CareTeam.participant.id`), chosen by the caller. */
+  memberId: string;
+  member: CareTeamParty;
+  role: CareTeamCodeableConcept;
+  /** Start defaults to the command's `now` for a new membership. */
+  period?: CareTeamPeriod;
+  onBehalfOf?: OrganizationReference;
+}>;
+
+/** A membership as recorded: one participant, one role, over a period. */
+export type CareTeamMember = Readonly<{
+  memberId: string;
+  member: CareTeamParty;
+  role: CareTeamCodeableConcept;
+  /** Always has a start; an end once the membership ends (or was added with one). */
+  period: CareTeamPeriod & { readonly start: string };
+  onBehalfOf?: OrganizationReference;
+}>;

@@ -11,3 +11,16 @@ export {
   type TasksService,
   type TasksServiceOptions,
 } from './tasks-service.js';
+export {
+  actionTaskId,
+  alertTaskId,
+  CARE_PLAN_ACTIONS_ACTOR,
+  CARE_PLAN_ACTIONS_GROUP,
+  CARE_PLAN_ALERT_CODE,
+  carePlanActionsSubscriber,
+  type CarePlanActionsSubscriberOptions,
+} from './care-plan-actions/care-plan-actions-subscriber.js';
+export {
+  CARE_PLAN_ACTION_SYSTEM,
+  carePlanActionValue,
+} from './care-plan-actions/care-plan-action-identifier.js';

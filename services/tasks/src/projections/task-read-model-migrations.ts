@@ -21,5 +21,18 @@ CREATE INDEX task_state_overdue_at ON tasks.task_state (overdue_at) WHERE overdu
 `,
 };
 
+/**
+ * The PPCS action a Task carries out (its `care-plan-action` identifier, `<carePlanId>#<actionId>`):
+ * how the consumer of care-plan events finds the Tasks of a withdrawn or changed action.
+ */
+const carePlanAction: Migration = {
+  version: 2,
+  name: 'task care plan action',
+  sql: `
+ALTER TABLE tasks.task_state ADD COLUMN care_plan_action text COLLATE "C";
+CREATE INDEX task_state_care_plan_action ON tasks.task_state (care_plan_action) WHERE care_plan_action IS NOT NULL;
+`,
+};
+
 export const TASK_READ_MODEL_SCHEMA = 'tasks';
-export const TASK_READ_MODEL_MIGRATIONS: readonly Migration[] = [taskState];
+export const TASK_READ_MODEL_MIGRATIONS: readonly Migration[] = [taskState, carePlanAction];

@@ -1,5 +1,6 @@
 import type { InlineProjection, RecordedEvent, SqlExecutor } from '@carenet/eventsourcing';
 import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
+import { CARE_PLAN_ACTION_SYSTEM } from '../care-plan-actions/care-plan-action-identifier.js';
 import { taskResource } from '../fhir/index.js';
 import {
   evolve,
@@ -29,6 +30,12 @@ export function overdueAt(state: TaskState): string | null {
   if (!state.exists || isFinished(state.status)) return null;
   const due = state.restrictionPeriod?.end;
   return due === undefined || state.overdueNotifiedFor === due ? null : due;
+}
+
+/** The PPCS action a Task carries out (`<carePlanId>#<actionId>`), if any. */
+export function carePlanActionOf(state: TaskState): string | null {
+  if (!state.exists) return null;
+  return state.identifiers?.find((i) => i.system === CARE_PLAN_ACTION_SYSTEM)?.value ?? null;
 }
 
 /**
@@ -65,11 +72,12 @@ export function taskReadModel(search: PostgresSearchStore, extractor: IndexValue
         }
         if (lastUpdated === '') continue;
         await tx.query(
-          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at)
-           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz)
+          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action)
+           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6)
            ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
-             last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at`,
-          [id, revision, lastUpdated, JSON.stringify(state), overdueAt(state)],
+             last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
+             care_plan_action = EXCLUDED.care_plan_action`,
+          [id, revision, lastUpdated, JSON.stringify(state), overdueAt(state), carePlanActionOf(state)],
         );
       }
     },

@@ -248,7 +248,7 @@ function changeDetails(command: ChangeTaskDetails, task: ExistingTask): TaskEven
       `the owner accepted task ${task.id}: its request is frozen (attempted to change ${elements})`,
     );
   }
-  requireRequester(task, command.actor, 'changes the request');
+  requireRequesterOrCreatingSystem(task, command.actor, 'changes the request');
   return [
     {
       type: 'TaskDetailsChanged',
@@ -291,7 +291,7 @@ function changeOwner(command: ChangeTaskOwner, task: ExistingTask): TaskEvent[] 
       `task ${task.id} is ${task.status}: its owner is no longer reassigned (use $transfer)`,
     );
   }
-  requireRequester(task, command.actor, 'reassigns it');
+  requireRequesterOrCreatingSystem(task, command.actor, 'reassigns it');
   if (task.owner !== undefined && sameParty(task.owner, command.owner)) return [];
   const context: AssignmentContext = {
     mode: task.mode,

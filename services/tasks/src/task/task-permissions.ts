@@ -10,8 +10,8 @@ import type { ExistingTask } from './task-state.js';
  *   transfer makes the replacement the owner for its period) receives, accepts, rejects,
  *   starts, puts on hold, resumes, completes and fails;
  * - the requester submits a draft, cancels, changes the request and reassigns the owner; a
- *   system that created a Task on someone's behalf (the care-plans service, for a PPCS action)
- *   may cancel it too (the action was withdrawn from the plan);
+ *   system that created a Task on someone's behalf (for a PPCS action) may do the same three
+ *   (the plan's action changed or was withdrawn);
  * - $transfer: the owner or a party accountable at that instant;
  * - entered-in-error: the requester, or a system actor with `administrator: true`;
  * - creation: the requester, or a system actor creating on someone's behalf (e.g. the

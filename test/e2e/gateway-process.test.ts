@@ -173,7 +173,7 @@ describe('gateway process', () => {
     });
     const metadata = await fetch(`${base}/fhir/metadata`);
     const capability = (await metadata.json()) as { rest: { resource: { type: string }[] }[] };
-    expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual(['Task']);
+    expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual(['CarePlan', 'CareTeam', 'Goal', 'Task']);
   });
 
   it('writes JSON logs (pino)', () => {

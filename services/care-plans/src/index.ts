@@ -1,3 +1,18 @@
 export * from './care-plan/index.js';
 export * as careTeam from './care-team/index.js';
 export * as goal from './goal/index.js';
+export {
+  CARE_PLANS_CATEGORIES,
+  CARE_PLANS_CONTEXT,
+  CARE_PLANS_SEARCH_SUPPORT,
+  CARE_PLANS_TYPES,
+  openCarePlansService,
+  type CarePlansService,
+  type CarePlansServiceOptions,
+} from './care-plans-service.js';
+export { REVIEW_CLOCK_ACTOR, startReviewClock, type ReviewClock } from './review/review-clock.js';
+export {
+  TASK_PROGRESS_ACTOR,
+  TASK_PROGRESS_GROUP,
+  taskProgressSubscriber,
+} from './task-progress/task-progress-subscriber.js';

@@ -6,18 +6,37 @@ import {
   SearchParameterRegistry,
   type ResourceProvider,
 } from '@carenet/fhir';
-import { startRelay, type RunningRelay } from '@carenet/messaging';
-import { openTasksService, TASKS_CATEGORIES, TASKS_CONTEXT, TASKS_SEARCH_SUPPORT } from '@carenet/tasks';
+import {
+  startEventSubscriber,
+  startRelay,
+  type EventSource,
+  type RunningConsumer,
+  type RunningRelay,
+} from '@carenet/messaging';
+import {
+  CARE_PLANS_CATEGORIES,
+  CARE_PLANS_CONTEXT,
+  CARE_PLANS_SEARCH_SUPPORT,
+  CARE_PLANS_TYPES,
+  openCarePlansService,
+} from '@carenet/care-plans';
+import {
+  carePlanActionsSubscriber,
+  openTasksService,
+  TASKS_CATEGORIES,
+  TASKS_CONTEXT,
+  TASKS_SEARCH_SUPPORT,
+} from '@carenet/tasks';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface EmbeddedServicesOptions {
   readonly db: SqlDatabase;
   readonly logger: Logger;
-  /** When given, each service's events are published to its topic (`carenet.<context>`). */
+  /** When given, each service's events go to its topic, and consumers read Kafka. */
   readonly kafkaBrokers?: readonly string[];
   readonly clock?: () => Date;
-  /** The overdue clock's interval (default 30 s); `false` for none. */
-  readonly overdueIntervalMs?: number | false;
+  /** The overdue and review clocks' intervals (defaults 30 s and 60 s); `false` for none. */
+  readonly clockIntervalMs?: number | false;
 }
 
 export interface EmbeddedServices {
@@ -25,53 +44,76 @@ export interface EmbeddedServices {
   readonly providers: readonly ResourceProvider[];
   readonly registry: SearchParameterRegistry;
   readonly validator: ReturnType<typeof createResourceValidator>;
-  /** The event store of each context (`tasks`…). */
+  /** The event store of each context (`tasks`, `care-plans`). */
   readonly stores: Readonly<Record<string, PostgresEventStore>>;
   stop(): Promise<void>;
 }
 
 /**
  * The services of the embedded mode, in this process on one database: the FHIR search read
- * model (shared), then each service (today: tasks), and a relay per service to Kafka when brokers
- * are configured. The gateway routes each resource type to the service that owns it.
+ * model (shared), each service (tasks, care-plans), their consumers (on the store log, or on
+ * Kafka when brokers are configured, then with a relay per service publishing its events). The
+ * gateway routes each resource type to the service that owns it.
  */
 export async function openEmbeddedServices(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
-  const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
-  const search = await PostgresSearchStore.open(options.db);
+  const { db, logger } = options;
+  const registry = SearchParameterRegistry.r4({
+    supported: { ...TASKS_SEARCH_SUPPORT, ...CARE_PLANS_SEARCH_SUPPORT },
+  });
+  const search = await PostgresSearchStore.open(db);
+  const clock = options.clock !== undefined ? { clock: options.clock } : {};
   const tasks = await openTasksService({
-    db: options.db,
+    db,
     search,
     registry,
-    logger: options.logger,
-    ...(options.clock !== undefined && { clock: options.clock }),
-    ...(options.overdueIntervalMs !== undefined && { overdueIntervalMs: options.overdueIntervalMs }),
+    logger,
+    ...clock,
+    ...(options.clockIntervalMs !== undefined && { overdueIntervalMs: options.clockIntervalMs }),
   });
+  const carePlans = await openCarePlansService({
+    db,
+    search,
+    registry,
+    logger,
+    ...clock,
+    ...(options.clockIntervalMs !== undefined && { reviewIntervalMs: options.clockIntervalMs }),
+  });
+  const contracts = loadContractRegistry();
+
   const relays: RunningRelay[] = [];
+  let source: EventSource = { kind: 'store-log', store: tasks.store };
   if (options.kafkaBrokers !== undefined) {
     const kafka = new Kafka({
       clientId: 'carenet-gateway',
       brokers: [...options.kafkaBrokers],
       logLevel: logLevel.WARN,
     });
-    relays.push(
-      startRelay({
-        store: tasks.store,
-        kafka,
-        relayId: `${TASKS_CONTEXT}-relay`,
-        categories: TASKS_CATEGORIES,
-        contracts: loadContractRegistry(),
-        logger: options.logger,
-      }),
-    );
+    source = { kind: 'kafka', kafka };
+    for (const [context, store, categories] of [
+      [TASKS_CONTEXT, tasks.store, TASKS_CATEGORIES],
+      [CARE_PLANS_CONTEXT, carePlans.store, CARE_PLANS_CATEGORIES],
+    ] as const) {
+      relays.push(startRelay({ store, kafka, relayId: `${context}-relay`, categories, contracts, logger }));
+    }
   }
+  const subscribers = [
+    carePlanActionsSubscriber({ store: tasks.store, db, logger }),
+    ...carePlans.subscribers,
+  ];
+  const consumers: RunningConsumer[] = [];
+  for (const subscriber of subscribers) {
+    consumers.push(await startEventSubscriber(subscriber, source, { db, contracts, logger }));
+  }
+
   return {
-    providers: [tasks.provider],
+    providers: [tasks.provider, ...carePlans.providers],
     registry,
-    validator: createResourceValidator({ types: ['Task'] }),
-    stores: { [TASKS_CONTEXT]: tasks.store },
+    validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES] }),
+    stores: { [TASKS_CONTEXT]: tasks.store, [CARE_PLANS_CONTEXT]: carePlans.store },
     async stop() {
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
       await Promise.all(relays.map((relay) => relay.stop()));
-      await tasks.stop();
+      await Promise.all([tasks.stop(), carePlans.stop()]);
     },
   };
 }

@@ -14,6 +14,10 @@ export const CARE_PLAN_RULES = {
   reviseFromStatus: 'care-plan-revise-from-status',
   /** $validate-plan or $record-agreement on a revoked, completed or entered-in-error plan. */
   approvalFromStatus: 'care-plan-approval-from-status',
+  /** A care plan is created in draft (FHIR create with another status). */
+  initialStatus: 'care-plan-initial-status',
+  /** A FHIR update changed an element fixed at creation (the author). */
+  immutableElement: 'care-plan-immutable-element',
   /** A revision changed `subject`: a plan is for one patient. */
   subjectImmutable: 'care-plan-subject-immutable',
   /** A revision made a PPCS an ordinary plan or the reverse: whether the PPCS rules apply is fixed. */

@@ -1,0 +1,58 @@
+import type { CareTeam, CareTeamParticipant, Extension } from 'fhir/r4.js';
+import type { CareTeamMember, ExistingCareTeam } from '../../care-team/index.js';
+import { actorReference } from '../shared/actor-reference.js';
+import { nonEmpty, optional } from '../shared/optional.js';
+import { patientReference } from '../shared/patient-reference.js';
+import { careTeamPartyReference, organizationReference } from '../shared/team-party-reference.js';
+import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
+
+function extensionsOf(state: ExistingCareTeam): Extension[] {
+  return [
+    ...(state.carePlanId === undefined
+      ? []
+      : [
+          {
+            url: CARE_TEAM_EXTENSIONS.carePlan,
+            valueReference: { reference: `CarePlan/${state.carePlanId}`, type: 'CarePlan' },
+          },
+        ]),
+    { url: CARE_TEAM_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },
+  ];
+}
+
+/** A membership as a participant: `id` = memberId, one role, its period (always a start). */
+function participantOf(member: CareTeamMember): CareTeamParticipant {
+  return {
+    id: member.memberId,
+    role: [member.role],
+    member: careTeamPartyReference(member.member),
+    ...(member.onBehalfOf === undefined ? {} : { onBehalfOf: organizationReference(member.onBehalfOf) }),
+    period: { ...member.period },
+  };
+}
+
+/**
+ * The FHIR R4 CareTeam of a team's state, at a version (`meta.versionId`, `meta.lastUpdated`
+ * given by the store). The patient is a Reference by INS with `type` Patient (for `patient=`
+ * searches); members and organisations by national identifier, related persons by display.
+ * Every membership in the team is a participant, ended ones too (with `period.end`); removed
+ * ones are not (they never counted). Extensions: CARE_TEAM_EXTENSIONS (carePlan when the team
+ * serves one, recordedBy always).
+ */
+export function careTeamResource(
+  state: ExistingCareTeam,
+  version: { readonly versionId: string; readonly lastUpdated: string },
+): CareTeam {
+  return {
+    resourceType: 'CareTeam',
+    id: state.id,
+    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    extension: extensionsOf(state),
+    status: state.status,
+    ...nonEmpty('category', state.category),
+    ...optional('name', state.name),
+    subject: patientReference(state.subject),
+    ...nonEmpty('participant', state.members.map(participantOf)),
+    ...nonEmpty('managingOrganization', state.managingOrganizations.map(organizationReference)),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Goal, Reference } from 'fhir/r4.js';
+import type { ExistingGoal } from '../../goal/index.js';
+import { actorReference } from '../shared/actor-reference.js';
+import { nonEmpty, optional } from '../shared/optional.js';
+import { patientReference } from '../shared/patient-reference.js';
+import { careTeamPartyReference } from '../shared/team-party-reference.js';
+import { GOAL_EXTENSIONS } from './goal-canonical.js';
+
+function expressedByOf(goal: ExistingGoal): Reference | undefined {
+  const expressor = goal.expressedBy;
+  if (expressor === undefined) return undefined;
+  return expressor.kind === 'patient' ? patientReference(goal.subject) : careTeamPartyReference(expressor);
+}
+
+/**
+ * The FHIR R4 Goal of a goal's state, at a version. The patient (`subject`, and `expressedBy`
+ * when the patient expressed the goal) is a Reference by INS with `type` Patient; a
+ * professional by national identifier, a relative by display. Extensions: GOAL_EXTENSIONS
+ * (recordedBy always).
+ */
+export function goalResource(
+  state: ExistingGoal,
+  version: { readonly versionId: string; readonly lastUpdated: string },
+): Goal {
+  return {
+    resourceType: 'Goal',
+    id: state.id,
+    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    extension: [{ url: GOAL_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) }],
+    lifecycleStatus: state.lifecycleStatus,
+    ...optional('achievementStatus', state.achievementStatus),
+    ...nonEmpty('category', state.category),
+    ...optional('priority', state.priority),
+    description: state.description,
+    subject: patientReference(state.subject),
+    ...optional('startDate', state.startDate),
+    ...nonEmpty('target', state.targets),
+    ...optional('statusReason', state.statusReason),
+    ...optional('expressedBy', expressedByOf(state)),
+    ...nonEmpty('addresses', state.addresses),
+  };
+}

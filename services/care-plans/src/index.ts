@@ -16,3 +16,11 @@ export {
   TASK_PROGRESS_GROUP,
   taskProgressSubscriber,
 } from './task-progress/task-progress-subscriber.js';
+export {
+  CARE_PLAN_ACTION_SYSTEM,
+  CARE_PLAN_EXTENSIONS,
+  carePlanActionIdentifier,
+  parseCarePlanActionIdentifier,
+  RECORD_AGREEMENT_OPERATION,
+  VALIDATE_PLAN_OPERATION,
+} from './fhir/care-plan/index.js';

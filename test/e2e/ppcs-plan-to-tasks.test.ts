@@ -252,21 +252,22 @@ describe('S2: a hospital discharge creates a PPCS, turned into Tasks over Kafka'
 
   it('follows the Tasks: the wound-care action completes when its Task does', async () => {
     const idel = await platform.clientFor(IDEL);
-    let task = taskOf(await planTasks(), IDEL) as Task;
+    let task = taskOf(await planTasks(), IDEL)!;
     for (const status of ['accepted', 'in-progress', 'completed'] as const)
       task = await move(idel, task, status);
+    expect(task.status).toBe('completed');
     await until(
       async () => (activityStatus(await readPlan(), 'Wound care') === 'completed' ? true : undefined),
       'completed',
     );
+    expect(activityStatus(await readPlan(), 'Daily help at home')).toBe('scheduled');
   });
 
   it('misses no status and duplicates nothing when the care-plans consumer dies and comes back', async () => {
     await platform.stopConsumer('care-plans');
     const pharmacist = await platform.clientFor(PHARMACIST);
-    let task = taskOf(await planTasks(), PHARMACIST) as Task;
-    task = await move(pharmacist, task, 'accepted');
-    task = await move(pharmacist, task, 'in-progress');
+    const accepted = await move(pharmacist, taskOf(await planTasks(), PHARMACIST)!, 'accepted');
+    await move(pharmacist, accepted, 'in-progress');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(activityStatus(await readPlan(), 'Medication reconciliation')).toBe('scheduled');
     await platform.startConsumer('care-plans');

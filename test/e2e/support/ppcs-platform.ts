@@ -122,7 +122,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
   const suffix = uniqueName('g');
   const subscribers: Record<ConsumerName, EventSubscriber> = {
     tasks: carePlanActionsSubscriber({ store: tasks.store, db }),
-    'care-plans': carePlans.subscribers[0] as EventSubscriber,
+    'care-plans': carePlans.subscribers[0]!,
   };
   const consumers = new Map<ConsumerName, RunningConsumer>();
   const startConsumer = async (consumer: ConsumerName) => {
@@ -151,7 +151,11 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
       providers: [tasks.provider, ...carePlans.providers],
       validator: createResourceValidator({ types: ['Task', 'CarePlan', 'CareTeam', 'Goal'] }),
       publicBaseUrl: base,
-      logger: { error: (details) => console.error(details) },
+      logger: {
+        error: (details) => {
+          console.error(details);
+        },
+      },
       search: { registry },
       authenticator: createTokenVerifier({
         keys: issuer.keys,

@@ -97,7 +97,6 @@ describe('formCareTeamCommand', () => {
         id: 'client-id',
         meta: { versionId: '7' },
         identifier: [{ system: 'urn:x', value: '1' }],
-        period: { start: '2026-01-01' },
         note: [{ text: 'x' }],
         extension: [
           ...(careTeamBody().extension ?? []),
@@ -106,6 +105,11 @@ describe('formCareTeamCommand', () => {
       }),
     );
     expect(command).toEqual(form(careTeamBody()));
+  });
+
+  it('keeps the period of the team (CareTeam.period, what the date search reads)', () => {
+    const command = form(careTeamBody({ period: { start: '2026-05-20', end: '2026-08-20' } }));
+    expect(command.details.period).toEqual({ start: '2026-05-20', end: '2026-08-20' });
   });
 
   it.each(['inactive', 'suspended', 'entered-in-error'] as const)(

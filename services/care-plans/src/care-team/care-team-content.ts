@@ -15,6 +15,8 @@ export type CareTeamDetails = Readonly<{
   managingOrganizations: OrganizationReference[];
   /** The logical id of the CarePlan (PPCS) the team serves, if any. */
   carePlanId?: string;
+  /** `CareTeam.period`: when the team is (or was) in place. */
+  period?: CareTeamPeriod;
 }>;
 
 export const CARE_TEAM_DETAIL_KEYS: readonly (keyof CareTeamDetails)[] = [
@@ -22,6 +24,7 @@ export const CARE_TEAM_DETAIL_KEYS: readonly (keyof CareTeamDetails)[] = [
   'category',
   'managingOrganizations',
   'carePlanId',
+  'period',
 ];
 
 /** Everything a team is formed with, besides its members (they come as CareTeamMemberAdded). */

@@ -72,6 +72,7 @@ function detailsOf(resource: CareTeam, issues: ValidationIssues): CareTeamDetail
     category: resource.category ?? [],
     managingOrganizations,
     ...optional('carePlanId', carePlanId),
+    ...optional('period', periodOf(resource.period)),
   };
 }
 

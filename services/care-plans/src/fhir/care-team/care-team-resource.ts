@@ -52,6 +52,7 @@ export function careTeamResource(
     ...nonEmpty('category', state.category),
     ...optional('name', state.name),
     subject: patientReference(state.subject),
+    ...optional('period', state.period),
     ...nonEmpty('participant', state.members.map(participantOf)),
     ...nonEmpty('managingOrganization', state.managingOrganizations.map(organizationReference)),
   };

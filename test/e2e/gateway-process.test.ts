@@ -176,6 +176,86 @@ describe('gateway process', () => {
     expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual(['CarePlan', 'CareTeam', 'Goal', 'Task']);
   });
 
+  it('turns an activated PPCS into Tasks in the embedded mode (PGlite, store-log consumers)', async () => {
+    const port = new URL(base).port;
+    const token = (...args: string[]) =>
+      spawnSync(process.execPath, [cli, 'token', ...args], {
+        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: port },
+        encoding: 'utf8',
+      }).stdout.trim();
+    const coordinator = token('--professional', '870000000001', '--profession', 'nurse');
+    const drB = token('--professional', '810000000002', '--profession', 'doctor');
+    const call = async (bearer: string, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${base}/fhir/${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          ...(body !== undefined && {
+            'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
+          }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const X = 'https://carenet.example.org/fhir/StructureDefinition';
+    const professional = (value: string) => ({ identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value } });
+    const created = await call(coordinator, 'POST', 'CarePlan', {
+      resourceType: 'CarePlan',
+      status: 'draft',
+      intent: 'plan',
+      category: [
+        {
+          coding: [
+            { system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' },
+          ],
+        },
+      ],
+      subject: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
+      extension: [
+        { url: `${X}/care-plan-coordinator`, valueReference: professional('870000000001') },
+        { url: `${X}/care-plan-medecin-traitant`, valueReference: professional('810000000002') },
+        { url: `${X}/care-plan-review-date`, valueDate: '2026-12-26' },
+      ],
+      activity: [
+        {
+          detail: {
+            kind: 'Task',
+            status: 'not-started',
+            code: { text: 'Wound care' },
+            performer: [professional('810000000003')],
+            scheduledPeriod: { start: '2026-11-26', end: '2026-12-10' },
+          },
+        },
+      ],
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    expect(
+      (await call(drB, 'POST', `CarePlan/${id}/$validate-plan`, { resourceType: 'Parameters' })).status,
+    ).toBe(200);
+    const agreement = {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'agreedBy', valueCode: 'patient' },
+        { name: 'method', valueCode: 'oral' },
+      ],
+    };
+    expect((await call(coordinator, 'POST', `CarePlan/${id}/$record-agreement`, agreement)).status).toBe(200);
+    const activated = await call(coordinator, 'PATCH', `CarePlan/${id}`, [
+      { op: 'replace', path: '/status', value: 'active' },
+    ]);
+    expect(activated.body.status).toBe('active');
+    const deadline = Date.now() + 15_000;
+    let tasks: { resource: { owner: { identifier: { value: string } } } }[] = [];
+    while (tasks.length === 0 && Date.now() < deadline) {
+      const bundle = await call(coordinator, 'GET', `Task?based-on=CarePlan/${id}`);
+      tasks = (bundle.body.entry ?? []) as typeof tasks;
+      if (tasks.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tasks.map((t) => t.resource.owner.identifier.value)).toEqual(['810000000003']);
+  });
+
   it('writes JSON logs (pino)', () => {
     const first = logs.split('\n').find((line) => line.includes('listening'));
     expect(first).toBeDefined();

@@ -50,6 +50,7 @@ export {
   pgliteDatabase,
   postgresDatabase,
   type PostgresDatabaseOptions,
+  transactionScope,
   type SqlDatabase,
   type SqlExecutor,
 } from './postgres/sql-database.js';

@@ -96,10 +96,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       relays.push(startRelay({ store, kafka, relayId: `${context}-relay`, categories, contracts, logger }));
     }
   }
-  const subscribers = [
-    carePlanActionsSubscriber({ store: tasks.store, db, logger }),
-    ...carePlans.subscribers,
-  ];
+  const subscribers = [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers];
   const consumers: RunningConsumer[] = [];
   for (const subscriber of subscribers) {
     consumers.push(await startEventSubscriber(subscriber, source, { db, contracts, logger }));

@@ -52,7 +52,7 @@ describe('care-plan actions become Tasks', () => {
   const contracts = loadContractRegistry();
 
   const start = async (groupSuffix: string) => {
-    const subscriber = carePlanActionsSubscriber({ store: server.tasks.store, db: server.db });
+    const subscriber = carePlanActionsSubscriber({ store: server.tasks.store });
     const consumer = await startEventSubscriber(
       { ...subscriber, groupId: `${subscriber.groupId}.${groupSuffix}` },
       { kind: 'store-log', store: server.tasks.store, pollIntervalMs: 20 },

@@ -121,7 +121,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
   ];
   const suffix = uniqueName('g');
   const subscribers: Record<ConsumerName, EventSubscriber> = {
-    tasks: carePlanActionsSubscriber({ store: tasks.store, db }),
+    tasks: carePlanActionsSubscriber({ store: tasks.store }),
     'care-plans': carePlans.subscribers[0]!,
   };
   const consumers = new Map<ConsumerName, RunningConsumer>();

@@ -19,6 +19,7 @@ import {
   SQLSTATE,
   sqlErrorCode,
   sqlErrorDetail,
+  transactionScope,
   type SqlDatabase,
   type SqlExecutor,
 } from './sql-database.js';
@@ -43,7 +44,17 @@ export class PostgresEventStore implements EventStore {
   private constructor(
     readonly db: SqlDatabase,
     private readonly projections: readonly InlineProjection[],
+    /** Inside a caller's transaction: every append in a savepoint, so a refused one spoils nothing. */
+    private readonly scoped = false,
   ) {}
+
+  /**
+   * The same store (same projections) inside a caller's transaction: appends and reads join it.
+   * A consumer appends this way, so that its events commit with its inbox record.
+   */
+  within(tx: SqlExecutor): PostgresEventStore {
+    return new PostgresEventStore(transactionScope(tx, this.db.dialect), this.projections, true);
+  }
 
   static async open(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
     if (options.migrate ?? true) await migrate(db);
@@ -60,7 +71,7 @@ export class PostgresEventStore implements EventStore {
     const projections = this.projections.filter((p) => p.categories.includes(category));
     try {
       const result =
-        projections.length === 0
+        projections.length === 0 && !this.scoped
           ? toResult(await appendEventsSql(this.db, streamId, category, events, expected))
           : await this.appendWithProjections(streamId, category, events, expected, projections);
       for (const listener of this.listeners) listener();

@@ -136,3 +136,35 @@ export function pgliteDatabase(db: PGlite): SqlDatabase {
     close: () => db.close(),
   };
 }
+
+/**
+ * A transaction seen as a database: what runs on it joins the transaction. A nested
+ * `transaction` is a savepoint (its failure rolls back to it, the outer transaction goes on), so
+ * that code written against a database (the event store, the command handler and its retries)
+ * runs unchanged inside a consumer's transaction: its effects commit with the consumer's inbox
+ * record, or not at all. On PGlite, with one connection, this is also what keeps a consumer from
+ * waiting on itself.
+ */
+export function transactionScope(tx: SqlExecutor, dialect: SqlDatabase['dialect']): SqlDatabase {
+  let savepoints = 0;
+  const scope: SqlDatabase = {
+    dialect,
+    query: (text, params) => tx.query(text, params),
+    script: (sql) => tx.script(sql),
+    async transaction(work) {
+      const name = `scope_${++savepoints}`;
+      await tx.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await work(scope);
+        await tx.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+    session: (work) => work(scope),
+    close: () => Promise.resolve(),
+  };
+  return scope;
+}

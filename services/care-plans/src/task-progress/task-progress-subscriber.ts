@@ -3,7 +3,7 @@ import {
   deterministicId,
   handleCommands,
   silentLogger,
-  type EventStore,
+  type PostgresEventStore,
   type Logger,
   type SqlExecutor,
 } from '@carenet/eventsourcing';
@@ -47,7 +47,8 @@ interface TaskEventData {
 }
 
 export interface TaskProgressSubscriberOptions {
-  readonly store: EventStore;
+  /** The care-plans store: the handler appends through it inside the consumer's transaction. */
+  readonly store: PostgresEventStore;
   readonly logger?: Logger;
 }
 
@@ -57,7 +58,8 @@ export interface TaskProgressSubscriberOptions {
  * each status change of it moves the action's `detail.status`, and its TaskOverdue raises the
  * coordinator's alert once. Which Task carries out which action is kept in
  * `care_plans.action_tasks`, written in the consumer's transaction (with its inbox). Events of
- * other Tasks are ignored. Event ids derive from the message: a replay appends nothing new.
+ * other Tasks are ignored. The plan's events are appended in the consumer's transaction, with its
+ * inbox record and the mapping: a message is applied once.
  */
 export function taskProgressSubscriber(options: TaskProgressSubscriberOptions): EventSubscriber {
   const logger = options.logger ?? silentLogger;
@@ -107,7 +109,7 @@ export function taskProgressSubscriber(options: TaskProgressSubscriberOptions): 
       }
       if (commands.length === 0) return;
       const result = await handleCommands(
-        options.store,
+        options.store.within(tx),
         carePlanDecider,
         `CarePlan-${action.carePlanId}`,
         () => commands,

@@ -3,9 +3,9 @@ import {
   deterministicId,
   handleCommand,
   silentLogger,
-  type EventStore,
   type Logger,
-  type SqlDatabase,
+  type PostgresEventStore,
+  type SqlExecutor,
 } from '@carenet/eventsourcing';
 import { carenetCodeSystem } from '@carenet/fhir';
 import type { EventSubscriber, IncomingEvent } from '@carenet/messaging';
@@ -48,8 +48,8 @@ export const alertTaskId = (carePlanId: string, alertId: string): string =>
   deterministicId(`CarePlan/${carePlanId}#alert#${alertId}`);
 
 export interface CarePlanActionsSubscriberOptions {
-  readonly store: EventStore;
-  readonly db: SqlDatabase;
+  /** The Tasks store: the handler appends through it inside the consumer's transaction. */
+  readonly store: PostgresEventStore;
   readonly logger?: Logger;
 }
 
@@ -63,28 +63,35 @@ export interface CarePlanActionsSubscriberOptions {
  *   accepted; an accepted request is frozen and stays as it is (logged);
  * - CarePlanActionsWithdrawn: the open Tasks of the withdrawn actions are cancelled;
  * - CarePlanAlertRaised: one alert Task for the coordinator.
- * Task ids and event ids derive from the message, so a replay or a duplicate delivery (also one
- * that the inbox could not catch, after a crash between the append and the inbox commit)
- * creates nothing twice.
+ * The Tasks are appended in the consumer's transaction, with its inbox record: a message is
+ * applied once. Task ids and event ids also derive from the message, so even a replay under a new
+ * consumer group creates nothing twice.
  */
 export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOptions): EventSubscriber {
   const logger = options.logger ?? silentLogger;
 
-  async function run(event: IncomingEvent, taskId: string, command: TaskCommand): Promise<void> {
-    await handleCommand(options.store, taskDecider, `Task-${taskId}`, command, {
+  /** What one message's handling runs on: the store and the reads inside the consumer's transaction. */
+  interface Scope {
+    readonly event: IncomingEvent;
+    readonly store: PostgresEventStore;
+    readonly tx: SqlExecutor;
+  }
+
+  async function run({ event, store }: Scope, taskId: string, command: TaskCommand): Promise<void> {
+    await handleCommand(store, taskDecider, `Task-${taskId}`, command, {
       metadata: { causationId: event.id },
       newEventId: (index) => deterministicId(`${event.id}:${taskId}:${index}`),
     });
   }
 
-  async function createOnce(event: IncomingEvent, command: CreateTask): Promise<void> {
-    if ((await options.store.streamRevision(`Task-${command.taskId}`)) !== null) return;
-    await run(event, command.taskId, command);
+  async function createOnce(scope: Scope, command: CreateTask): Promise<void> {
+    if ((await scope.store.streamRevision(`Task-${command.taskId}`)) !== null) return;
+    await run(scope, command.taskId, command);
   }
 
   /** The open Tasks of an action, from the read model. */
-  async function openTasksOf(carePlanId: string, actionId: string): Promise<ExistingTask[]> {
-    const rows = await options.db.query<{ state: TaskState }>(
+  async function openTasksOf({ tx }: Scope, carePlanId: string, actionId: string): Promise<ExistingTask[]> {
+    const rows = await tx.query<{ state: TaskState }>(
       'SELECT state FROM tasks.task_state WHERE care_plan_action = $1',
       [carePlanActionValue(carePlanId, actionId)],
     );
@@ -104,9 +111,9 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
     };
   }
 
-  async function scheduled(event: IncomingEvent, data: ActionsScheduled): Promise<void> {
+  async function scheduled(scope: Scope, data: ActionsScheduled): Promise<void> {
     for (const action of data.actions) {
-      await createOnce(event, {
+      await createOnce(scope, {
         type: 'CreateTask',
         actor: CARE_PLAN_ACTIONS_ACTOR,
         now: data.at,
@@ -126,9 +133,9 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
     }
   }
 
-  async function changed(event: IncomingEvent, data: ActionsChanged): Promise<void> {
+  async function changed(scope: Scope, data: ActionsChanged): Promise<void> {
     for (const { action } of data.changes) {
-      for (const task of await openTasksOf(data.carePlanId, action.actionId)) {
+      for (const task of await openTasksOf(scope, data.carePlanId, action.actionId)) {
         if (task.accepted) {
           logger.warn(
             { taskId: task.id, carePlanId: data.carePlanId, actionId: action.actionId },
@@ -151,15 +158,15 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
             details: { ...details({ ...data, actions: [] }, action), notes: task.notes, inputs: task.inputs },
           },
         ];
-        for (const command of commands) await run(event, task.id, command);
+        for (const command of commands) await run(scope, task.id, command);
       }
     }
   }
 
-  async function withdrawn(event: IncomingEvent, data: ActionsWithdrawn): Promise<void> {
+  async function withdrawn(scope: Scope, data: ActionsWithdrawn): Promise<void> {
     for (const actionId of data.actionIds) {
-      for (const task of await openTasksOf(data.carePlanId, actionId)) {
-        await run(event, task.id, {
+      for (const task of await openTasksOf(scope, data.carePlanId, actionId)) {
+        await run(scope, task.id, {
           type: 'CancelTask',
           actor: CARE_PLAN_ACTIONS_ACTOR,
           now: data.at,
@@ -169,8 +176,8 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
     }
   }
 
-  async function alert(event: IncomingEvent, data: AlertRaised): Promise<void> {
-    await createOnce(event, {
+  async function alert(scope: Scope, data: AlertRaised): Promise<void> {
+    await createOnce(scope, {
       type: 'CreateTask',
       actor: CARE_PLAN_ACTIONS_ACTOR,
       now: data.at,
@@ -197,17 +204,19 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
   return {
     groupId: CARE_PLAN_ACTIONS_GROUP,
     categories: ['CarePlan'],
-    async handler(event) {
+    async handler(event, tx) {
+      // Everything runs in the consumer's transaction: the Tasks commit with the inbox record.
+      const scope: Scope = { event, tx, store: options.store.within(tx) };
       const name = event.type.split('.')[2];
       switch (name) {
         case 'CarePlanActionsScheduled':
-          return scheduled(event, event.data as unknown as ActionsScheduled);
+          return scheduled(scope, event.data as unknown as ActionsScheduled);
         case 'CarePlanActionsChanged':
-          return changed(event, event.data as unknown as ActionsChanged);
+          return changed(scope, event.data as unknown as ActionsChanged);
         case 'CarePlanActionsWithdrawn':
-          return withdrawn(event, event.data as unknown as ActionsWithdrawn);
+          return withdrawn(scope, event.data as unknown as ActionsWithdrawn);
         case 'CarePlanAlertRaised':
-          return alert(event, event.data as unknown as AlertRaised);
+          return alert(scope, event.data as unknown as AlertRaised);
         default:
           // Other plan facts (drafted, validated…) are not the Tasks service's business.
           return undefined;

@@ -14,6 +14,7 @@ import { figureTable } from './figure-table.js';
 import { fhirSearchRead } from './fhir-search-read.js';
 import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
+import { ppcsActivation } from './ppcs-activation.js';
 import { relayThroughput } from './relay-throughput.js';
 import { tasksMixedLoad } from './tasks-mixed-load.js';
 import { tokenVerification } from './token-verification.bench.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   fhirSearchRead,
   tokenVerification,
   tasksMixedLoad,
+  ppcsActivation,
 ];
 
 const runStarted = performance.now();

@@ -35,6 +35,7 @@ import {
   TRANSFER_OPERATION,
   updateTaskCommands,
 } from './index.js';
+import { searchWorkQueue, workQueueQuery } from './work-queue-search.js';
 
 export interface TaskProviderDependencies {
   readonly store: EventStore;
@@ -186,6 +187,10 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
     },
 
     async search(request) {
+      // The work queue, the most frequent search, from its own index; anything else from the store.
+      const queue = workQueueQuery(request);
+      const fast = queue === undefined ? undefined : await searchWorkQueue(deps.db, request, queue);
+      if (fast !== undefined) return fast;
       const { resources, included, nextCursor, previousCursor, total } = await deps.search.search(request);
       return {
         resources,

@@ -34,5 +34,26 @@ CREATE INDEX task_state_care_plan_action ON tasks.task_state (care_plan_action) 
 `,
 };
 
+/**
+ * The work queue of a professional (`Task?owner:identifier=…&status=…&_sort=-priority,period`),
+ * the most frequent search: the owner, status and sort keys of each Task as columns, under one
+ * index, so the query reads the owner's Tasks of those statuses from the index alone, instead of
+ * probing the search index tables per candidate (status, then each sort key).
+ */
+const workQueue: Migration = {
+  version: 3,
+  name: 'task work queue',
+  sql: `
+ALTER TABLE tasks.task_state
+  ADD COLUMN owner_system text COLLATE "C",
+  ADD COLUMN owner_value text COLLATE "C",
+  ADD COLUMN status text COLLATE "C",
+  ADD COLUMN priority_rank int,
+  ADD COLUMN period_start timestamptz;
+CREATE INDEX task_state_work_queue ON tasks.task_state
+  (owner_value, owner_system, status, priority_rank DESC, period_start, task_id);
+`,
+};
+
 export const TASK_READ_MODEL_SCHEMA = 'tasks';
-export const TASK_READ_MODEL_MIGRATIONS: readonly Migration[] = [taskState, carePlanAction];
+export const TASK_READ_MODEL_MIGRATIONS: readonly Migration[] = [taskState, carePlanAction, workQueue];

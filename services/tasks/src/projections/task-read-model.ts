@@ -32,6 +32,23 @@ export function overdueAt(state: TaskState): string | null {
   return due === undefined || state.overdueNotifiedFor === due ? null : due;
 }
 
+/** The clinical order of `Task.priority` (the search store's `_sort=priority` ranks them alike). */
+const PRIORITY_RANK: Readonly<Record<string, number>> = { routine: 1, urgent: 2, asap: 3, stat: 4 };
+
+/** Owner system and value, status, priority rank and `executionPeriod.start`: the work-queue columns. */
+export function workQueueColumns(
+  state: TaskState,
+): [string | null, string | null, string | null, number | null, string | null] {
+  if (!state.exists) return [null, null, null, null, null];
+  return [
+    state.owner?.identifier.system ?? null,
+    state.owner?.identifier.value ?? null,
+    state.status,
+    PRIORITY_RANK[state.priority] ?? null,
+    state.executionPeriod?.start ?? null,
+  ];
+}
+
 /** The PPCS action a Task carries out (`<carePlanId>#<actionId>`), if any. */
 export function carePlanActionOf(state: TaskState): string | null {
   if (!state.exists) return null;
@@ -72,12 +89,23 @@ export function taskReadModel(search: PostgresSearchStore, extractor: IndexValue
         }
         if (lastUpdated === '') continue;
         await tx.query(
-          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action)
-           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6)
+          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action,
+             owner_system, owner_value, status, priority_rank, period_start)
+           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6, $7, $8, $9, $10, $11::timestamptz)
            ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
              last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
-             care_plan_action = EXCLUDED.care_plan_action`,
-          [id, revision, lastUpdated, JSON.stringify(state), overdueAt(state), carePlanActionOf(state)],
+             care_plan_action = EXCLUDED.care_plan_action, owner_system = EXCLUDED.owner_system,
+             owner_value = EXCLUDED.owner_value, status = EXCLUDED.status,
+             priority_rank = EXCLUDED.priority_rank, period_start = EXCLUDED.period_start`,
+          [
+            id,
+            revision,
+            lastUpdated,
+            JSON.stringify(state),
+            overdueAt(state),
+            carePlanActionOf(state),
+            ...workQueueColumns(state),
+          ],
         );
       }
     },

@@ -1,0 +1,128 @@
+import type { Resource } from 'fhir/r4.js';
+import type { SqlDatabase } from '@carenet/eventsourcing';
+import { decodeCursor, encodeCursor, type SearchRequest, type SearchResult } from '@carenet/fhir';
+
+/** A professional's work queue: the owner, the statuses, and whether it sorts by period too. */
+export interface WorkQueueQuery {
+  readonly ownerSystem: string;
+  readonly ownerValue: string;
+  readonly statuses: readonly string[];
+  /** `_sort=-priority,period` (true) or `_sort=-priority` (false). */
+  readonly byPeriod: boolean;
+}
+
+const SORTS: Readonly<Record<string, boolean>> = { '-priority,period': true, '-priority': false };
+
+/**
+ * Whether a search is the work-queue query, which the Tasks read model answers from one index:
+ * exactly `owner:identifier=<system>|<value>` and `status=<code>[,<code>…]`, sorted by
+ * `-priority[,period]`, without includes, totals or summaries. Anything else goes to the search
+ * store. The answer is the same either way (a test compares them page by page); cursors are the
+ * search store's, so paging can go from one to the other.
+ */
+export function workQueueQuery(request: SearchRequest): WorkQueueQuery | undefined {
+  const sort = request.sort.map((r) => `${r.descending ? '-' : ''}${r.parameter.code}`).join(',');
+  const byPeriod = SORTS[sort];
+  if (byPeriod === undefined || request.clauses.length !== 2) return undefined;
+  if (request.include.length + request.revinclude.length > 0) return undefined;
+  if (
+    (request.total ?? 'none') !== 'none' ||
+    (request.summary !== undefined && request.summary !== 'false')
+  ) {
+    return undefined;
+  }
+  const owner = request.clauses.find((c) => c.parameter.code === 'owner');
+  const status = request.clauses.find((c) => c.parameter.code === 'status');
+  if (owner?.criterion.kind !== 'reference-identifier' || status?.criterion.kind !== 'token')
+    return undefined;
+  const [match, ...others] = owner.criterion.values;
+  if (match?.kind !== 'system-and-code' || others.length > 0) return undefined;
+  if (status.criterion.not || !status.criterion.values.every((v) => v.kind === 'code')) return undefined;
+  const statuses = status.criterion.values.flatMap((v) => (v.kind === 'code' ? [v.code] : []));
+  return { ownerSystem: match.system, ownerValue: match.code, statuses, byPeriod };
+}
+
+interface QueueRow {
+  readonly task_id: string;
+  readonly k0: string | null;
+  readonly k1: string | null;
+  readonly content: Resource;
+}
+
+/**
+ * One page of a work queue from `tasks.task_state` (index `task_state_work_queue`), in the search
+ * store's order: priority rank descending, then the earliest `executionPeriod` start, Tasks
+ * without one last, then id; the resources as the search store keeps them. Only forward paging:
+ * the caller hands a `previous` cursor to the search store.
+ */
+export async function searchWorkQueue(
+  db: SqlDatabase,
+  request: SearchRequest,
+  query: WorkQueueQuery,
+): Promise<SearchResult | undefined> {
+  const sortName = query.byPeriod ? '-priority,period' : '-priority';
+  const keyCount = query.byPeriod ? 2 : 1;
+  const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor, sortName, keyCount);
+  if (cursor?.direction === 'before') return undefined;
+  const params: unknown[] = [query.ownerValue, query.ownerSystem, [...query.statuses], request.count + 1];
+  const bind = (value: unknown, cast: string) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  let after = '';
+  if (cursor !== undefined) {
+    // Rows strictly after the cursor in (rank DESC NULLS LAST, start ASC NULLS LAST, id ASC).
+    const [rank = null, start = null] = cursor.keys;
+    const id = bind(cursor.id, 'text COLLATE "C"');
+    const rankAfter =
+      rank === null ? 'false' : `(t.priority_rank IS NULL OR t.priority_rank < ${bind(rank, 'int')})`;
+    const rankEqual = rank === null ? 't.priority_rank IS NULL' : `t.priority_rank = ${bind(rank, 'int')}`;
+    if (!query.byPeriod) {
+      after = `AND (${rankAfter} OR (${rankEqual} AND t.task_id > ${id}))`;
+    } else {
+      const startAfter =
+        start === null
+          ? 'false'
+          : `(t.period_start IS NULL OR t.period_start > ${bind(start, 'timestamptz')})`;
+      const startEqual =
+        start === null ? 't.period_start IS NULL' : `t.period_start = ${bind(start, 'timestamptz')}`;
+      after = `AND (${rankAfter} OR (${rankEqual} AND (${startAfter} OR (${startEqual} AND t.task_id > ${id}))))`;
+    }
+  }
+  const rows = await db.query<QueueRow>(
+    `SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, r.content
+     FROM (SELECT task_id, priority_rank, period_start FROM tasks.task_state t
+           WHERE t.owner_value = $1 AND t.owner_system = $2 AND t.status = ANY($3::text[]) ${after}
+           ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC
+           LIMIT $4) t
+     JOIN fhir.resources r ON r.resource_type = 'Task' AND r.id = t.task_id
+     ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC`,
+    params,
+  );
+  const page = rows.slice(0, request.count);
+  const last = page.at(-1);
+  const keysOf = (row: QueueRow) => (query.byPeriod ? [row.k0, row.k1] : [row.k0]);
+  const nextCursor =
+    rows.length > request.count && last !== undefined
+      ? encodeCursor({ sort: sortName, keys: keysOf(last), id: last.task_id, direction: 'after' })
+      : undefined;
+  const first = page[0];
+  const previousCursor =
+    cursor !== undefined && first !== undefined
+      ? encodeCursor({ sort: sortName, keys: keysOf(first), id: first.task_id, direction: 'before' })
+      : undefined;
+  return {
+    resources: page.map((row) => {
+      const { resourceType, id, meta, ...rest } = row.content;
+      return {
+        resourceType,
+        ...(id !== undefined && { id }),
+        ...(meta !== undefined && { meta }),
+        ...rest,
+      } as Resource;
+    }),
+    included: [],
+    ...(nextCursor !== undefined && { nextCursor }),
+    ...(previousCursor !== undefined && { previousCursor }),
+  };
+}

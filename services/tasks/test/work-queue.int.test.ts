@@ -2,7 +2,7 @@
 // for the same search, page by page, and its cursors carry on in the search store.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, Task } from 'fhir/r4.js';
-import type { Client, FhirResource } from 'fhir-kit-client';
+import type { FhirResource } from 'fhir-kit-client';
 import { seededRandom } from '@carenet/testing';
 import { IDNPS, INS, professional, startTasksServer, type TasksServer } from './support/tasks-server.js';
 
@@ -24,7 +24,7 @@ describe('the work queue, from its own index', () => {
     for (let i = 0; i < 90; i++) {
       const n = i % NURSES.length;
       const nurse = NURSES[n];
-      const client = nurses[n] as Client;
+      const client = nurses[n]!;
       const created = (await gp.create({
         resourceType: 'Task',
         body: asFhir({

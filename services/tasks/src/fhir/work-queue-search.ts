@@ -37,8 +37,12 @@ export function workQueueQuery(request: SearchRequest): WorkQueueQuery | undefin
     return undefined;
   const [match, ...others] = owner.criterion.values;
   if (match?.kind !== 'system-and-code' || others.length > 0) return undefined;
-  if (status.criterion.not || !status.criterion.values.every((v) => v.kind === 'code')) return undefined;
-  const statuses = status.criterion.values.flatMap((v) => (v.kind === 'code' ? [v.code] : []));
+  if (status.criterion.not) return undefined;
+  const statuses: string[] = [];
+  for (const value of status.criterion.values) {
+    if (value.kind !== 'code') return undefined;
+    statuses.push(value.code);
+  }
   return { ownerSystem: match.system, ownerValue: match.code, statuses, byPeriod };
 }
 
@@ -119,7 +123,7 @@ export async function searchWorkQueue(
         ...(id !== undefined && { id }),
         ...(meta !== undefined && { meta }),
         ...rest,
-      } as Resource;
+      };
     }),
     included: [],
     ...(nextCursor !== undefined && { nextCursor }),

@@ -6,15 +6,20 @@ import {
   PostgresEventStore,
   postgresDatabase,
   type InlineProjection,
+  type RecordedEvent,
   type SqlDatabase,
 } from '../src/index.js';
 import { newEvent } from './support/event-store-contract.js';
+
+/** What the projection was given, append by append. */
+const seen: RecordedEvent[][] = [];
 
 /** Counts events per stream of category Counted; refuses an event of type Poison. */
 const countsPerStream: InlineProjection = {
   name: 'counts-per-stream',
   categories: ['Counted'],
   async apply(tx, events) {
+    seen.push([...events]);
     for (const event of events) {
       if (event.type === 'Poison') throw new Error('projection refuses Poison');
       await tx.query(
@@ -51,6 +56,18 @@ describe('inline projections', () => {
     const stream = `Counted-${randomUUID()}`;
     await store.append(stream, [newEvent('A'), newEvent('B')], 'no-stream');
     expect(await count(stream)).toBe(2);
+  });
+
+  it('is given the recorded events exactly as a later read of the stream returns them', async () => {
+    const stream = `Counted-${randomUUID()}`;
+    await store.append(stream, [newEvent('A', { n: 1 })], 'no-stream');
+    seen.length = 0;
+    const upper = { ...newEvent('C', { text: 'é', n: 2.5 }), id: randomUUID().toUpperCase() };
+    await store.append(stream, [newEvent('B', { text: 'x' }), upper], 0);
+    const read = await store.readStream(stream);
+    expect(seen).toEqual([read.slice(1)]);
+    expect(seen[0]?.map((e) => e.revision)).toEqual([1, 2]);
+    expect(seen[0]?.[1]?.globalPosition).toBeGreaterThan(seen[0]?.[0]?.globalPosition ?? Infinity);
   });
 
   it('a failing projection rolls the append back', async () => {

@@ -1,4 +1,5 @@
 import { eventStoreMigration } from './migrations/0001-event-store.js';
+import { appendReturnsRecordedMigration } from './migrations/0002-append-returns-recorded.js';
 import type { SqlDatabase } from './sql-database.js';
 
 /** A versioned schema change. Versions are applied once, in order, each in its transaction. */
@@ -8,7 +9,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [eventStoreMigration];
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
+  eventStoreMigration,
+  appendReturnsRecordedMigration,
+];
 
 /**
  * Brings the `eventstore` schema up to date. Safe to run from several processes at once: a

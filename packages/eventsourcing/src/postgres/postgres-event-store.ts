@@ -10,7 +10,7 @@ import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
 import type { InlineProjection } from './inline-projection.js';
 import { migrate } from './migrate.js';
-import { appendEventsSql } from './sql/append-events.js';
+import { appendEventsSql, type AppendedEvents } from './sql/append-events.js';
 import { loadCheckpointSql, storeCheckpointSql } from './sql/checkpoints.js';
 import { diagnoseStallSql } from './sql/diagnose-stall.js';
 import { readAllSql } from './sql/read-all.js';
@@ -36,7 +36,8 @@ const DEFAULT_BATCH = 500;
 /**
  * The event store on PostgreSQL (`pg`) or PGlite: same schema, same SQL. An append is a single
  * statement (one round trip) unless an inline projection follows the stream's category; then the
- * append and the projections share one transaction.
+ * append and the projections share one transaction, and the projections get the recorded events
+ * from the append itself (no read back).
  */
 export class PostgresEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
@@ -89,18 +90,11 @@ export class PostgresEventStore implements EventStore {
     projections: readonly InlineProjection[],
   ): Promise<AppendResult> {
     return this.db.transaction(async (tx) => {
-      const row = await appendEventsSql(tx, streamId, category, events, expected);
-      const result = toResult(row);
-      if (!result.duplicate) {
-        const recorded = await readStreamSql(
-          tx,
-          streamId,
-          result.revision - events.length + 1,
-          result.revision,
-        );
-        for (const projection of projections) await projection.apply(tx, recorded);
+      const appended = await appendEventsSql(tx, streamId, category, events, expected);
+      if (!appended.duplicate) {
+        for (const projection of projections) await projection.apply(tx, appended.recorded);
       }
-      return result;
+      return toResult(appended);
     });
   }
 
@@ -161,12 +155,8 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function toResult(row: { revision: string; last_global_position: string; duplicate: boolean }): AppendResult {
-  return {
-    revision: Number(row.revision),
-    lastGlobalPosition: Number(row.last_global_position),
-    duplicate: row.duplicate,
-  };
+function toResult({ revision, lastGlobalPosition, duplicate }: AppendedEvents): AppendResult {
+  return { revision, lastGlobalPosition, duplicate };
 }
 
 function translate(

@@ -3,10 +3,12 @@ import { fold, type Decider } from './decider.js';
 import { ConcurrencyError, PreconditionFailedError } from './errors.js';
 import type { EventStore } from './event-store.js';
 import type { DomainEvent, EventMetadata, NewEvent, RecordedEvent } from './events.js';
+import type { KnownState, StreamStateCache } from './stream-state-cache.js';
 
-export interface HandleOptions {
+export interface HandleOptions<State = unknown> {
   /**
-   * The revision the caller saw (FHIR `If-Match`: versionId - 1). When given, the command runs
+   * The revision the caller saw (FHIR `If-Match`: versionId - 1; -1: no stream yet, so the
+   * command decides on the initial state without a read). When given, the command runs
    * only if the stream is still there; otherwise PreconditionFailedError, never a retry.
    */
   readonly expectedRevision?: number;
@@ -16,6 +18,13 @@ export interface HandleOptions {
   readonly newEventId?: (index: number) => string;
   /** Attempts when another writer wins the race and no expected revision was given (default 3). */
   readonly maxAttempts?: number;
+  /**
+   * States known in this process: the first attempt decides on the cached state when it is the
+   * expected revision (or, without one, optimistically on the newest), without reading the
+   * stream; the state after a successful append is remembered. Only with a store whose appends
+   * commit on their own (not `within` a caller's transaction).
+   */
+  readonly cache?: StreamStateCache<State>;
 }
 
 export interface CommandResult<Event extends DomainEvent, State> {
@@ -36,7 +45,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   streamId: string,
   command: Command,
-  options: HandleOptions = {},
+  options: HandleOptions<State> = {},
 ): Promise<CommandResult<Event, State>> {
   return handleCommands(store, decider, streamId, () => [command], options);
 }
@@ -51,24 +60,36 @@ export async function handleCommands<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   streamId: string,
   commandsOf: (state: State) => readonly Command[],
-  options: HandleOptions = {},
+  options: HandleOptions<State> = {},
 ): Promise<CommandResult<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 3;
+  const { cache, expectedRevision } = options;
+  // The first pass may decide on a state taken without reading the stream (cached, or the initial
+  // one for a new stream). Only a successful append proves such a state was current: any other
+  // outcome (a refusal, nothing to do, a lost race) is decided again on the stream as read.
+  let assume = true;
   for (let attempt = 1; ; attempt++) {
-    const history = (await store.readStream(streamId)) as unknown as RecordedEvent<Event>[];
-    const revision = history.at(-1)?.revision ?? -1;
-    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
-      throw new PreconditionFailedError(streamId, options.expectedRevision, revision);
+    const { state, revision, assumed } = await load(store, decider, streamId, options, assume);
+    assume = false;
+    if (expectedRevision !== undefined && expectedRevision !== revision) {
+      throw new PreconditionFailedError(streamId, expectedRevision, revision);
     }
-    const state = fold(decider, history as unknown as Event[]);
     const decided: Event[] = [];
     let next = state;
-    for (const command of commandsOf(state)) {
-      const events = decider.decide(command, next);
-      decided.push(...events);
-      next = events.reduce((s, e) => decider.evolve(s, e), next);
+    try {
+      for (const command of commandsOf(state)) {
+        const events = decider.decide(command, next);
+        decided.push(...events);
+        next = events.reduce((s, e) => decider.evolve(s, e), next);
+      }
+    } catch (error) {
+      if (assumed) continue;
+      throw error;
     }
-    if (decided.length === 0) return { state, events: [], revision };
+    if (decided.length === 0) {
+      if (assumed) continue;
+      return { state, events: [], revision };
+    }
     const newEvents: NewEvent[] = decided.map((event, index) => ({
       id: options.newEventId?.(index) ?? randomUUID(),
       type: event.type,
@@ -77,6 +98,7 @@ export async function handleCommands<Command, Event extends DomainEvent, State>(
     }));
     try {
       const result = await store.append(streamId, newEvents, revision === -1 ? 'no-stream' : revision);
+      if (!result.duplicate) cache?.remember(streamId, result.revision, next);
       return {
         state: next,
         events: decided,
@@ -84,10 +106,37 @@ export async function handleCommands<Command, Event extends DomainEvent, State>(
       };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
-      if (options.expectedRevision !== undefined) {
-        throw new PreconditionFailedError(streamId, options.expectedRevision, error.actual);
+      if (assumed) continue;
+      if (expectedRevision !== undefined) {
+        throw new PreconditionFailedError(streamId, expectedRevision, error.actual);
       }
       if (attempt >= maxAttempts) throw error;
     }
   }
+}
+
+/**
+ * The state a command decides on. When `assume` is allowed: the initial one if the caller expects
+ * no stream (-1), the cached one if it fits the expected revision (or, without one, the newest
+ * cached); these are `assumed`. Otherwise the stream, read and folded.
+ */
+async function load<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  { cache, expectedRevision }: HandleOptions<State>,
+  assume: boolean,
+): Promise<KnownState<State> & { readonly assumed: boolean }> {
+  if (assume && expectedRevision === -1) {
+    return { state: decider.initialState(), revision: -1, assumed: true };
+  }
+  const cached = assume ? cache?.latest(streamId) : undefined;
+  if (cached !== undefined && (expectedRevision === undefined || cached.revision === expectedRevision)) {
+    return { ...cached, assumed: true };
+  }
+  const history = (await store.readStream(streamId)) as unknown as RecordedEvent<Event>[];
+  const revision = history.at(-1)?.revision ?? -1;
+  const state = fold(decider, history as unknown as Event[]);
+  if (revision >= 0) cache?.remember(streamId, revision, state);
+  return { state, revision, assumed: false };
 }

@@ -9,11 +9,12 @@ import {
   PostgresEventStore,
   pgliteDatabase,
   PreconditionFailedError,
+  StreamStateCache,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
 } from '../src/index.js';
-import { ticketDecider, type TicketCommand } from './support/ticket-decider.js';
+import { ticketDecider, type TicketCommand, type TicketState } from './support/ticket-decider.js';
 
 const at = '2026-06-01T08:00:00Z';
 
@@ -148,5 +149,76 @@ describe('handleCommand', () => {
     );
     const stored = await store.readStream(id);
     expect(stored.map((e) => e.id)).toEqual([eventId]);
+  });
+
+  describe('with a cache of stream states', () => {
+    /** The store, counting the streams it reads. */
+    const counting = () => {
+      const reads: string[] = [];
+      const counted: EventStore = Object.assign(Object.create(store) as EventStore, {
+        readStream: (stream: string) => {
+          reads.push(stream);
+          return store.readStream(stream);
+        },
+      });
+      return { counted, reads };
+    };
+    const open = (title = 'a'): TicketCommand => ({ type: 'OpenTicket', title, at });
+    const close = (reason: string): TicketCommand => ({ type: 'CloseTicket', reason, at });
+
+    it('creates with expectedRevision -1 without a read, then decides on the remembered state', async () => {
+      const { counted, reads } = counting();
+      const cache = new StreamStateCache<TicketState>();
+      const id = `Ticket-${randomUUID()}`;
+      await handleCommand(counted, ticketDecider, id, open(), { cache, expectedRevision: -1 });
+      expect(cache.latest(id)).toMatchObject({ revision: 0, state: { status: 'open' } });
+      const closed = await handleCommand(counted, ticketDecider, id, close('b'), {
+        cache,
+        expectedRevision: 0,
+      });
+      expect(closed).toMatchObject({ revision: 1, state: { status: 'closed' } });
+      expect(reads).toEqual([]);
+      expect(cache.at(id, 1)).toMatchObject({ status: 'closed' });
+      expect((await store.readStream(id)).map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
+    });
+
+    it('refuses expectedRevision -1 on a stream that exists', async () => {
+      const id = `Ticket-${randomUUID()}`;
+      await handleCommand(store, ticketDecider, id, open());
+      await expect(
+        handleCommand(store, ticketDecider, id, open('again'), { expectedRevision: -1 }),
+      ).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.streamRevision(id)).toBe(0);
+    });
+
+    it('a cached state left behind by another writer costs one retry, never a wrong decision', async () => {
+      const { counted, reads } = counting();
+      const cache = new StreamStateCache<TicketState>();
+      const id = `Ticket-${randomUUID()}`;
+      await handleCommand(counted, ticketDecider, id, open(), { cache });
+      // Another process closes the ticket: this cache still says open at revision 0.
+      await handleCommand(store, ticketDecider, id, close('other'));
+      reads.length = 0;
+      const result = await handleCommand(counted, ticketDecider, id, close('mine'), { cache });
+      expect(result).toMatchObject({ revision: 1, events: [] });
+      expect(reads).toEqual([id]);
+      expect(cache.latest(id)?.revision).toBe(1);
+    });
+
+    it('reads the stream when the expected revision is not the cached one', async () => {
+      const cache = new StreamStateCache<TicketState>();
+      const id = `Ticket-${randomUUID()}`;
+      await handleCommand(store, ticketDecider, id, open(), { cache });
+      await handleCommand(store, ticketDecider, id, close('other'));
+      const result = await handleCommand(store, ticketDecider, id, close('x'), {
+        cache,
+        expectedRevision: 1,
+      });
+      expect(result).toMatchObject({ revision: 1, events: [], state: { status: 'closed' } });
+      expect(cache.latest(id)?.revision).toBe(1);
+      await expect(
+        handleCommand(store, ticketDecider, id, close('y'), { cache, expectedRevision: 0 }),
+      ).rejects.toMatchObject({ constructor: PreconditionFailedError, actualRevision: 1 });
+    });
   });
 });

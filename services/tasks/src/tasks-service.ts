@@ -3,6 +3,7 @@ import {
   migrate,
   PostgresEventStore,
   silentLogger,
+  StreamStateCache,
   type Logger,
   type SqlDatabase,
 } from '@carenet/eventsourcing';
@@ -19,6 +20,9 @@ import {
   TASK_READ_MODEL_SCHEMA,
 } from './projections/task-read-model-migrations.js';
 import { taskReadModel } from './projections/task-read-model.js';
+import type { TaskState } from './task/index.js';
+
+const DEFAULT_STATE_CACHE_SIZE = 10_000;
 
 /** The search parameters the Tasks service indexes: every standard R4 Task parameter. */
 export const TASKS_SEARCH_SUPPORT = { Task: 'all' } as const;
@@ -36,6 +40,8 @@ export interface TasksServiceOptions {
   readonly registry: SearchParameterRegistry;
   readonly clock?: () => Date;
   readonly newId?: () => string;
+  /** Task states kept in memory for commands and the read model (default 10,000 Tasks). */
+  readonly stateCacheSize?: number;
   /** The overdue clock's scan interval; `false`: no clock (tests drive `overdue.tick()`). */
   readonly overdueIntervalMs?: number | false;
   readonly logger?: Logger;
@@ -59,13 +65,16 @@ export async function openTasksService(options: TasksServiceOptions): Promise<Ta
   const logger = options.logger ?? silentLogger;
   await migrate(options.db, TASK_READ_MODEL_MIGRATIONS, TASK_READ_MODEL_SCHEMA);
   const extractor = new IndexValueExtractor(options.registry);
+  // Task states known in this process: shared by the provider's commands and the read model.
+  const states = new StreamStateCache<TaskState>(options.stateCacheSize ?? DEFAULT_STATE_CACHE_SIZE);
   const store = await PostgresEventStore.open(options.db, {
-    projections: [taskReadModel(options.search, extractor)],
+    projections: [taskReadModel(options.search, extractor, states)],
   });
   const provider = taskProvider({
     store,
     db: options.db,
     search: options.search,
+    states,
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.newId !== undefined && { newId: options.newId }),
   });

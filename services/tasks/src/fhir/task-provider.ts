@@ -7,6 +7,7 @@ import {
   type EventStore,
   type RecordedEvent,
   type SqlDatabase,
+  type StreamStateCache,
 } from '@carenet/eventsourcing';
 import {
   badRequest,
@@ -45,6 +46,11 @@ export interface TaskProviderDependencies {
   readonly clock?: () => Date;
   /** Ids of new Tasks (default: random UUIDs). */
   readonly newId?: () => string;
+  /**
+   * Task states known in this process (the read model's projection shares it): a status change
+   * that follows a read (PATCH, If-Match) decides without reading the stream.
+   */
+  readonly states?: StreamStateCache<TaskState>;
 }
 
 interface StateRow {
@@ -92,6 +98,7 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
     );
     const row = rows[0];
     if (!row?.state.exists) throw new NotFoundError(`Task/${id}`);
+    deps.states?.remember(streamOf(id), row.revision, row.state);
     const version = { versionId: String(row.revision + 1), lastUpdated: instant(row.last_updated) };
     return { state: row.state, resource: taskResource(row.state, version), ...version };
   }
@@ -106,6 +113,7 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
     const result = await handleCommands(deps.store, taskDecider, streamOf(id), commandsOf, {
       metadata: { correlationId: ctx.requestId },
       ...(expectedRevision !== undefined && { expectedRevision }),
+      ...(deps.states !== undefined && { cache: deps.states }),
     });
     if (!result.state.exists) throw new NotFoundError(`Task/${id}`);
     const last = result.events.at(-1);
@@ -168,7 +176,8 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
       const actor = actorOf(ctx.principal);
       const taskId = newId();
       const command = createTaskCommand(resource, { taskId, actor, now: clock().toISOString() });
-      return run(taskId, () => [command], ctx);
+      // A new id: no stream to read (-1).
+      return run(taskId, () => [command], ctx, -1);
     },
 
     async update(id, resource, { ifMatch }, ctx) {

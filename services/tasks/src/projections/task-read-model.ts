@@ -1,4 +1,4 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@carenet/eventsourcing';
+import type { InlineProjection, RecordedEvent, SqlExecutor, StreamStateCache } from '@carenet/eventsourcing';
 import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
 import { CARE_PLAN_ACTION_SYSTEM } from '../care-plan-actions/care-plan-action-identifier.js';
 import { taskResource } from '../fhir/index.js';
@@ -56,12 +56,36 @@ export function carePlanActionOf(state: TaskState): string | null {
 }
 
 /**
+ * The state each Task had before `events`, when it is known without reading the read model: the
+ * initial state before a Task's first event, or the cached state at the revision just before.
+ */
+function knownBefore(
+  byTask: ReadonlyMap<string, readonly RecordedEvent[]>,
+  states: StreamStateCache<TaskState> | undefined,
+): Map<string, StateRow> {
+  const known = new Map<string, StateRow>();
+  for (const [id, [first]] of byTask) {
+    if (first === undefined) continue;
+    const revision = first.revision - 1;
+    const state = revision === -1 ? initialState() : states?.at(first.streamId, revision);
+    if (state !== undefined) known.set(id, { task_id: id, revision, state });
+  }
+  return known;
+}
+
+/**
  * The read models of Tasks, kept in the append's transaction (DESIGN.md §3): the state of each
  * Task (`tasks.task_state`, evolved from the stored state by the new events) and its FHIR
  * resource with search index values and history (`fhir.*`), one version per event. Events
  * already applied (a revision not above the stored one) are skipped, so a replay changes nothing.
+ * The stored state is not read when it is known: before a Task's first event, or in `states` (the
+ * cache of the provider's commands) at the revision before the new events.
  */
-export function taskReadModel(search: PostgresSearchStore, extractor: IndexValueExtractor): InlineProjection {
+export function taskReadModel(
+  search: PostgresSearchStore,
+  extractor: IndexValueExtractor,
+  states?: StreamStateCache<TaskState>,
+): InlineProjection {
   return {
     name: 'tasks-read-model',
     categories: [CATEGORY],
@@ -71,11 +95,15 @@ export function taskReadModel(search: PostgresSearchStore, extractor: IndexValue
         const id = taskIdOf(event.streamId);
         byTask.set(id, [...(byTask.get(id) ?? []), event]);
       }
-      const rows = await tx.query<StateRow>(
-        'SELECT task_id, revision, state FROM tasks.task_state WHERE task_id = ANY($1::text[])',
-        [[...byTask.keys()]],
-      );
-      const stored = new Map(rows.map((row) => [row.task_id, row]));
+      const stored = knownBefore(byTask, states);
+      const unknown = [...byTask.keys()].filter((id) => !stored.has(id));
+      if (unknown.length > 0) {
+        const rows = await tx.query<StateRow>(
+          'SELECT task_id, revision, state FROM tasks.task_state WHERE task_id = ANY($1::text[])',
+          [unknown],
+        );
+        for (const row of rows) stored.set(row.task_id, row);
+      }
       for (const [id, taskEvents] of byTask) {
         let state: TaskState = stored.get(id)?.state ?? initialState();
         let revision = stored.get(id)?.revision ?? -1;

@@ -23,6 +23,7 @@ import { openTasksService, TASKS_SEARCH_SUPPORT, type TasksService } from '@care
 import { createTestDatabase } from '@carenet/testing';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import { atLeast, below, figureOf, type Figure, type Target } from './figure.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { figureTable } from './figure-table.js';
 import { instrumentedDatabase, type QueryObserver } from './instrumented-database.js';
 import { startMemorySampler, type MemoryPeak } from './memory-sampler.js';
@@ -528,7 +529,10 @@ export const tasksMixedLoad: Benchmark = {
       const machineLoad = loadavg()[0] ?? Number.NaN;
       context.progress(`tasks mixed load: mixed load, ${CLIENTS} HTTP clients for ${seconds} s`);
       profile.on();
+      const cpuProfile = await startCpuProfile(BENCH);
       const load = await mixedLoad(tokens, pool, seconds);
+      if (cpuProfile !== undefined)
+        context.progress(`tasks mixed load: CPU profile ${await cpuProfile.stop()}`);
       profile.off();
       const sqlProfile = profile.lines(10, load.seconds);
 

@@ -1,8 +1,16 @@
 import { unauthorized, type Authenticator, type FhirError } from '@carenet/fhir';
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type CryptoKey,
+  type JWSHeaderParameters,
+  type JWTPayload,
+} from 'jose';
 import { AccessPrincipal } from './access-principal.js';
 import { actorFromClaims, scopesFromClaims } from './actor-claims.js';
 import { KeySetUnavailableError, type KeyResolver } from './jwks-source.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The signature algorithms a verifier may accept: asymmetric only (never `none`, never HS*). */
 export type AcceptedAlgorithm =
@@ -31,6 +39,12 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** Accepted signature algorithms (default RS256 and ES256). */
   readonly algorithms?: readonly AcceptedAlgorithm[];
+  /**
+   * Tokens that verified, kept so that the next request with the same token skips the signature
+   * check (default 10,000 tokens; `false`: none). A kept token is still refused once expired, or
+   * once the key set no longer gives the key that verified it (rotation).
+   */
+  readonly verifiedTokens?: number | false;
   /** The clock (tests). */
   readonly now?: () => Date;
 }
@@ -79,10 +93,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
   const accepted: ReadonlySet<string> = new Set(algorithms);
   const now = options.now ?? (() => new Date());
+  const verified =
+    options.verifiedTokens === false ? undefined : new VerifiedTokenCache(options.verifiedTokens ?? 10_000);
 
   const verify = async (token: string): Promise<AccessPrincipal> => {
     if (!COMPACT_JWS.test(token))
       throw unauthorized('the token is not a compact JWS (header.payload.signature)');
+    const known = await verified?.lookup(token, options.keys, Math.floor(now().getTime() / 1000), tolerance);
+    if (known !== undefined) return known;
     let alg: unknown;
     let kid: unknown;
     try {
@@ -97,15 +115,25 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const current = now();
     let payload: JWTPayload;
+    let header: JWSHeaderParameters | undefined;
+    let key: CryptoKey | undefined;
     try {
-      ({ payload } = await jwtVerify(token, options.keys, {
-        issuer: issuers,
-        audience: audiences,
-        algorithms: [...algorithms],
-        clockTolerance: tolerance,
-        requiredClaims: ['exp'],
-        currentDate: current,
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        async (protectedHeader, flattened) => {
+          header = protectedHeader;
+          key = await options.keys(protectedHeader, flattened);
+          return key;
+        },
+        {
+          issuer: issuers,
+          audience: audiences,
+          algorithms: [...algorithms],
+          clockTolerance: tolerance,
+          requiredClaims: ['exp'],
+          currentDate: current,
+        },
+      ));
     } catch (error) {
       throw refusal(error, kid);
     }
@@ -115,10 +143,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const actor = actorFromClaims(payload);
     const scopes = scopesFromClaims(payload);
-    const expiresAt = new Date((payload.exp ?? 0) * 1000);
-    return typeof payload.jti === 'string'
-      ? new AccessPrincipal(actor, scopes, expiresAt, payload.jti)
-      : new AccessPrincipal(actor, scopes, expiresAt);
+    const exp = payload.exp ?? 0;
+    const expiresAt = new Date(exp * 1000);
+    const principal =
+      typeof payload.jti === 'string'
+        ? new AccessPrincipal(actor, scopes, expiresAt, payload.jti)
+        : new AccessPrincipal(actor, scopes, expiresAt);
+    if (header !== undefined && key !== undefined) verified?.remember(token, { principal, header, key, exp });
+    return principal;
   };
 
   return {

@@ -46,6 +46,7 @@ export { silentLogger, type Logger } from './logger.js';
 export { subscriptionMetrics } from './subscription-metrics.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { migrate, EVENT_STORE_MIGRATIONS, type Migration } from './postgres/migrate.js';
+export { preparedSql } from './postgres/prepared-sql.js';
 export type { InlineProjection } from './postgres/inline-projection.js';
 export {
   pgliteDatabase,

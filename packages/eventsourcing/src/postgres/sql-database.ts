@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { preparedNameOf } from './prepared-sql.js';
 
 /** Runs one SQL statement. Rows come back as plain objects. */
 export interface SqlExecutor {
@@ -45,10 +46,14 @@ export function sqlErrorDetail(error: unknown): string | undefined {
   return undefined;
 }
 
-function executor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+function executor(client: pg.ClientBase | pg.Pool, prepare: boolean): SqlExecutor {
   return {
     async query<Row extends object>(text: string, params: readonly unknown[] = []) {
-      const result = await client.query<Row>(text, params as unknown[]);
+      const name = prepare ? preparedNameOf(text) : undefined;
+      const result =
+        name === undefined
+          ? await client.query<Row>(text, params as unknown[])
+          : await client.query<Row>({ name, text, values: params as unknown[] });
       return result.rows;
     },
     async script(sql: string) {
@@ -62,6 +67,12 @@ export interface PostgresDatabaseOptions {
   /** Pool size (default 10). */
   readonly max?: number;
   readonly applicationName?: string;
+  /**
+   * Prepare the statements marked with `preparedSql` once per connection (default true; turn off
+   * behind a pooler that does not keep prepared statements, such as PgBouncer in transaction mode
+   * before 1.21).
+   */
+  readonly prepareStatements?: boolean;
 }
 
 /** A `pg` pool as a SqlDatabase. */
@@ -73,7 +84,8 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const pooled = executor(pool);
+  const prepare = options.prepareStatements ?? true;
+  const pooled = executor(pool, prepare);
   return {
     dialect: 'postgres',
     query: (text, params) => pooled.query(text, params),
@@ -82,7 +94,7 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await work(executor(client));
+        const result = await work(executor(client, prepare));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -97,7 +109,7 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
       let broken = false;
       client.on('error', () => (broken = true));
       try {
-        return await work(executor(client));
+        return await work(executor(client, prepare));
       } finally {
         client.release(broken);
       }

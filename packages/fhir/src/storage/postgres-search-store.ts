@@ -1,5 +1,5 @@
 import type { Resource } from 'fhir/r4.js';
-import { migrate, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import { migrate, preparedSql, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
 import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/index.js';
 import { clauseIdsSql, clauseSql, isDrivingClause } from './criterion-sql.js';
 import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
@@ -203,7 +203,7 @@ export class PostgresSearchStore {
   /** The stored version of a resource, or `undefined`. */
   async read(resourceType: string, id: string): Promise<Resource | undefined> {
     const rows = await this.db.query<{ content: Resource }>(
-      'SELECT content FROM fhir.resources WHERE resource_type = $1 AND id = $2',
+      preparedSql('SELECT content FROM fhir.resources WHERE resource_type = $1 AND id = $2'),
       [resourceType, id],
     );
     const content = rows[0]?.content;
@@ -436,7 +436,7 @@ const deletes = TABLES.map(
 ).join(',\n');
 
 // The version goes to the history too (a rebuild writes it again: the same row).
-const UPSERT_SQL = `
+const UPSERT_SQL = preparedSql(`
 WITH h AS (
   INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
   VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
@@ -446,14 +446,14 @@ WITH h AS (
 INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
 VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
 ON CONFLICT (resource_type, id) DO UPDATE
-  SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`;
+  SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`);
 
 /**
  * Deletion of the old index rows of a resource and insertion of the new ones, as data-modifying
  * CTEs of one statement: they all see the snapshot before it, so the deletes do not see the
  * inserted rows. Each table gets its rows from column arrays (`unnest`).
  */
-const REPLACE_INDEX_SQL = `
+const REPLACE_INDEX_SQL = preparedSql(`
 WITH ${deletes},
 i_token AS (
   INSERT INTO fhir.token_index (resource_type, id, param, system, code, text_normalized)
@@ -485,9 +485,9 @@ i_uri AS (
   INSERT INTO fhir.uri_index (resource_type, id, param, value)
   SELECT $1, $2, u.* FROM unnest($27::text[], $28::text[]) AS u
 )
-SELECT 1`;
+SELECT 1`);
 
-const REMOVE_SQL = `
+const REMOVE_SQL = preparedSql(`
 WITH d_resource AS (DELETE FROM fhir.resources WHERE resource_type = $1 AND id = $2),
 ${deletes}
-SELECT 1`;
+SELECT 1`);

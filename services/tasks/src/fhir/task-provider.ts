@@ -4,6 +4,7 @@ import { actorOf } from '@carenet/access';
 import {
   handleCommands,
   NotFoundError,
+  preparedSql,
   type EventStore,
   type RecordedEvent,
   type SqlDatabase,
@@ -93,7 +94,7 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
 
   async function current(id: string): Promise<StoredResource<Task> & { readonly state: ExistingTask }> {
     const rows = await deps.db.query<StateRow>(
-      'SELECT revision, last_updated, state FROM tasks.task_state WHERE task_id = $1',
+      preparedSql('SELECT revision, last_updated, state FROM tasks.task_state WHERE task_id = $1'),
       [id],
     );
     const row = rows[0];

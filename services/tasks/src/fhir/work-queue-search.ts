@@ -1,5 +1,5 @@
 import type { Resource } from 'fhir/r4.js';
-import type { SqlDatabase } from '@carenet/eventsourcing';
+import { preparedSql, type SqlDatabase } from '@carenet/eventsourcing';
 import { decodeCursor, encodeCursor, type SearchRequest, type SearchResult } from '@carenet/fhir';
 
 /** A professional's work queue: the owner, the statuses, and whether it sorts by period too. */
@@ -93,14 +93,15 @@ export async function searchWorkQueue(
       after = `AND (${rankAfter} OR (${rankEqual} AND (${startAfter} OR (${startEqual} AND t.task_id > ${id}))))`;
     }
   }
+  // A handful of shapes (period sort, cursor kinds): prepared.
   const rows = await db.query<QueueRow>(
-    `SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, r.content
+    preparedSql(`SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, r.content
      FROM (SELECT task_id, priority_rank, period_start FROM tasks.task_state t
            WHERE t.owner_value = $1 AND t.owner_system = $2 AND t.status = ANY($3::text[]) ${after}
            ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC
            LIMIT $4) t
      JOIN fhir.resources r ON r.resource_type = 'Task' AND r.id = t.task_id
-     ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC`,
+     ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC`),
     params,
   );
   const page = rows.slice(0, request.count);

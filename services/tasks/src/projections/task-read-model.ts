@@ -1,4 +1,10 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor, StreamStateCache } from '@carenet/eventsourcing';
+import {
+  preparedSql,
+  type InlineProjection,
+  type RecordedEvent,
+  type SqlExecutor,
+  type StreamStateCache,
+} from '@carenet/eventsourcing';
 import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
 import { CARE_PLAN_ACTION_SYSTEM } from '../care-plan-actions/care-plan-action-identifier.js';
 import { taskResource } from '../fhir/index.js';
@@ -12,6 +18,17 @@ import {
 } from '../task/index.js';
 
 const CATEGORY = 'Task';
+
+const UPSERT_STATE_SQL = preparedSql(
+  `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action,
+     owner_system, owner_value, status, priority_rank, period_start)
+   VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6, $7, $8, $9, $10, $11::timestamptz)
+   ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
+     last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
+     care_plan_action = EXCLUDED.care_plan_action, owner_system = EXCLUDED.owner_system,
+     owner_value = EXCLUDED.owner_value, status = EXCLUDED.status,
+     priority_rank = EXCLUDED.priority_rank, period_start = EXCLUDED.period_start`,
+);
 
 /** The Task id of a stream id (`Task-<id>`). */
 export const taskIdOf = (streamId: string): string => streamId.slice(CATEGORY.length + 1);
@@ -99,7 +116,9 @@ export function taskReadModel(
       const unknown = [...byTask.keys()].filter((id) => !stored.has(id));
       if (unknown.length > 0) {
         const rows = await tx.query<StateRow>(
-          'SELECT task_id, revision, state FROM tasks.task_state WHERE task_id = ANY($1::text[])',
+          preparedSql(
+            'SELECT task_id, revision, state FROM tasks.task_state WHERE task_id = ANY($1::text[])',
+          ),
           [unknown],
         );
         for (const row of rows) stored.set(row.task_id, row);
@@ -116,25 +135,15 @@ export function taskReadModel(
           if (state.exists) await putVersion(tx, search, extractor, state, revision, lastUpdated);
         }
         if (lastUpdated === '') continue;
-        await tx.query(
-          `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action,
-             owner_system, owner_value, status, priority_rank, period_start)
-           VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6, $7, $8, $9, $10, $11::timestamptz)
-           ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
-             last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
-             care_plan_action = EXCLUDED.care_plan_action, owner_system = EXCLUDED.owner_system,
-             owner_value = EXCLUDED.owner_value, status = EXCLUDED.status,
-             priority_rank = EXCLUDED.priority_rank, period_start = EXCLUDED.period_start`,
-          [
-            id,
-            revision,
-            lastUpdated,
-            JSON.stringify(state),
-            overdueAt(state),
-            carePlanActionOf(state),
-            ...workQueueColumns(state),
-          ],
-        );
+        await tx.query(UPSERT_STATE_SQL, [
+          id,
+          revision,
+          lastUpdated,
+          JSON.stringify(state),
+          overdueAt(state),
+          carePlanActionOf(state),
+          ...workQueueColumns(state),
+        ]);
       }
     },
     async reset(tx) {

@@ -1,7 +1,14 @@
 import type { ExpectedRevision } from '../../event-store.js';
 import type { EventMetadata, JsonObject, NewEvent, RecordedEvent } from '../../events.js';
+import { preparedSql } from '../prepared-sql.js';
 import type { SqlExecutor } from '../sql-database.js';
 import { encodeLogPosition } from './log-position.js';
+
+const APPEND_SQL = preparedSql(
+  `SELECT revision::text AS revision, last_global_position::text AS last_global_position, duplicate,
+          xact_id, positions::text[] AS positions, recorded
+     FROM eventstore.append_events($1, $2, $3, $4::jsonb)`,
+);
 
 interface AppendRow {
   revision: string;
@@ -43,12 +50,8 @@ export async function appendEventsSql(
   const json = JSON.stringify(
     events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
   );
-  const rows = await sql.query<AppendRow>(
-    `SELECT revision::text AS revision, last_global_position::text AS last_global_position, duplicate,
-            xact_id, positions::text[] AS positions, recorded
-       FROM eventstore.append_events($1, $2, $3, $4::jsonb)`,
-    [streamId, category, String(expected), json],
-  );
+  const rows = await sql.query<AppendRow>(APPEND_SQL, [streamId, category, String(expected), json]);
+
   const row = rows[0];
   if (!row) throw new Error('append_events returned no row');
   const revision = Number(row.revision);

@@ -1,4 +1,5 @@
 import type { LogPosition } from '../../events.js';
+import { preparedSql } from '../prepared-sql.js';
 import type { SqlExecutor } from '../sql-database.js';
 
 export async function loadCheckpointSql(
@@ -6,7 +7,7 @@ export async function loadCheckpointSql(
   subscriptionId: string,
 ): Promise<LogPosition | null> {
   const rows = await sql.query<{ position: string }>(
-    'SELECT position FROM eventstore.checkpoints WHERE subscription_id = $1',
+    preparedSql('SELECT position FROM eventstore.checkpoints WHERE subscription_id = $1'),
     [subscriptionId],
   );
   return (rows[0]?.position as LogPosition | undefined) ?? null;
@@ -18,8 +19,8 @@ export async function storeCheckpointSql(
   position: LogPosition,
 ): Promise<void> {
   await sql.query(
-    `INSERT INTO eventstore.checkpoints (subscription_id, position) VALUES ($1, $2)
-     ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+    preparedSql(`INSERT INTO eventstore.checkpoints (subscription_id, position) VALUES ($1, $2)
+     ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`),
     [subscriptionId, position],
   );
 }

@@ -1,4 +1,5 @@
 import type { LogPosition, RecordedEvent } from '../../events.js';
+import { preparedSql } from '../prepared-sql.js';
 import type { SqlExecutor } from '../sql-database.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import { decodeLogPosition } from './log-position.js';
@@ -20,12 +21,13 @@ export async function readAllSql(
   const { transactionId, globalPosition } = decodeLogPosition(from);
   const filter = categories ? 'AND e.category = ANY($4::text[])' : '';
   const rows = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM eventstore.events e
+    // Four shapes at most (gate, filter): prepared.
+    preparedSql(`SELECT ${EVENT_COLUMNS} FROM eventstore.events e
       WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         ${visibilityGate ? 'AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
         ${filter}
       ORDER BY e.transaction_id, e.global_position
-      LIMIT $3`,
+      LIMIT $3`),
     categories ? [transactionId, globalPosition, limit, categories] : [transactionId, globalPosition, limit],
   );
   return rows.map(toRecordedEvent);

@@ -18,6 +18,10 @@ export interface GatewayConfig {
   readonly dataDir: string;
   /** PostgreSQL; unset in the embedded mode: PGlite under `dataDir`. */
   readonly databaseUrl?: string;
+  /** Connections of the PostgreSQL pool. */
+  readonly databasePoolSize: number;
+  /** Prepare constant statements once per connection (off behind a pooler that cannot keep them). */
+  readonly databasePrepare: boolean;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
   readonly auth: AuthConfig;
@@ -76,6 +80,15 @@ const schema = z.object({
   DATABASE_URL: optional(
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   ),
+  CARENET_PG_POOL_SIZE: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 500')
+      .max(500, 'must be between 1 and 500')
+      .default(20),
+  ),
+  CARENET_PG_PREPARE: optional(z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
   KAFKA_BROKERS: optional(
     z
       .string()
@@ -129,6 +142,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     mode: data.CARENET_MODE,
     dataDir: data.CARENET_DATA_DIR,
     ...(data.DATABASE_URL !== undefined && { databaseUrl: data.DATABASE_URL }),
+    databasePoolSize: data.CARENET_PG_POOL_SIZE,
+    databasePrepare: data.CARENET_PG_PREPARE === 'on',
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
     auth:
       jwks === undefined

@@ -15,7 +15,11 @@ export async function openDatabase(config: GatewayConfig): Promise<{ db: SqlData
   if (config.databaseUrl !== undefined) {
     const url = new URL(config.databaseUrl);
     return {
-      db: postgresDatabase({ connectionString: config.databaseUrl }),
+      db: postgresDatabase({
+        connectionString: config.databaseUrl,
+        max: config.databasePoolSize,
+        prepareStatements: config.databasePrepare,
+      }),
       description: `PostgreSQL at ${url.host}${url.pathname}`,
     };
   }

@@ -10,7 +10,16 @@ describe('gateway configuration', () => {
       logLevel: 'info',
       mode: 'embedded',
       dataDir: '.carenet',
+      databasePoolSize: 20,
+      databasePrepare: true,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
+    });
+  });
+
+  it('sizes the PostgreSQL pool and turns prepared statements off for a pooler', () => {
+    expect(loadConfig({ CARENET_PG_POOL_SIZE: '40', CARENET_PG_PREPARE: 'off' })).toMatchObject({
+      databasePoolSize: 40,
+      databasePrepare: false,
     });
   });
 
@@ -57,6 +66,8 @@ describe('gateway configuration', () => {
     [{ CARENET_MODE: 'production' }, 'CARENET_MODE: must be embedded or distributed'],
     [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS: must be host:port'],
+    [{ CARENET_PG_POOL_SIZE: '0' }, 'CARENET_PG_POOL_SIZE: must be between 1 and 500'],
+    [{ CARENET_PG_PREPARE: 'yes' }, 'CARENET_PG_PREPARE: must be on or off'],
   ])('refuses %j: %s', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

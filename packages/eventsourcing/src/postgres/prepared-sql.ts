@@ -6,7 +6,8 @@
  * marked stays prepared on every connection of the pool for the life of the connection.
  *
  * PGlite ignores the marks. A pooler in transaction mode (PgBouncer before 1.21) does not keep
- * prepared statements per connection: set CARENET_PG_PREPARE=off behind one.
+ * prepared statements per connection: `postgresDatabase({ prepareStatements: false })` behind one
+ * (the gateway's CARENET_PG_PREPARE=off).
  */
 const names = new Map<string, string>();
 

@@ -91,13 +91,16 @@ export class PostgresSearchStore {
   /**
    * Stores a resource version (its `meta.versionId` and `meta.lastUpdated` set from `version`) and
    * replaces its index rows (two statements, whatever the number of values), on the caller's
-   * transaction.
+   * transaction. `serialised`: the caller's transaction already holds a lock, taken before this
+   * call, that every writer of this resource takes first (an inline projection: the event
+   * stream's lock of the append); then one statement does it all.
    */
   async put(
     tx: SqlExecutor,
     resource: Resource,
     version: StoredVersion,
     values: ResourceIndexValues,
+    options: { readonly serialised?: boolean } = {},
   ): Promise<void> {
     const id = resource.id;
     if (id === undefined || id.length === 0) {
@@ -115,18 +118,7 @@ export class PostgresSearchStore {
       meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
     };
     const c = indexColumns(values);
-    // The upsert first: it locks the row, so that the index rows replaced by the next statement
-    // (which takes its snapshot after the lock) are those of the last committed writer.
-    await tx.query(UPSERT_SQL, [
-      resource.resourceType,
-      id,
-      version.versionId,
-      lastUpdated,
-      JSON.stringify(content),
-    ]);
-    await tx.query(REPLACE_INDEX_SQL, [
-      resource.resourceType,
-      id,
+    const indexArrays = [
       ...c.token,
       ...c.reference,
       ...c.date,
@@ -134,7 +126,16 @@ export class PostgresSearchStore {
       ...c.number,
       ...c.quantity,
       ...c.uri,
-    ]);
+    ];
+    const row = [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)];
+    if (options.serialised === true) {
+      await tx.query(PUT_SERIALISED_SQL, [...row, ...indexArrays]);
+      return;
+    }
+    // The upsert first: it locks the row, so that the index rows replaced by the next statement
+    // (which takes its snapshot after the lock) are those of the last committed writer.
+    await tx.query(UPSERT_SQL, row);
+    await tx.query(REPLACE_INDEX_SQL, [resource.resourceType, id, ...indexArrays]);
   }
 
   /**
@@ -451,40 +452,67 @@ ON CONFLICT (resource_type, id) DO UPDATE
 /**
  * Deletion of the old index rows of a resource and insertion of the new ones, as data-modifying
  * CTEs of one statement: they all see the snapshot before it, so the deletes do not see the
- * inserted rows. Each table gets its rows from column arrays (`unnest`).
+ * inserted rows. Each table gets its rows from column arrays (`unnest`), numbered from `$first`
+ * (`$1` and `$2` are the resource type and id).
  */
-const REPLACE_INDEX_SQL = preparedSql(`
-WITH ${deletes},
+function replaceIndexCtes(first: number): string {
+  let n = first;
+  const p = (cast: string) => `$${n++}::${cast}[]`;
+  return `${deletes},
 i_token AS (
   INSERT INTO fhir.token_index (resource_type, id, param, system, code, text_normalized)
-  SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
 ),
 i_reference AS (
   INSERT INTO fhir.reference_index
     (resource_type, id, param, reference, target_type, target_id, version, identifier_system, identifier_value)
   SELECT $1, $2, u.*
-  FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS u
+  FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
 ),
 i_date AS (
   INSERT INTO fhir.date_index (resource_type, id, param, start_at, end_at)
-  SELECT $1, $2, u.* FROM unnest($14::text[], $15::timestamptz[], $16::timestamptz[]) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('timestamptz')}, ${p('timestamptz')}) AS u
 ),
 i_string AS (
   INSERT INTO fhir.string_index (resource_type, id, param, value, normalized)
-  SELECT $1, $2, u.* FROM unnest($17::text[], $18::text[], $19::text[]) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}) AS u
 ),
 i_number AS (
   INSERT INTO fhir.number_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest($20::text[], $21::numeric[]) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}) AS u
 ),
 i_quantity AS (
   INSERT INTO fhir.quantity_index (resource_type, id, param, value, system, code, unit)
-  SELECT $1, $2, u.* FROM unnest($22::text[], $23::numeric[], $24::text[], $25::text[], $26::text[]) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
 ),
 i_uri AS (
   INSERT INTO fhir.uri_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest($27::text[], $28::text[]) AS u
-)
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}) AS u
+)`;
+}
+
+const REPLACE_INDEX_SQL = preparedSql(`WITH ${replaceIndexCtes(3)}
+SELECT 1`);
+
+/**
+ * The version, its history row and the index rows in one statement: only for a caller whose
+ * transaction already excludes every other writer of the resource (see `put`), since the deletes
+ * see the index rows committed before the statement, not those of a writer it waited for.
+ */
+const PUT_SERIALISED_SQL = preparedSql(`
+WITH h AS (
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  ON CONFLICT (resource_type, id, version_id) DO UPDATE
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+),
+r AS (
+  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  ON CONFLICT (resource_type, id) DO UPDATE
+    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+),
+${replaceIndexCtes(6)}
 SELECT 1`);
 
 const REMOVE_SQL = preparedSql(`

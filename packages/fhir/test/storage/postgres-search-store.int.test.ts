@@ -271,6 +271,88 @@ describe('PostgresSearchStore', () => {
     await db.transaction((tx) => store.remove(tx, 'Task', 'task-903'));
   });
 
+  /** Everything stored for one resource: its content, history and the rows of every index table. */
+  async function storedRows(type: string, id: string): Promise<unknown[]> {
+    const tables = ['token', 'reference', 'date', 'string', 'number', 'quantity', 'uri'];
+    return [
+      await db.query('SELECT version_id, content FROM fhir.resources WHERE resource_type = $1 AND id = $2', [
+        type,
+        id,
+      ]),
+      await db.query(
+        'SELECT version_id, content FROM fhir.resource_history WHERE resource_type = $1 AND id = $2 ORDER BY version_id',
+        [type, id],
+      ),
+      ...(await Promise.all(
+        tables.map((t) =>
+          db.query(
+            `SELECT to_jsonb(x) - 'resource_type' - 'id' AS row FROM fhir.${t}_index x
+              WHERE resource_type = $1 AND id = $2 ORDER BY 1`,
+            [type, id],
+          ),
+        ),
+      )),
+    ];
+  }
+
+  it('stores the same rows in one statement when the caller serialises the writers', async () => {
+    const next = random(12);
+    const first = makeTask(904, next);
+    const second: Task = { ...makeTask(904, next), status: 'accepted' };
+    const writeBoth = async (serialised: boolean) => {
+      for (const [i, version] of [first, second].entries()) {
+        await db.transaction((tx) =>
+          store.put(
+            tx,
+            version,
+            { versionId: i + 1, lastUpdated: '2026-06-01T10:00:00.000Z' },
+            extractor.extract(version),
+            {
+              serialised,
+            },
+          ),
+        );
+      }
+      const rows = await storedRows('Task', 'task-904');
+      await db.transaction(async (tx) => {
+        await store.remove(tx, 'Task', 'task-904');
+        await tx.query("DELETE FROM fhir.resource_history WHERE resource_type = 'Task' AND id = 'task-904'");
+      });
+      return rows;
+    };
+    const twoStatements = await writeBoth(false);
+    expect(twoStatements.slice(2).some((rows) => (rows as unknown[]).length > 0)).toBe(true);
+    expect(await writeBoth(true)).toEqual(twoStatements);
+  });
+
+  it('leaves one set of index rows when serialised writers race behind their lock', async () => {
+    const task = makeTask(905, random(13));
+    const statuses = ['requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled'] as const;
+    await Promise.all(
+      statuses.map((status, i) => {
+        const version: Task = { ...task, status };
+        return db.transaction(async (tx) => {
+          // What an append does first: the lock every writer of the resource takes.
+          await tx.query("SELECT pg_advisory_xact_lock(hashtext('Task-task-905'))");
+          await store.put(
+            tx,
+            version,
+            { versionId: i + 1, lastUpdated: new Date() },
+            extractor.extract(version),
+            {
+              serialised: true,
+            },
+          );
+        });
+      }),
+    );
+    const rows = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM fhir.token_index WHERE resource_type = 'Task' AND id = 'task-905' AND param = 'status'",
+    );
+    expect(rows[0]?.n).toBe(1);
+    await db.transaction((tx) => store.remove(tx, 'Task', 'task-905'));
+  });
+
   it('refuses a resource without id (typed error)', async () => {
     const task = { ...makeTask(902, random(9)), id: undefined };
     await expect(

@@ -163,5 +163,8 @@ async function putVersion(
 ): Promise<void> {
   const versionId = revision + 1;
   const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
-  await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource));
+  // The append locked the Task's stream first: no other writer of this resource can interleave.
+  await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource), {
+    serialised: true,
+  });
 }

@@ -73,6 +73,11 @@ export interface PostgresDatabaseOptions {
    * before 1.21).
    */
   readonly prepareStatements?: boolean;
+  /**
+   * With prepared statements: the longest a connection keeps its cached plans (ms, default
+   * 10,000; 0: for ever). See `postgresDatabase`.
+   */
+  readonly replanIntervalMs?: number;
 }
 
 /** A `pg` pool as a SqlDatabase. */
@@ -85,6 +90,26 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const prepare = options.prepareStatements ?? true;
+  // A generic plan is made once, from the table sizes of that moment, and kept until the server
+  // invalidates it (autovacuum's ANALYZE, a minute or more apart). Made on a young, near-empty
+  // table it scans sequentially, and a table that grows fast would keep that plan: so each
+  // connection drops its cached plans (DISCARD PLANS, statements stay prepared) when it is taken
+  // from the pool and the last drop is older than the interval. pg runs it before the taker's
+  // first statement.
+  const replanInterval = options.replanIntervalMs ?? 10_000;
+  if (prepare && replanInterval > 0) {
+    const plannedAt = new WeakMap<pg.PoolClient, number>();
+    pool.on('acquire', (client) => {
+      const now = performance.now();
+      const last = plannedAt.get(client);
+      if (last === undefined) {
+        plannedAt.set(client, now);
+      } else if (now - last >= replanInterval) {
+        plannedAt.set(client, now);
+        client.query('DISCARD PLANS').catch(() => undefined);
+      }
+    });
+  }
   const pooled = executor(pool, prepare);
   return {
     dialect: 'postgres',

@@ -1,52 +1,51 @@
 // The Tasks service as a client sees it: HTTP, dev-issuer tokens, the FHIR router and validator,
-// the decider, the event store with its inline read model and search index, on PostgreSQL; a
-// mix of creates, status changes, reads and work-queue searches from 32 concurrent clients over
-// 100,000 stored Tasks, beside raw SQL and a trivial HTTP route on the same pool and server.
+// the decider, the event store with its inline read model and search index, on PostgreSQL, in a
+// process of its own (tasks-service-child.ts); a mix of creates, status changes, reads and
+// work-queue searches from 32 concurrent clients (in the benchmark process) over 100,000 stored
+// Tasks, beside raw SQL and a trivial HTTP route on the same database and server.
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
-import { createTokenVerifier, openDevIssuer, type Actor } from '@carenet/access';
+import { openDevIssuer } from '@carenet/access';
 import { postgresDatabase, type SqlExecutor } from '@carenet/eventsourcing';
-import {
-  createResourceValidator,
-  fhirRouter,
-  parseSearchRequest,
-  PostgresSearchStore,
-  SearchParameterRegistry,
-  type Principal,
-  type RequestContext,
-} from '@carenet/fhir';
-import { openTasksService, TASKS_SEARCH_SUPPORT, type TasksService } from '@carenet/tasks';
+import { parseSearchRequest, PostgresSearchStore, SearchParameterRegistry } from '@carenet/fhir';
+import { TASKS_SEARCH_SUPPORT } from '@carenet/tasks';
 import { createTestDatabase } from '@carenet/testing';
-import type { BenchContext, Benchmark } from './benchmark.js';
+import type { Benchmark } from './benchmark.js';
 import { atLeast, below, figureOf, type Figure, type Target } from './figure.js';
-import { startCpuProfile } from './cpu-profile.js';
 import { figureTable } from './figure-table.js';
 import { instrumentedDatabase, type QueryObserver } from './instrumented-database.js';
 import { startMemorySampler, type MemoryPeak } from './memory-sampler.js';
 import { phaseResult, type PhaseResult } from './phase-result.js';
-import { statementProfile } from './statement-profile.js';
+import {
+  delegation,
+  FILL_CONCURRENCY,
+  GP,
+  IDNPS,
+  nextStatus,
+  NURSE_ACTORS,
+  NURSES,
+  nurseIdnps,
+  pick,
+  random,
+  settle,
+  type Task,
+  type TaskPool,
+} from './tasks-load-model.js';
+import {
+  startServiceProcess,
+  type ProcessLoad,
+  type ServicePhase,
+  type ServiceProcess,
+} from './tasks-service-process.js';
 
 const BENCH = 'tasks-mixed-load';
-/** Connections of the service's pool (as the integration tests compose it); the ceilings use it too. */
+/** Connections of the service's pool (as the integration tests compose it); the ceilings use as many. */
 const POOL = 20;
 /** HTTP clients of the mixed load, and loops of each ceiling. */
 const CLIENTS = 32;
-/** Concurrent `provider.create` chains while filling. */
-const FILL_CONCURRENCY = 8;
-const NURSES = 200;
-const PATIENTS = 20_000;
-const IDNPS = 'urn:oid:1.2.250.1.71.4.2.1';
-const INS = 'urn:oid:1.2.250.1.213.1.4.8';
-const PROFESSION = 'https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante';
-const DAY_MS = 86_400_000;
 const QUEUE_STATUSES = 'requested,received,accepted';
-
-type Task = Parameters<NonNullable<TasksService['provider']['create']>>[0];
-type Status = Task['status'];
 
 /** The share of each interaction in the mix (cumulative thresholds are derived from it). */
 const MIX = [
@@ -58,185 +57,7 @@ const MIX = [
 type Kind = (typeof MIX)[number][0];
 const KINDS: readonly Kind[] = MIX.map(([kind]) => kind);
 
-/** The statuses a filled Task goes through after creation (one path per Task, 1 in 20 each). */
-const FILL_PATHS: readonly (readonly Status[])[] = [
-  ...Array.from({ length: 8 }, () => []),
-  ...Array.from({ length: 2 }, () => ['received'] as const),
-  ...Array.from({ length: 4 }, () => ['accepted'] as const),
-  ...Array.from({ length: 2 }, () => ['accepted', 'in-progress'] as const),
-  ...Array.from({ length: 3 }, () => ['accepted', 'in-progress', 'completed'] as const),
-  ['cancelled'],
-];
-const OPEN: readonly Status[] = ['requested', 'received', 'accepted', 'in-progress'];
-
-const PRIORITIES = ['routine', 'routine', 'routine', 'urgent', 'asap', 'stat'] as const;
-const CODES = [
-  ['225358003', 'Wound care'],
-  ['18629005', 'Administration of medication'],
-  ['385763009', 'Hospice care'],
-  ['33879002', 'Administration of vaccine'],
-  ['395170001', 'Medication monitoring'],
-] as const;
-
-/** A small seeded generator (mulberry32): the same Tasks and requests from run to run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-const nurseIdnps = (n: number) => `8100000${String(n).padStart(5, '0')}`;
-const patientIns = (n: number) => `2${String(n).padStart(14, '0')}`;
-
-function professional(idnps: string, code: '10' | '60', name: string): Actor {
-  return {
-    kind: 'professional',
-    identifier: { system: IDNPS, value: idnps },
-    profession: { system: PROFESSION, code },
-    sector: 'primary-care',
-    name,
-  };
-}
-
-const GP = professional('810100000001', '10', 'Dr Anne Martin');
-const NURSE_ACTORS = Array.from({ length: NURSES }, (_, n) =>
-  professional(nurseIdnps(n), '60', `Nurse ${n}`),
-);
-
-/** A delegation from the GP to nurse `nurse`, for one of the patients, due within two months. */
-function delegation(next: () => number, nurse: number, now: number): Task {
-  const end = now + Math.floor((next() * 65 - 5) * DAY_MS);
-  const start = end - Math.floor((1 + next() * 6) * DAY_MS);
-  const [code, display] = pick(next, CODES);
-  return {
-    resourceType: 'Task',
-    status: 'requested',
-    intent: 'order',
-    priority: pick(next, PRIORITIES),
-    code: { coding: [{ system: 'http://snomed.info/sct', code, display }] },
-    description: 'Soin infirmier à domicile selon le protocole de coopération.',
-    for: { identifier: { system: INS, value: patientIns(Math.floor(next() * PATIENTS)) } },
-    owner: { type: 'Practitioner', identifier: { system: IDNPS, value: nurseIdnps(nurse) } },
-    restriction: {
-      period: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
-    },
-    note: [{ text: 'Patient à jeun non requis.' }],
-  };
-}
-
-/** An open Task of a nurse's, as the load knows it: what a status change needs (If-Match). */
-interface OpenTask {
-  readonly id: string;
-  version: number;
-  status: Status;
-}
-
-/** The next status the owner moves an open Task to (requested: accepted, or received first). */
-function nextStatus(status: Status, next: () => number): Status {
-  switch (status) {
-    case 'requested':
-      return next() < 0.3 ? 'received' : 'accepted';
-    case 'received':
-      return 'accepted';
-    case 'accepted':
-      return 'in-progress';
-    default:
-      return 'completed';
-  }
-}
-
-/** The Tasks the load works on: every id, and each nurse's open Tasks. */
-interface TaskPool {
-  readonly ids: string[];
-  readonly open: OpenTask[][];
-}
-
-function settle(pool: TaskPool, nurse: number, task: OpenTask): void {
-  if (OPEN.includes(task.status)) return;
-  const list = pool.open[nurse]!;
-  const at = list.indexOf(task);
-  if (at < 0) return;
-  list[at] = list[list.length - 1]!;
-  list.pop();
-}
-
-/**
- * Stores `total` Tasks through the service's own provider (decider, event store, read model and
- * search index in each append), `FILL_CONCURRENCY` chains at once; a share of them driven through
- * status changes by their nurse (or cancelled by the GP) so that statuses are mixed.
- */
-async function fill(
-  context: BenchContext,
-  tasks: TasksService,
-  total: number,
-): Promise<{ pool: TaskPool; seconds: number; commands: number; statuses: Map<string, number> }> {
-  const create = tasks.provider.create?.bind(tasks.provider);
-  const update = tasks.provider.update?.bind(tasks.provider);
-  if (create === undefined || update === undefined) throw new Error('the Task provider has no create/update');
-  const contextOf = (actor: Actor): RequestContext => ({
-    baseUrl: 'http://bench/fhir',
-    requestId: 'fill',
-    principal: { actor, allows: () => true } satisfies Principal,
-  });
-  const gp = contextOf(GP);
-  const nurses = NURSE_ACTORS.map(contextOf);
-  const pool: TaskPool = { ids: [], open: Array.from({ length: NURSES }, () => []) };
-  const statuses = new Map<string, number>();
-  const now = Date.now();
-  let done = 0;
-  let reported = 0;
-  let commands = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: FILL_CONCURRENCY }, async (_, worker) => {
-      const next = random(1_000 + worker);
-      for (let i = worker; i < total; i += FILL_CONCURRENCY) {
-        const nurse = Math.floor(next() * NURSES);
-        let stored = await create(delegation(next, nurse, now), gp);
-        commands += 1;
-        for (const status of pick(next, FILL_PATHS)) {
-          const by = status === 'cancelled' ? gp : nurses[nurse]!;
-          const body: Task = {
-            ...stored.resource,
-            status,
-            ...(status === 'cancelled' && { statusReason: { text: 'soins arrêtés' } }),
-          };
-          const id = stored.resource.id ?? '';
-          ({ stored } = await update(id, body, { ifMatch: stored.versionId }, by));
-          commands += 1;
-        }
-        const { id = '', status } = stored.resource;
-        pool.ids.push(id);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (OPEN.includes(status)) pool.open[nurse]!.push({ id, version: Number(stored.versionId), status });
-        done += 1;
-        if (done - reported >= total / 5 || done === total) {
-          reported = done;
-          const seconds = (performance.now() - started) / 1000;
-          context.progress(
-            `tasks mixed load: filled ${done.toLocaleString('en-US')} Tasks (${Math.round(done / seconds)} Tasks/s, ${Math.round(commands / seconds)} commands/s)`,
-          );
-        }
-      }
-    }),
-  );
-  return { pool, seconds: (performance.now() - started) / 1000, commands, statuses };
-}
-
-/** CPU and event-loop use of this process while a phase runs (it hosts the service and the clients). */
-interface ProcessLoad {
-  /** Cores used (user + system CPU time / wall time). */
-  readonly cores: number;
-  /** Event-loop utilisation, 0..1. */
-  readonly eventLoop: number;
-}
-
+/** CPU and event-loop use of this (the clients') process while a phase runs. */
 function startProcessLoad(): { stop(): ProcessLoad } {
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
@@ -255,6 +76,7 @@ function startProcessLoad(): { stop(): ProcessLoad } {
 
 interface Measured {
   readonly result: PhaseResult;
+  /** The clients' process. */
   readonly load: ProcessLoad;
 }
 
@@ -289,7 +111,7 @@ interface MixedLoad {
   readonly latencies: Record<Kind, number[]>;
   /** `<kind> <status>` → count (status 0: the request failed before a response). */
   readonly responses: Map<string, number>;
-  readonly memory: MemoryPeak;
+  /** The clients' process. */
   readonly load: ProcessLoad;
 }
 
@@ -387,7 +209,6 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
     },
   };
 
-  const memory = startMemorySampler();
   const load = startProcessLoad();
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -411,7 +232,6 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
     requests,
     latencies,
     responses,
-    memory: memory.stop(),
     load: load.stop(),
   };
 }
@@ -438,72 +258,41 @@ const percent = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part)
 /** 100,000 Tasks behind HTTP, a mix of 4 interactions from 32 clients, beside raw SQL and bare HTTP. */
 export const tasksMixedLoad: Benchmark = {
   name: BENCH,
-  title: `Tasks service over HTTP, mixed load (create, status change, read, work queue; ${CLIENTS} clients)`,
+  title: `Tasks service over HTTP in its own process, mixed load (create, status change, read, work queue; ${CLIENTS} clients)`,
   async run(context) {
     const total = context.quick ? 10_000 : 100_000;
     const seconds = context.quick ? 10 : 30;
     const ceilingSeconds = context.quick ? 3 : 10;
     const database = await createTestDatabase('bench_tasks_mixed');
     const dataDir = mkdtempSync(join(tmpdir(), 'carenet-bench-tasks-'));
+    // The benchmark's own pool: the raw SQL ceilings and the EXPLAIN, as many connections as the service.
     const db = postgresDatabase({
       connectionString: database.url,
       max: POOL,
       applicationName: 'carenet-bench',
     });
-    let http: Server | undefined;
-    let tasks: TasksService | undefined;
+    let service: ServiceProcess | undefined;
     try {
-      await Promise.all(Array.from({ length: POOL }, () => db.query('SELECT 1')));
-      // The service on the same pool, every statement timed (to show where the time goes).
-      const profile = statementProfile();
-      let capture: QueryObserver | undefined;
-      const observed = instrumentedDatabase(db, (text, params, elapsedMs, endedAt) => {
-        profile.observer(text, params, elapsedMs, endedAt);
-        capture?.(text, params, elapsedMs, endedAt);
-      });
-      const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
-      const search = await PostgresSearchStore.open(observed);
-      tasks = await openTasksService({ db: observed, search, registry, overdueIntervalMs: false });
+      // The dev issuer's keys first (the service process reads the same directory).
       const issuer = await openDevIssuer({ dataDir, mode: 'embedded' });
-
-      const app = express();
-      // The HTTP ceiling: a route that does nothing, on the same server and connections.
-      app.get('/ping', (_req, res) => {
-        res.json({ ok: true });
+      service = await startServiceProcess({
+        databaseUrl: database.url,
+        dataDir,
+        pool: POOL,
+        progress: (line) => {
+          context.progress(line);
+        },
       });
-      const server = app.listen(0, '127.0.0.1');
-      http = server;
-      await new Promise((resolve) => server.once('listening', resolve));
-      const address = server.address();
-      const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const { origin } = service;
       const base = `${origin}/fhir`;
-      app.use(
-        '/fhir',
-        fhirRouter({
-          providers: [tasks.provider],
-          validator: createResourceValidator({ types: ['Task'] }),
-          publicBaseUrl: base,
-          logger: {
-            error: (details) => {
-              context.logger.error(details, 'tasks mixed load: FHIR router error');
-            },
-          },
-          search: { registry },
-          authenticator: createTokenVerifier({
-            keys: issuer.keys,
-            issuer: issuer.issuer,
-            audience: issuer.audience,
-          }),
-        }),
-      );
+      await Promise.all(Array.from({ length: POOL }, () => db.query('SELECT 1')));
 
       context.progress(
-        `tasks mixed load: filling ${total.toLocaleString('en-US')} Tasks through provider.create/update, ${FILL_CONCURRENCY} at once`,
+        `tasks mixed load: filling ${total.toLocaleString('en-US')} Tasks through provider.create/update in the service process, ${FILL_CONCURRENCY} at once`,
       );
-      const filled = await fill(context, tasks, total);
+      const filled = await service.call('fill', total);
       const { pool } = filled;
-      // The steady state of a live server, where autovacuum has visited the freshly filled tables.
-      await db.query('VACUUM (ANALYZE)');
+      await service.call('vacuum');
       const fillRate = total / filled.seconds;
       context.progress(
         `tasks mixed load: filled in ${filled.seconds.toFixed(1)} s (${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s), vacuumed`,
@@ -528,24 +317,25 @@ export const tasksMixedLoad: Benchmark = {
       // This machine may run other work at the same time: its load average says how busy it was.
       const machineLoad = loadavg()[0] ?? Number.NaN;
       context.progress(`tasks mixed load: mixed load, ${CLIENTS} HTTP clients for ${seconds} s`);
-      profile.on();
-      const cpuProfile = await startCpuProfile(BENCH);
+      await service.call('phaseStart', true);
       const load = await mixedLoad(tokens, pool, seconds);
-      if (cpuProfile !== undefined)
-        context.progress(`tasks mixed load: CPU profile ${await cpuProfile.stop()}`);
-      profile.off();
-      const sqlProfile = profile.lines(10, load.seconds);
+      const serviceLoad = await service.call('phaseStop');
+      if (serviceLoad.cpuProfile !== undefined) {
+        context.progress(`tasks mixed load: CPU profile of the service ${serviceLoad.cpuProfile}`);
+      }
 
       const phase = async (label: string, operation: (next: () => number) => Promise<unknown>) => {
         context.progress(`tasks mixed load: ceiling, ${label}, ${CLIENTS} loops for ${ceilingSeconds} s`);
         return measure(ceilingSeconds, operation);
       };
-      const httpCeiling = await phase('trivial express GET on the same server', async (next) => {
+      await service.call('phaseStart', false);
+      const httpCeiling = await phase('trivial express GET on the service process', async (next) => {
         const response = await fetch(`${origin}/ping`, {
           headers: fhirHeaders(pick(next, tokens.nurseTokens)),
         });
         await response.arrayBuffer();
       });
+      const serviceIdle = await service.call('phaseStop');
       const readCeiling = await phase(
         'raw SELECT state FROM tasks.task_state + JSON.stringify',
         async (next) => {
@@ -568,29 +358,13 @@ export const tasksMixedLoad: Benchmark = {
         ]),
       );
 
-      // Where the time goes: the work queue as the search store sends it.
-      const captured: { text: string; params: readonly unknown[] }[] = [];
-      capture = (text, params) => {
-        if (text.includes('SELECT page.id')) captured.push({ text, params: params ?? [] });
-      };
-      const parsed = parseSearchRequest('Task', new URLSearchParams(queueQuery(7)), {
-        registry,
-        now: new Date(),
+      const plan = await workQueuePlan(db);
+      const figures = mixedFigures(load, serviceLoad, serviceIdle, {
+        httpCeiling,
+        readCeiling,
+        searchCeiling,
+        writeCeiling,
       });
-      if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
-      await search.search(parsed.request);
-      capture = undefined;
-      const plan: string[] = [];
-      const statement = captured[0];
-      if (statement !== undefined) {
-        const rows = await db.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
-          statement.params,
-        );
-        plan.push(...rows.map((row) => `    ${row['QUERY PLAN'].slice(0, 150)}`));
-      }
-
-      const figures = mixedFigures(load, { httpCeiling, readCeiling, searchCeiling, writeCeiling });
       figures.push({
         benchmark: BENCH,
         name: 'fill (provider.create + status updates)',
@@ -606,7 +380,7 @@ export const tasksMixedLoad: Benchmark = {
       };
       const loadLine = (what: string, l: ProcessLoad) =>
         `${what}: ${l.cores.toFixed(2)} cores, event loop ${Math.round(l.eventLoop * 100)}% busy`;
-      const statusMix = [...filled.statuses.entries()].map(
+      const statusMix = Object.entries(filled.statuses).map(
         ([s, n]) => `${s} ${percent(n, total).toFixed(0)}%`,
       );
       const codes = [...load.responses.entries()]
@@ -614,36 +388,59 @@ export const tasksMixedLoad: Benchmark = {
         .map(([key, n]) => `${key}: ${n}`);
       context.report([
         `Tasks mixed load: ${total.toLocaleString('en-US')} Tasks stored (${statusMix.join(', ')}), ` +
-          `${CLIENTS} HTTP clients for ${seconds} s, pool of ${POOL}; ceilings ${ceilingSeconds} s each at the same concurrency`,
+          `${CLIENTS} HTTP clients for ${seconds} s, service pool of ${POOL}; ceilings ${ceilingSeconds} s each at the same concurrency`,
         `fill: ${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s ` +
-          `(provider.create and update in-process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE))`,
+          `(provider.create and update in the service process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE))`,
         `mix: ${load.requests.toLocaleString('en-US')} requests; ${KINDS.map(kindLine).join(', ')}`,
         `non-2xx: ${codes.length === 0 ? 'none' : codes.join(', ')}`,
         `HTTP floor (trivial GET, same server): ${Math.round(httpCeiling.result.throughput)} req/s, ` +
           `p50 ${httpCeiling.result.latency.p50.toFixed(2)} ms, p99 ${httpCeiling.result.latency.p99.toFixed(2)} ms`,
-        loadLine('this process during the mixed load (service + 32 clients)', load.load),
-        loadLine('during the trivial GET', httpCeiling.load),
+        loadLine('the service process during the mixed load', serviceLoad.load),
+        loadLine('the clients (benchmark process) during the mixed load', load.load),
+        loadLine('the service process during the trivial GET', serviceIdle.load),
         `machine load average (1 min) when the mixed load started: ${machineLoad.toFixed(2)} on 2 cores`,
-        'latency = fetch to body read, client and server in this process; ceilings: raw SQL on the same pool',
+        'latency = fetch to body read, measured by the clients; service in its own process (pid ' +
+          `${service.pid}); ceilings: raw SQL on a pool of ${POOL} in the benchmark process`,
         ...figureTable(figures, { withBenchmark: false }),
         '',
         `where the time goes: the service's SQL during the mixed load (top 10 by total time; busy = connections held on average)`,
-        ...sqlProfile.map((l) => `    ${l}`),
+        ...serviceLoad.sql.map((l) => `    ${l}`),
         '',
         `where the time goes: EXPLAIN (ANALYZE, BUFFERS) of the work queue of nurse 7, as the search store sends it`,
         ...plan,
       ]);
       return figures;
     } finally {
-      http?.close();
-      http?.closeAllConnections();
-      await tasks?.stop().catch(() => undefined);
+      await service?.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   },
 };
+
+/** The work queue as the generic search store sends it, and its EXPLAIN (ANALYZE, BUFFERS). */
+async function workQueuePlan(db: Parameters<typeof instrumentedDatabase>[0]): Promise<string[]> {
+  const captured: { text: string; params: readonly unknown[] }[] = [];
+  const capture: QueryObserver = (text, params) => {
+    if (text.includes('SELECT page.id')) captured.push({ text, params: params ?? [] });
+  };
+  const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
+  const search = await PostgresSearchStore.open(instrumentedDatabase(db, capture));
+  const parsed = parseSearchRequest('Task', new URLSearchParams(queueQuery(7)), {
+    registry,
+    now: new Date(),
+  });
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  await search.search(parsed.request);
+  const statement = captured[0];
+  if (statement === undefined) return [];
+  const rows = await db.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+    statement.params,
+  );
+  return rows.map((row) => `    ${row['QUERY PLAN'].slice(0, 150)}`);
+}
 
 interface Ceilings {
   readonly httpCeiling: Measured;
@@ -652,9 +449,14 @@ interface Ceilings {
   readonly writeCeiling: Measured;
 }
 
-/** The table: overall throughput, p50/p99 per interaction, error rates, memory. */
-function mixedFigures(load: MixedLoad, ceilings: Ceilings): Figure[] {
-  const overall = phaseResult(load.requests, load.seconds, [], load.memory);
+/** The table: overall throughput, p50/p99 per interaction, error rates, the service's memory. */
+function mixedFigures(
+  load: MixedLoad,
+  service: ServicePhase,
+  serviceIdle: ServicePhase,
+  ceilings: Ceilings,
+): Figure[] {
+  const overall = phaseResult(load.requests, load.seconds, [], service.memory);
   const figures: Figure[] = [
     figureOf(BENCH, overall, ceilings.httpCeiling.result)(
       'overall throughput (ceiling: trivial GET)',
@@ -677,7 +479,7 @@ function mixedFigures(load: MixedLoad, ceilings: Ceilings): Figure[] {
   for (const kind of KINDS) {
     const { ceiling, ceilingName, p99 } = perKind[kind];
     const latencies = load.latencies[kind];
-    const product = phaseResult(latencies.length, load.seconds, latencies, load.memory);
+    const product = phaseResult(latencies.length, load.seconds, latencies, service.memory);
     const figure = figureOf(BENCH, product, ceiling.result);
     figures.push(
       figure(`${kind} p50 (ceiling: ${ceilingName})`, 'ms', (r) => r.latency.p50, false),
@@ -706,18 +508,16 @@ function mixedFigures(load: MixedLoad, ceilings: Ceilings): Figure[] {
   for (const [status, n] of [...byStatus.entries()].sort()) {
     figures.push(rate(`non-2xx ${status === '0' ? 'no response' : status} (all requests)`, n, load.requests));
   }
-  const ceilingPeak = (of: (m: MemoryPeak) => number) =>
-    Math.max(...Object.values(ceilings).map((c: Measured) => of(c.result.memory)));
   for (const [name, of] of [
-    ['peak RSS', (m: MemoryPeak) => m.rssMb],
-    ['peak heap used', (m: MemoryPeak) => m.heapUsedMb],
+    ['service process peak RSS (ceiling: serving the trivial GET)', (m: MemoryPeak) => m.rssMb],
+    ['service process peak heap used', (m: MemoryPeak) => m.heapUsedMb],
   ] as const) {
     figures.push({
       benchmark: BENCH,
       name,
       unit: 'MiB',
-      value: of(load.memory),
-      ceiling: ceilingPeak(of),
+      value: of(service.memory),
+      ceiling: of(serviceIdle.memory),
       higherIsBetter: false,
     });
   }

@@ -1,5 +1,6 @@
 export {
   PostgresSearchStore,
+  type PutOptions,
   type StoredHistoryVersion,
   type StoredVersion,
   type StoreSearchResult,

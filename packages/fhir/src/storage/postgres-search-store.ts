@@ -15,6 +15,13 @@ import { SearchStoreError } from './search-store-error.js';
 import { cursorSql, orderBySql, sortKeySql } from './sort-sql.js';
 import { SqlParams } from './sql-params.js';
 
+/** How `put` writes (see there). */
+export interface PutOptions {
+  readonly serialised?: boolean;
+  /** A constant statement of the caller (parameters `$1`…), run in the same statement. */
+  readonly together?: { readonly sql: string; readonly params: readonly unknown[] };
+}
+
 /** The version a resource is stored at. */
 export interface StoredVersion {
   readonly versionId: number;
@@ -93,14 +100,16 @@ export class PostgresSearchStore {
    * replaces its index rows (two statements, whatever the number of values), on the caller's
    * transaction. `serialised`: the caller's transaction already holds a lock, taken before this
    * call, that every writer of this resource takes first (an inline projection: the event
-   * stream's lock of the append); then one statement does it all.
+   * stream's lock of the append); then one statement does it all, and `together` (the caller's
+   * own write of the same version, a data-modifying statement numbered from `$1`) joins it as one
+   * more CTE: one round trip for the whole projection.
    */
   async put(
     tx: SqlExecutor,
     resource: Resource,
     version: StoredVersion,
     values: ResourceIndexValues,
-    options: { readonly serialised?: boolean } = {},
+    options: PutOptions = {},
   ): Promise<void> {
     const id = resource.id;
     if (id === undefined || id.length === 0) {
@@ -128,8 +137,14 @@ export class PostgresSearchStore {
       ...c.uri,
     ];
     const row = [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)];
+    if (options.together !== undefined && options.serialised !== true) {
+      throw new RangeError('put: `together` needs a serialised put');
+    }
     if (options.serialised === true) {
-      await tx.query(PUT_SERIALISED_SQL, [...row, ...indexArrays]);
+      const { together } = options;
+      await (together === undefined
+        ? tx.query(PUT_SERIALISED_SQL, [...row, ...indexArrays])
+        : tx.query(putTogetherSql(together.sql), [...row, ...indexArrays, ...together.params]));
       return;
     }
     // The upsert first: it locks the row, so that the index rows replaced by the next statement
@@ -514,6 +529,23 @@ r AS (
 ),
 ${replaceIndexCtes(6)}
 SELECT 1`);
+
+/** Parameters of PUT_SERIALISED_SQL: the row (5) and the index arrays (26). */
+const PUT_SERIALISED_PARAMS = 31;
+const putTogether = new Map<string, string>();
+
+/** PUT_SERIALISED_SQL with the caller's statement as one more CTE, its parameters shifted after ours. */
+function putTogetherSql(sql: string): string {
+  let text = putTogether.get(sql);
+  if (text === undefined) {
+    const shifted = sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`);
+    text = preparedSql(
+      PUT_SERIALISED_SQL.replace(/\nSELECT 1$/, `,\ntogether AS (\n${shifted}\n)\nSELECT 1`),
+    );
+    putTogether.set(sql, text);
+  }
+  return text;
+}
 
 const REMOVE_SQL = preparedSql(`
 WITH d_resource AS (DELETE FROM fhir.resources WHERE resource_type = $1 AND id = $2),

@@ -325,6 +325,44 @@ describe('PostgresSearchStore', () => {
     expect(await writeBoth(true)).toEqual(twoStatements);
   });
 
+  it("runs the caller's own write of the version in the same statement (together)", async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS side_rows (id text PRIMARY KEY, version int NOT NULL)');
+    const together = {
+      sql: `INSERT INTO side_rows (id, version) VALUES ($1, $2)
+            ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version`,
+    };
+    const task = makeTask(906, random(14));
+    const put = (versionId: number) =>
+      db.transaction((tx) =>
+        store.put(tx, task, { versionId, lastUpdated: new Date() }, extractor.extract(task), {
+          serialised: true,
+          together: { ...together, params: ['task-906', versionId] },
+        }),
+      );
+    await put(1);
+    await put(2);
+    expect(await db.query("SELECT version FROM side_rows WHERE id = 'task-906'")).toEqual([{ version: 2 }]);
+    expect((await store.read('Task', 'task-906'))?.meta?.versionId).toBe('2');
+    // One statement: when the caller's part fails, the version is not stored either.
+    await expect(
+      db.transaction((tx) =>
+        store.put(tx, task, { versionId: 3, lastUpdated: new Date() }, extractor.extract(task), {
+          serialised: true,
+          together: { ...together, params: [null, 3] },
+        }),
+      ),
+    ).rejects.toThrow();
+    expect((await store.read('Task', 'task-906'))?.meta?.versionId).toBe('2');
+    await expect(
+      db.transaction((tx) =>
+        store.put(tx, task, { versionId: 3, lastUpdated: new Date() }, extractor.extract(task), {
+          together: { ...together, params: ['task-906', 3] },
+        }),
+      ),
+    ).rejects.toThrow('needs a serialised put');
+    await db.transaction((tx) => store.remove(tx, 'Task', 'task-906'));
+  });
+
   it('leaves one set of index rows when serialised writers race behind their lock', async () => {
     const task = makeTask(905, random(13));
     const statuses = ['requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled'] as const;

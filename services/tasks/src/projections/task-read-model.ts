@@ -126,24 +126,30 @@ export function taskReadModel(
       for (const [id, taskEvents] of byTask) {
         let state: TaskState = stored.get(id)?.state ?? initialState();
         let revision = stored.get(id)?.revision ?? -1;
-        let lastUpdated = '';
-        for (const event of taskEvents) {
-          if (event.revision <= revision) continue;
+        const fresh = taskEvents.filter((event) => event.revision > revision);
+        for (const [index, event] of fresh.entries()) {
           state = evolve(state, event as unknown as TaskEvent);
           revision = event.revision;
-          lastUpdated = (event.data as { at: string }).at;
-          if (state.exists) await putVersion(tx, search, extractor, state, revision, lastUpdated);
+          const lastUpdated = (event.data as { at: string }).at;
+          // The Task's own row goes with its last version, in the same statement.
+          const stateRow =
+            index === fresh.length - 1
+              ? [
+                  id,
+                  revision,
+                  lastUpdated,
+                  JSON.stringify(state),
+                  overdueAt(state),
+                  carePlanActionOf(state),
+                  ...workQueueColumns(state),
+                ]
+              : undefined;
+          if (state.exists) {
+            await putVersion(tx, search, extractor, state, revision, lastUpdated, stateRow);
+          } else if (stateRow !== undefined) {
+            await tx.query(UPSERT_STATE_SQL, stateRow);
+          }
         }
-        if (lastUpdated === '') continue;
-        await tx.query(UPSERT_STATE_SQL, [
-          id,
-          revision,
-          lastUpdated,
-          JSON.stringify(state),
-          overdueAt(state),
-          carePlanActionOf(state),
-          ...workQueueColumns(state),
-        ]);
       }
     },
     async reset(tx) {
@@ -160,11 +166,13 @@ async function putVersion(
   state: ExistingTask,
   revision: number,
   lastUpdated: string,
+  stateRow: readonly unknown[] | undefined,
 ): Promise<void> {
   const versionId = revision + 1;
   const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
   // The append locked the Task's stream first: no other writer of this resource can interleave.
   await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource), {
     serialised: true,
+    ...(stateRow !== undefined && { together: { sql: UPSERT_STATE_SQL, params: stateRow } }),
   });
 }

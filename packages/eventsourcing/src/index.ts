@@ -47,7 +47,12 @@ export { subscriptionMetrics } from './subscription-metrics.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { migrate, EVENT_STORE_MIGRATIONS, type Migration } from './postgres/migrate.js';
 export { preparedSql } from './postgres/prepared-sql.js';
-export type { InlineProjection } from './postgres/inline-projection.js';
+export {
+  APPENDED_GUARD,
+  type InlineProjection,
+  type PendingEvent,
+  type ProjectionStatement,
+} from './postgres/inline-projection.js';
 export {
   pgliteDatabase,
   postgresDatabase,

@@ -10,7 +10,7 @@ import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
 import type { InlineProjection } from './inline-projection.js';
 import { migrate } from './migrate.js';
-import { appendEventsSql, type AppendedEvents } from './sql/append-events.js';
+import { appendEventsSql, appendPayload, type AppendedEvents } from './sql/append-events.js';
 import { loadCheckpointSql, storeCheckpointSql } from './sql/checkpoints.js';
 import { diagnoseStallSql } from './sql/diagnose-stall.js';
 import { readAllSql } from './sql/read-all.js';
@@ -82,15 +82,27 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private appendWithProjections(
+  private async appendWithProjections(
     streamId: string,
     category: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
     projections: readonly InlineProjection[],
   ): Promise<AppendResult> {
+    // An exact expectation outside a caller's transaction: the projections may join the append's
+    // own statement (one round trip, no transaction), when each of them can.
+    const exact = typeof expected === 'number' ? expected : expected === 'no-stream' ? -1 : undefined;
+    const payload = appendPayload(streamId, events, (exact ?? -1) + 1);
+    if (exact !== undefined && !this.scoped) {
+      const statements = projections.map((p) => p.statementFor?.(payload.pending));
+      if (statements.every((s) => s !== undefined)) {
+        return toResult(
+          await appendEventsSql(this.db, streamId, category, events, expected, payload, statements),
+        );
+      }
+    }
     return this.db.transaction(async (tx) => {
-      const appended = await appendEventsSql(tx, streamId, category, events, expected);
+      const appended = await appendEventsSql(tx, streamId, category, events, expected, payload);
       if (!appended.duplicate) {
         for (const projection of projections) await projection.apply(tx, appended.recorded);
       }

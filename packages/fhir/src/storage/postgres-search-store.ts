@@ -81,6 +81,34 @@ interface PageRow {
 
 const TYPE = '$1';
 
+/** The parameters of a put: the version's row (type, id, version, instant, content) and index arrays. */
+function putParams(
+  resource: Resource,
+  version: StoredVersion,
+  values: ResourceIndexValues,
+): { row: unknown[]; indexArrays: unknown[] } {
+  const id = resource.id;
+  if (id === undefined || id.length === 0) {
+    throw new SearchStoreError('missing-id', `cannot store a ${resource.resourceType} without id`);
+  }
+  if (values.resourceType !== resource.resourceType || (values.id !== undefined && values.id !== id)) {
+    throw new SearchStoreError(
+      'missing-id',
+      `index values of ${values.resourceType}/${values.id ?? '?'} given for ${resource.resourceType}/${id}`,
+    );
+  }
+  const lastUpdated = instantOf(version.lastUpdated);
+  const content = {
+    ...resource,
+    meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
+  };
+  const c = indexColumns(values);
+  return {
+    row: [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)],
+    indexArrays: [...c.token, ...c.reference, ...c.date, ...c.string, ...c.number, ...c.quantity, ...c.uri],
+  };
+}
+
 /**
  * The searchable read model of FHIR resources in PostgreSQL (PGlite too): the current version of
  * each resource, and its index values in one table per parameter type. Written by the caller's
@@ -111,32 +139,7 @@ export class PostgresSearchStore {
     values: ResourceIndexValues,
     options: PutOptions = {},
   ): Promise<void> {
-    const id = resource.id;
-    if (id === undefined || id.length === 0) {
-      throw new SearchStoreError('missing-id', `cannot store a ${resource.resourceType} without id`);
-    }
-    if (values.resourceType !== resource.resourceType || (values.id !== undefined && values.id !== id)) {
-      throw new SearchStoreError(
-        'missing-id',
-        `index values of ${values.resourceType}/${values.id ?? '?'} given for ${resource.resourceType}/${id}`,
-      );
-    }
-    const lastUpdated = instantOf(version.lastUpdated);
-    const content = {
-      ...resource,
-      meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
-    };
-    const c = indexColumns(values);
-    const indexArrays = [
-      ...c.token,
-      ...c.reference,
-      ...c.date,
-      ...c.string,
-      ...c.number,
-      ...c.quantity,
-      ...c.uri,
-    ];
-    const row = [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)];
+    const { row, indexArrays } = putParams(resource, version, values);
     if (options.together !== undefined && options.serialised !== true) {
       throw new RangeError('put: `together` needs a serialised put');
     }
@@ -150,7 +153,37 @@ export class PostgresSearchStore {
     // The upsert first: it locks the row, so that the index rows replaced by the next statement
     // (which takes its snapshot after the lock) are those of the last committed writer.
     await tx.query(UPSERT_SQL, row);
-    await tx.query(REPLACE_INDEX_SQL, [resource.resourceType, id, ...indexArrays]);
+    await tx.query(REPLACE_INDEX_SQL, [...row.slice(0, 2), ...indexArrays]);
+  }
+
+  /**
+   * The writes of `put` as CTEs to join another statement (an inline projection in its event
+   * append: see `ProjectionStatement` of @carenet/eventsourcing), each guarded by `guard`, which
+   * must make them wait for a lock every writer of the resource takes first; `together` (the
+   * caller's own CTE, numbered from `$1`, guarded by the caller) joins them. Parameters from `$1`.
+   */
+  putStatement(
+    resource: Resource,
+    version: StoredVersion,
+    values: ResourceIndexValues,
+    options: { readonly guard: string; readonly together?: PutOptions['together'] },
+  ): { readonly sql: string; readonly params: readonly unknown[] } {
+    const { row, indexArrays } = putParams(resource, version, values);
+    let ctes = guardedCtes.get(options.guard);
+    if (ctes === undefined) {
+      ctes = guardedPutCtes(options.guard);
+      guardedCtes.set(options.guard, ctes);
+    }
+    const { together } = options;
+    if (together === undefined) return { sql: ctes, params: [...row, ...indexArrays] };
+    const shifted = together.sql.replace(
+      /\$(\d+)/g,
+      (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`,
+    );
+    return {
+      sql: `${ctes},\ntogether AS (\n${shifted}\n)`,
+      params: [...row, ...indexArrays, ...together.params],
+    };
   }
 
   /**
@@ -470,39 +503,46 @@ ON CONFLICT (resource_type, id) DO UPDATE
  * inserted rows. Each table gets its rows from column arrays (`unnest`), numbered from `$first`
  * (`$1` and `$2` are the resource type and id).
  */
-function replaceIndexCtes(first: number): string {
+function replaceIndexCtes(first: number, guard?: string): string {
   let n = first;
   const p = (cast: string) => `$${n++}::${cast}[]`;
-  return `${deletes},
+  const where = guard === undefined ? '' : ` WHERE ${guard}`;
+  const deleting =
+    guard === undefined
+      ? deletes
+      : TABLES.map(
+          (t) => `d_${t} AS (DELETE FROM fhir.${t}_index WHERE resource_type = $1 AND id = $2 AND ${guard})`,
+        ).join(',\n');
+  return `${deleting},
 i_token AS (
   INSERT INTO fhir.token_index (resource_type, id, param, system, code, text_normalized)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
 ),
 i_reference AS (
   INSERT INTO fhir.reference_index
     (resource_type, id, param, reference, target_type, target_id, version, identifier_system, identifier_value)
   SELECT $1, $2, u.*
-  FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
+  FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
 ),
 i_date AS (
   INSERT INTO fhir.date_index (resource_type, id, param, start_at, end_at)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('timestamptz')}, ${p('timestamptz')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('timestamptz')}, ${p('timestamptz')}) AS u${where}
 ),
 i_string AS (
   INSERT INTO fhir.string_index (resource_type, id, param, value, normalized)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
 ),
 i_number AS (
   INSERT INTO fhir.number_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}) AS u${where}
 ),
 i_quantity AS (
   INSERT INTO fhir.quantity_index (resource_type, id, param, value, system, code, unit)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
 ),
 i_uri AS (
   INSERT INTO fhir.uri_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}) AS u
+  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}) AS u${where}
 )`;
 }
 
@@ -529,6 +569,27 @@ r AS (
 ),
 ${replaceIndexCtes(6)}
 SELECT 1`);
+
+/**
+ * The CTEs of a put that joins another statement (an event append): each runs only when `guard`
+ * holds, which also makes it wait for what the guard reads (the append and its stream lock).
+ */
+function guardedPutCtes(guard: string): string {
+  return `h AS (
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::jsonb WHERE ${guard}
+  ON CONFLICT (resource_type, id, version_id) DO UPDATE
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+),
+r AS (
+  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::jsonb WHERE ${guard}
+  ON CONFLICT (resource_type, id) DO UPDATE
+    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+),
+${replaceIndexCtes(6, guard)}`;
+}
+const guardedCtes = new Map<string, string>();
 
 /** Parameters of PUT_SERIALISED_SQL: the row (5) and the index arrays (26). */
 const PUT_SERIALISED_PARAMS = 31;

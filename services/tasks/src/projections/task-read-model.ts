@@ -1,4 +1,5 @@
 import {
+  APPENDED_GUARD,
   preparedSql,
   type InlineProjection,
   type RecordedEvent,
@@ -37,6 +38,31 @@ interface StateRow {
   readonly task_id: string;
   readonly revision: number;
   readonly state: TaskState;
+}
+
+/** The same upsert as one CTE of an append's statement: only when the append stored its events. */
+const GUARDED_UPSERT_STATE_SQL = `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at,
+     care_plan_action, owner_system, owner_value, status, priority_rank, period_start)
+   SELECT $1::text, $2::int, $3::timestamptz, $4::jsonb, $5::timestamptz, $6::text, $7::text, $8::text, $9::text,
+     $10::int, $11::timestamptz
+   WHERE ${APPENDED_GUARD}
+   ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
+     last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
+     care_plan_action = EXCLUDED.care_plan_action, owner_system = EXCLUDED.owner_system,
+     owner_value = EXCLUDED.owner_value, status = EXCLUDED.status,
+     priority_rank = EXCLUDED.priority_rank, period_start = EXCLUDED.period_start`;
+
+/** The row of `tasks.task_state` for a Task's state at a revision. */
+function stateRowOf(id: string, revision: number, lastUpdated: string, state: TaskState): unknown[] {
+  return [
+    id,
+    revision,
+    lastUpdated,
+    JSON.stringify(state),
+    overdueAt(state),
+    carePlanActionOf(state),
+    ...workQueueColumns(state),
+  ];
 }
 
 /**
@@ -133,17 +159,7 @@ export function taskReadModel(
           const lastUpdated = (event.data as { at: string }).at;
           // The Task's own row goes with its last version, in the same statement.
           const stateRow =
-            index === fresh.length - 1
-              ? [
-                  id,
-                  revision,
-                  lastUpdated,
-                  JSON.stringify(state),
-                  overdueAt(state),
-                  carePlanActionOf(state),
-                  ...workQueueColumns(state),
-                ]
-              : undefined;
+            index === fresh.length - 1 ? stateRowOf(id, revision, lastUpdated, state) : undefined;
           if (state.exists) {
             await putVersion(tx, search, extractor, state, revision, lastUpdated, stateRow);
           } else if (stateRow !== undefined) {
@@ -151,6 +167,26 @@ export function taskReadModel(
           }
         }
       }
+    },
+    // One new version of a Task whose state before it is known (created, or cached): the Task's
+    // row, its resource, history and index join the append's statement, one round trip in all.
+    statementFor(events) {
+      const [event] = events;
+      if (event === undefined || events.length !== 1) return undefined;
+      const prior = event.revision === 0 ? initialState() : states?.at(event.streamId, event.revision - 1);
+      if (prior === undefined) return undefined;
+      const state = evolve(prior, event as unknown as TaskEvent);
+      if (!state.exists) return undefined;
+      const lastUpdated = (event.data as { at: string }).at;
+      const versionId = event.revision + 1;
+      const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
+      return search.putStatement(resource, { versionId, lastUpdated }, extractor.extract(resource), {
+        guard: APPENDED_GUARD,
+        together: {
+          sql: GUARDED_UPSERT_STATE_SQL,
+          params: stateRowOf(taskIdOf(event.streamId), event.revision, lastUpdated, state),
+        },
+      });
     },
     async reset(tx) {
       await tx.query('DELETE FROM tasks.task_state');

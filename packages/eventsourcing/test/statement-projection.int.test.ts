@@ -1,0 +1,126 @@
+// Inline projections that join the append's own statement: one round trip, no transaction, and
+// still all or nothing; an idempotent repeat or a refused append writes nothing.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '@carenet/testing';
+import {
+  APPENDED_GUARD,
+  ConcurrencyError,
+  PostgresEventStore,
+  postgresDatabase,
+  type InlineProjection,
+  type SqlDatabase,
+  type SqlExecutor,
+} from '../src/index.js';
+import { newEvent } from './support/event-store-contract.js';
+
+const COUNT_SQL = `INSERT INTO stated_counts (stream_id, n) VALUES ($1, $2)
+  ON CONFLICT (stream_id) DO UPDATE SET n = stated_counts.n + EXCLUDED.n`;
+
+/** Counts events per stream of category Stated; in the append's statement unless a stream says "Tx". */
+const counts: InlineProjection = {
+  name: 'stated-counts',
+  categories: ['Stated'],
+  async apply(tx, events) {
+    for (const event of events) await tx.query(COUNT_SQL, [event.streamId, 1]);
+  },
+  statementFor(events) {
+    const [first] = events;
+    if (first === undefined || first.streamId.startsWith('Stated-Tx')) return undefined;
+    return {
+      sql: `counted AS (INSERT INTO stated_counts (stream_id, n) SELECT $1, $2 WHERE ${APPENDED_GUARD}
+             ON CONFLICT (stream_id) DO UPDATE SET n = stated_counts.n + EXCLUDED.n)`,
+      params: [first.streamId, events.length],
+    };
+  },
+  async reset(tx) {
+    await tx.query('DELETE FROM stated_counts');
+  },
+};
+
+describe('projections in the append statement', () => {
+  let database: TestDatabase;
+  let db: SqlDatabase;
+  let store: PostgresEventStore;
+  /** What reached the database: statements outside transactions, and transactions. */
+  const seen = { statements: [] as string[], transactions: 0 };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('es-statement-projection');
+    const pool = postgresDatabase({ connectionString: database.url });
+    const recording = (sql: SqlExecutor): SqlExecutor => ({
+      query: (text, params) => {
+        seen.statements.push(text);
+        return sql.query(text, params);
+      },
+      script: (text) => sql.script(text),
+    });
+    db = {
+      ...pool,
+      ...recording(pool),
+      transaction: (work) => {
+        seen.transactions += 1;
+        return pool.transaction(work);
+      },
+    };
+    await db.query('CREATE TABLE stated_counts (stream_id text PRIMARY KEY, n int NOT NULL)');
+    store = await PostgresEventStore.open(db, { projections: [counts] });
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const count = async (stream: string) =>
+    (await db.query<{ n: number }>('SELECT n FROM stated_counts WHERE stream_id = $1', [stream]))[0]?.n ?? 0;
+  const watch = () => {
+    seen.statements.length = 0;
+    seen.transactions = 0;
+  };
+
+  it('appends and projects in one statement, without a transaction', async () => {
+    const stream = `Stated-${randomUUID()}`;
+    watch();
+    await store.append(stream, [newEvent('A'), newEvent('B')], 'no-stream');
+    expect(seen).toEqual({ statements: [expect.stringContaining('WITH appended AS')], transactions: 0 });
+    await store.append(stream, [newEvent('C')], 1);
+    expect(await count(stream)).toBe(3);
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('writes nothing when the expected revision is wrong', async () => {
+    const stream = `Stated-${randomUUID()}`;
+    await store.append(stream, [newEvent('A')], 'no-stream');
+    await expect(store.append(stream, [newEvent('B')], 5)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append(stream, [newEvent('B')], 'no-stream')).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await count(stream)).toBe(1);
+  });
+
+  it('does not project an idempotent repeat of an append', async () => {
+    const stream = `Stated-${randomUUID()}`;
+    const events = [newEvent('A'), newEvent('B')];
+    await store.append(stream, events, 'no-stream');
+    const again = await store.append(stream, events, 'no-stream');
+    expect(again.duplicate).toBe(true);
+    expect(await count(stream)).toBe(2);
+  });
+
+  it("falls back to the transaction with 'any', or when the projection cannot", async () => {
+    const any = `Stated-${randomUUID()}`;
+    watch();
+    await store.append(any, [newEvent('A')], 'any');
+    expect(seen.transactions).toBe(1);
+    const cannot = `Stated-Tx${randomUUID()}`;
+    await store.append(cannot, [newEvent('A')], 'no-stream');
+    expect(seen.transactions).toBe(2);
+    expect([await count(any), await count(cannot)]).toEqual([1, 1]);
+  });
+
+  it('is rebuilt from the log like any inline projection', async () => {
+    const stream = `Stated-${randomUUID()}`;
+    await store.append(stream, [newEvent('A'), newEvent('B')], 'no-stream');
+    await db.query('UPDATE stated_counts SET n = 0');
+    await store.rebuildProjection('stated-counts');
+    expect(await count(stream)).toBe(2);
+  });
+});

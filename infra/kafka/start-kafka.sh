@@ -17,9 +17,14 @@ jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$here/log4j2.properties")
 if [ ! -f "$data/logs/meta.properties" ]; then
   # A cluster id is a base64url-encoded 16-byte UUID (what `StorageTool random-uuid` prints).
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # Like Kafka's own Uuid.randomUuid, never one starting with '-': the tool's argument parser
+  # would read it as an option (1 start in 64 failed that way).
+  cluster_id=-
+  while [ "${cluster_id#-}" != "$cluster_id" ]; do
+    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  done
   "$java" "${jvm[@]}" -cp "$lib/*" kafka.tools.StorageTool format \
-    -t "$cluster_id" -c "$data/server.properties" >"$data/format.log" 2>&1 \
+    --cluster-id="$cluster_id" -c "$data/server.properties" >"$data/format.log" 2>&1 \
     || { cat "$data/format.log" >&2; exit 1; }
 fi
 exec "$java" "${jvm[@]}" -cp "$lib/*" kafka.Kafka "$data/server.properties"

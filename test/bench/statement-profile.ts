@@ -18,7 +18,16 @@ export interface StatementProfile {
 }
 
 /** The first words of a statement, whitespace collapsed: what tells one statement from another. */
-const shortText = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 110);
+const shortTexts = new Map<string, string>();
+function shortText(text: string): string {
+  let short = shortTexts.get(text);
+  if (short === undefined) {
+    short = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+    // Remembered by text (the product's statements are few; the profiler must not cost the service).
+    if (shortTexts.size < 10_000) shortTexts.set(text, short);
+  }
+  return short;
+}
 
 /** Tallies every statement by its text (the SQL of the product, parameters apart). */
 export function statementProfile(): StatementProfile {

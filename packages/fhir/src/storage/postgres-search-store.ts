@@ -176,14 +176,23 @@ export class PostgresSearchStore {
     }
     const { together } = options;
     if (together === undefined) return { sql: ctes, params: [...row, ...indexArrays] };
-    const shifted = together.sql.replace(
-      /\$(\d+)/g,
-      (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`,
-    );
-    return {
-      sql: `${ctes},\ntogether AS (\n${shifted}\n)`,
-      params: [...row, ...indexArrays, ...together.params],
-    };
+    // The same text each time for the same statements (a prepared statement, a cheap map key):
+    // keyed by the guard, then by the caller's constant text.
+    let byTogether = guardedTogether.get(options.guard);
+    if (byTogether === undefined) {
+      byTogether = new Map();
+      guardedTogether.set(options.guard, byTogether);
+    }
+    let sql = byTogether.get(together.sql);
+    if (sql === undefined) {
+      const shifted = together.sql.replace(
+        /\$(\d+)/g,
+        (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`,
+      );
+      sql = `${ctes},\ntogether AS (\n${shifted}\n)`;
+      byTogether.set(together.sql, sql);
+    }
+    return { sql, params: [...row, ...indexArrays, ...together.params] };
   }
 
   /**
@@ -590,6 +599,7 @@ r AS (
 ${replaceIndexCtes(6, guard)}`;
 }
 const guardedCtes = new Map<string, string>();
+const guardedTogether = new Map<string, Map<string, string>>();
 
 /** Parameters of PUT_SERIALISED_SQL: the row (5) and the index arrays (26). */
 const PUT_SERIALISED_PARAMS = 31;

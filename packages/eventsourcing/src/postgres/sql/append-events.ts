@@ -80,7 +80,9 @@ const composed = new Map<string, string>();
  * after the append's.
  */
 function composedSql(statements: readonly ProjectionStatement[]): string {
-  const key = statements.map((s) => s.sql).join('\u0000');
+  // One statement (the usual case): its own text is the key, its hash computed once.
+  const key =
+    statements.length === 1 ? (statements[0]?.sql ?? '') : statements.map((s) => s.sql).join('\u0000');
   let text = composed.get(key);
   if (text === undefined) {
     let offset = APPEND_PARAMS;

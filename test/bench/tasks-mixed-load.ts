@@ -326,7 +326,7 @@ export const tasksMixedLoad: Benchmark = {
       await service.call('vacuum');
       const fillRate = total / filled.seconds;
       context.progress(
-        `tasks mixed load: filled in ${filled.seconds.toFixed(1)} s (${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s), vacuumed`,
+        `tasks mixed load: filled in ${filled.seconds.toFixed(1)} s (${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s), vacuumed, checkpointed`,
       );
 
       const scopes = 'user/*.cruds';
@@ -425,7 +425,7 @@ export const tasksMixedLoad: Benchmark = {
         `Tasks mixed load: ${total.toLocaleString('en-US')} Tasks stored (${statusMix.join(', ')}), ` +
           `${CLIENTS} HTTP clients for ${seconds} s, service pool of ${POOL}; ceilings ${ceilingSeconds} s each at the same concurrency`,
         `fill: ${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s ` +
-          `(provider.create and update in the service process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE))`,
+          `(provider.create and update in the service process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE), CHECKPOINT)`,
         `mix: ${load.requests.toLocaleString('en-US')} requests; ${KINDS.map(kindLine).join(', ')}`,
         `non-2xx: ${codes.length === 0 ? 'none' : codes.join(', ')}`,
         `HTTP floor (trivial GET, same server): ${Math.round(httpCeiling.result.throughput)} req/s, ` +

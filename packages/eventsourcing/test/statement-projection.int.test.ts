@@ -38,6 +38,34 @@ const counts: InlineProjection = {
   },
 };
 
+/** A second projection of the same streams: the last event type and revision of each. */
+const lastEvent: InlineProjection = {
+  name: 'stated-last-event',
+  categories: ['Stated'],
+  async apply(tx, events) {
+    for (const event of events) {
+      await tx.query(
+        `INSERT INTO stated_last (stream_id, type, revision) VALUES ($1, $2, $3)
+         ON CONFLICT (stream_id) DO UPDATE SET type = EXCLUDED.type, revision = EXCLUDED.revision`,
+        [event.streamId, event.type, event.revision],
+      );
+    }
+  },
+  statementFor(events) {
+    const last = events.at(-1);
+    if (last === undefined) return undefined;
+    return {
+      sql: `last_event AS (INSERT INTO stated_last (stream_id, type, revision)
+             SELECT $1, $2, $3::int WHERE ${APPENDED_GUARD}
+             ON CONFLICT (stream_id) DO UPDATE SET type = EXCLUDED.type, revision = EXCLUDED.revision)`,
+      params: [last.streamId, last.type, last.revision],
+    };
+  },
+  async reset(tx) {
+    await tx.query('DELETE FROM stated_last');
+  },
+};
+
 describe('projections in the append statement', () => {
   let database: TestDatabase;
   let db: SqlDatabase;
@@ -64,7 +92,10 @@ describe('projections in the append statement', () => {
       },
     };
     await db.query('CREATE TABLE stated_counts (stream_id text PRIMARY KEY, n int NOT NULL)');
-    store = await PostgresEventStore.open(db, { projections: [counts] });
+    await db.query(
+      'CREATE TABLE stated_last (stream_id text PRIMARY KEY, type text NOT NULL, revision int NOT NULL)',
+    );
+    store = await PostgresEventStore.open(db, { projections: [counts, lastEvent] });
   });
   afterAll(async () => {
     await store.close();
@@ -85,6 +116,10 @@ describe('projections in the append statement', () => {
     expect(seen).toEqual({ statements: [expect.stringContaining('WITH appended AS')], transactions: 0 });
     await store.append(stream, [newEvent('C')], 1);
     expect(await count(stream)).toBe(3);
+    // Both projections' CTEs in the one statement, each with its own parameters.
+    expect(await db.query('SELECT type, revision FROM stated_last WHERE stream_id = $1', [stream])).toEqual([
+      { type: 'C', revision: 2 },
+    ]);
     expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
   });
 

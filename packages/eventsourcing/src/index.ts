@@ -12,6 +12,7 @@ export {
   type DomainErrorKind,
   type ValidationIssue,
 } from './errors.js';
+export { ValidationIssues } from './validation-issues.js';
 export {
   categoryOf,
   START,

@@ -185,10 +185,7 @@ export class PostgresSearchStore {
     }
     let sql = byTogether.get(together.sql);
     if (sql === undefined) {
-      const shifted = together.sql.replace(
-        /\$(\d+)/g,
-        (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`,
-      );
+      const shifted = shiftedAfterPut(together.sql);
       sql = `${ctes},\ntogether AS (\n${shifted}\n)`;
       byTogether.set(together.sql, sql);
     }
@@ -605,11 +602,15 @@ const guardedTogether = new Map<string, Map<string, string>>();
 const PUT_SERIALISED_PARAMS = 31;
 const putTogether = new Map<string, string>();
 
+/** A caller's statement (`together`) with its parameters numbered after those of a put. */
+const shiftedAfterPut = (sql: string): string =>
+  sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`);
+
 /** PUT_SERIALISED_SQL with the caller's statement as one more CTE, its parameters shifted after ours. */
 function putTogetherSql(sql: string): string {
   let text = putTogether.get(sql);
   if (text === undefined) {
-    const shifted = sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + PUT_SERIALISED_PARAMS}`);
+    const shifted = shiftedAfterPut(sql);
     text = preparedSql(
       PUT_SERIALISED_SQL.replace(/\nSELECT 1$/, `,\ntogether AS (\n${shifted}\n)\nSELECT 1`),
     );

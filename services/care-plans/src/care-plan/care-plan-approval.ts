@@ -1,5 +1,5 @@
 import type { Agreement, ExistingCarePlan, Validation } from './care-plan-state.js';
-import { sameParty, type Party } from './party.js';
+import { sameParty, type Party } from '@carenet/access/party';
 
 /** What the approval of a plan's actions depends on. */
 export interface Approvals {

@@ -7,7 +7,7 @@ import type {
   Representative,
   TaskStatus,
 } from './care-plan-values.js';
-import type { Party } from './party.js';
+import type { Party } from '@carenet/access/party';
 
 /** Every command says who issues it and when: the decider never reads the clock. */
 interface Issued {

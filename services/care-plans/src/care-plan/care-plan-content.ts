@@ -1,4 +1,4 @@
-import type { Party } from './party.js';
+import type { Party } from '@carenet/access/party';
 import {
   CARE_PLAN_CATEGORY_SYSTEM,
   PPCS_CATEGORY_CODE,

@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import type { DomainEvent } from '@carenet/eventsourcing';
+import type { DomainEvent, Plain } from '@carenet/eventsourcing';
 import type { CarePlanAction, CarePlanContent } from './care-plan-content.js';
 import type { CarePlanStatus } from './care-plan-status.js';
 import type {
@@ -11,8 +11,7 @@ import type {
   Representative,
   TaskStatus,
 } from './care-plan-values.js';
-import type { Party } from './party.js';
-import type { Plain } from '@carenet/eventsourcing';
+import type { Party } from '@carenet/access/party';
 
 /** What every CarePlan event records: which plan, who did it, when. */
 type Fact = Readonly<{

@@ -2,7 +2,7 @@ import type { Actor } from '@carenet/access';
 import { ForbiddenError } from '@carenet/eventsourcing';
 import type { CarePlanContent } from './care-plan-content.js';
 import type { ExistingCarePlan } from './care-plan-state.js';
-import { actsAs, partyOfActor, sameParty, type Party } from './party.js';
+import { actsAs, partyOfActor, sameParty, type Party } from '@carenet/access/party';
 
 /**
  * Who may do what on a plan. Kept tight on purpose:

@@ -9,7 +9,7 @@ import type {
   CarePlanCodeableConcept,
   Representative,
 } from './care-plan-values.js';
-import type { Party } from './party.js';
+import type { Party } from '@carenet/access/party';
 import type { Plain } from '@carenet/eventsourcing';
 
 export interface NoCarePlan {

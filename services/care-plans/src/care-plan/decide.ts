@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { assertNever, BusinessRuleError } from '@carenet/eventsourcing';
+import { assertNever, BusinessRuleError, jsonEqual } from '@carenet/eventsourcing';
 import { diffActions, handOver, withdrawAll } from './action-handover.js';
 import { activityStatusOf, isFinishedActivity } from './action-progress.js';
 import { actionsApproved, agreementIsCurrent, validationIsCurrent } from './care-plan-approval.js';
@@ -36,7 +36,6 @@ import {
   type CarePlanStatus,
 } from './care-plan-status.js';
 import type { CarePlanCodeableConcept } from './care-plan-values.js';
-import { jsonEqual } from '@carenet/eventsourcing';
 
 /** `{ key: value }`, or `{}` when the value is undefined (for optional properties). */
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

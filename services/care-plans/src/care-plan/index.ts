@@ -76,5 +76,5 @@ export {
   type Party,
   type PartyIdentifier,
   type PartyKind,
-} from './party.js';
+} from '@carenet/access/party';
 export type { Plain } from '@carenet/eventsourcing';

@@ -1,9 +1,8 @@
 import type { Actor } from '@carenet/access';
-import type { DomainEvent } from '@carenet/eventsourcing';
+import type { DomainEvent, Plain } from '@carenet/eventsourcing';
 import type { CareTeamContent, CareTeamDetails, CareTeamMember } from './care-team-content.js';
 import type { CareTeamStatus } from './care-team-status.js';
 import type { CareTeamCodeableConcept, PatientIdentifier } from './care-team-values.js';
-import type { Plain } from '@carenet/eventsourcing';
 
 /** What every CareTeam event records: which team, who did it, when. */
 type Fact = Readonly<{

@@ -4,6 +4,7 @@ import {
   BusinessRuleError,
   ValidationError,
   type ValidationIssue,
+  jsonEqual,
 } from '@carenet/eventsourcing';
 import type {
   AddCareTeamMember,
@@ -32,7 +33,6 @@ import type {
   OrganizationReference,
   PatientIdentifier,
 } from './care-team-values.js';
-import { jsonEqual } from '@carenet/eventsourcing';
 import { duplicates, instant } from './membership.js';
 import { optional } from './optional.js';
 

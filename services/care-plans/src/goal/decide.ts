@@ -1,6 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { assertNever, BusinessRuleError, ValidationError } from '@carenet/eventsourcing';
-import { jsonEqual } from '@carenet/eventsourcing';
+import { assertNever, BusinessRuleError, ValidationError, jsonEqual } from '@carenet/eventsourcing';
 import { optional } from '../care-team/optional.js';
 import type {
   ChangeGoalLifecycleStatus,

@@ -1,6 +1,5 @@
 import type { Actor } from '@carenet/access';
-import type { DomainEvent } from '@carenet/eventsourcing';
-import type { Plain } from '@carenet/eventsourcing';
+import type { DomainEvent, Plain } from '@carenet/eventsourcing';
 import type { GoalContent, GoalDetails } from './goal-content.js';
 import type { GoalLifecycleStatus } from './goal-lifecycle.js';
 import type { GoalCodeableConcept } from './goal-values.js';

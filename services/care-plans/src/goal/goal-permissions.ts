@@ -1,6 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { ForbiddenError } from '@carenet/eventsourcing';
-import type { Plain } from '@carenet/eventsourcing';
+import { ForbiddenError, type Plain } from '@carenet/eventsourcing';
 import type { ExistingGoal } from './goal-state.js';
 
 /**

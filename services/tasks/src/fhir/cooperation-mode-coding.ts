@@ -1,7 +1,7 @@
 import type { Coding } from 'fhir/r4.js';
 import { COOPERATION_MODES, type CooperationMode } from '../task/index.js';
 import { COOPERATION_MODE_SYSTEM } from './task-canonical.js';
-import type { ValidationIssues } from './validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 const DISPLAYS: Readonly<Record<CooperationMode, string>> = {
   delegation: 'Delegation',

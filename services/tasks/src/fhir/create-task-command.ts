@@ -1,5 +1,5 @@
-import type { Actor } from '@carenet/access';
-import { BusinessRuleError } from '@carenet/eventsourcing';
+import { type Actor, partyOfReference, patientOfReference } from '@carenet/access';
+import { BusinessRuleError, ValidationIssues } from '@carenet/eventsourcing';
 import type { Reference, Task } from 'fhir/r4.js';
 import {
   INITIAL_STATUSES,
@@ -13,12 +13,9 @@ import {
   type TaskIntent,
 } from '../task/index.js';
 import { cooperationModeOf } from './cooperation-mode-coding.js';
-import { partyOfReference } from './party-reference.js';
-import { patientOfReference } from './patient-reference.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { optional, taskDetailsOf } from './task-details-of-resource.js';
 import { extensionPath, singleExtension } from './task-extension.js';
-import { ValidationIssues } from './validation-issues.js';
 
 /** The mode a Task without the cooperation-mode extension is created in. */
 export const DEFAULT_COOPERATION_MODE: CooperationMode = 'delegation';

@@ -1,7 +1,7 @@
 import type { ParametersParameter } from 'fhir/r4.js';
 import type { ResponsibilityBasis, ResponsibilityBasisKind } from '../task/index.js';
 import { RESPONSIBILITY_BASIS_SYSTEM } from './task-canonical.js';
-import type { ValidationIssues } from './validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 const KINDS: readonly ResponsibilityBasisKind[] = ['protocol', 'care-plan', 'agreement', 'employment'];
 

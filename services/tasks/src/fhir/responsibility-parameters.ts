@@ -1,7 +1,7 @@
 import type { Parameters, ParametersParameter } from 'fhir/r4.js';
 import type { Responsibility } from '../task/index.js';
 import { cooperationModeCoding } from './cooperation-mode-coding.js';
-import { partyReference } from './party-reference.js';
+import { partyReference } from '@carenet/access';
 import { basisParameter } from './responsibility-basis-coding.js';
 
 /**

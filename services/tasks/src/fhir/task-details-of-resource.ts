@@ -1,6 +1,6 @@
 import type { Period, Task } from 'fhir/r4.js';
 import { TASK_PRIORITIES, type InstantPeriod, type TaskDetails } from '../task/index.js';
-import type { ValidationIssues } from './validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /** `{ key: value }`, or `{}` when the value is undefined (optional properties). */
 export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -1,5 +1,5 @@
 import type { Extension, Task } from 'fhir/r4.js';
-import type { ValidationIssues } from './validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /** The FHIRPath of an extension of the Task: `Task.extension('<url>')`. */
 export function extensionPath(url: string): string {

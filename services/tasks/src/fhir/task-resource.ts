@@ -1,9 +1,7 @@
 import type { Extension, Task } from 'fhir/r4.js';
 import type { ExistingTask } from '../task/index.js';
-import { actorReference } from './actor-reference.js';
+import { actorReference, partyReference, patientReference } from '@carenet/access';
 import { cooperationModeCoding } from './cooperation-mode-coding.js';
-import { partyReference } from './party-reference.js';
-import { patientReference } from './patient-reference.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { optional } from './task-details-of-resource.js';
 

@@ -1,4 +1,4 @@
-import type { Actor } from '@carenet/access';
+import { type Actor, partyOfReference } from '@carenet/access';
 import type { Parameters, ParametersParameter } from 'fhir/r4.js';
 import type {
   InstantPeriod,
@@ -7,10 +7,9 @@ import type {
   TaskCodeableConcept,
   TransferTask,
 } from '../task/index.js';
-import { partyOfReference } from './party-reference.js';
 import { basisKindOf, basisOfParameter } from './responsibility-basis-coding.js';
 import { instantPeriodOf, optional } from './task-details-of-resource.js';
-import { ValidationIssues } from './validation-issues.js';
+import { ValidationIssues } from '@carenet/eventsourcing';
 
 /** The parameters of `$transfer` (OperationDefinition TRANSFER_OPERATION). */
 const NAMES = ['owner', 'reason', 'period', 'responsibilityMoves', 'basis'] as const;

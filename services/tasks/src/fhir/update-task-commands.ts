@@ -1,7 +1,6 @@
-import type { Actor } from '@carenet/access';
-import { BusinessRuleError } from '@carenet/eventsourcing';
+import { type Actor, partyOfReference, patientOfReference } from '@carenet/access';
+import { BusinessRuleError, jsonEqual, ValidationIssues } from '@carenet/eventsourcing';
 import type { Task } from 'fhir/r4.js';
-import { jsonEqual } from '@carenet/eventsourcing';
 import {
   commandForStatusChange,
   sameParty,
@@ -19,12 +18,9 @@ import {
   statedMode,
   statedResponsibilityMoves,
 } from './create-task-command.js';
-import { partyOfReference } from './party-reference.js';
-import { patientOfReference } from './patient-reference.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { optional, taskDetailsOf } from './task-details-of-resource.js';
 import { extensionPath } from './task-extension.js';
-import { ValidationIssues } from './validation-issues.js';
 
 function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefined {
   const status = TASK_STATUSES.find((candidate) => candidate === resource.status);

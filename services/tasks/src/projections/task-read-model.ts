@@ -98,6 +98,14 @@ export function carePlanActionOf(state: TaskState): string | null {
   return state.identifiers?.find((i) => i.system === CARE_PLAN_ACTION_SYSTEM)?.value ?? null;
 }
 
+/** The state of a Task just before `event`, when known: initial before its first, else cached. */
+function stateBefore(
+  event: { readonly streamId: string; readonly revision: number },
+  states: StreamStateCache<TaskState> | undefined,
+): TaskState | undefined {
+  return event.revision === 0 ? initialState() : states?.at(event.streamId, event.revision - 1);
+}
+
 /**
  * The state each Task had before `events`, when it is known without reading the read model: the
  * initial state before a Task's first event, or the cached state at the revision just before.
@@ -110,7 +118,7 @@ function knownBefore(
   for (const [id, [first]] of byTask) {
     if (first === undefined) continue;
     const revision = first.revision - 1;
-    const state = revision === -1 ? initialState() : states?.at(first.streamId, revision);
+    const state = stateBefore(first, states);
     if (state !== undefined) known.set(id, { task_id: id, revision, state });
   }
   return known;
@@ -173,7 +181,7 @@ export function taskReadModel(
     statementFor(events) {
       const [event] = events;
       if (event === undefined || events.length !== 1) return undefined;
-      const prior = event.revision === 0 ? initialState() : states?.at(event.streamId, event.revision - 1);
+      const prior = stateBefore(event, states);
       if (prior === undefined) return undefined;
       const state = evolve(prior, event as unknown as TaskEvent);
       if (!state.exists) return undefined;

@@ -1,7 +1,6 @@
 import type { Actor } from '@carenet/access';
-import { assertNever, BusinessRuleError, ForbiddenError } from '@carenet/eventsourcing';
-import { jsonEqual } from '@carenet/eventsourcing';
-import { actsAs, sameParty, type Party } from './party.js';
+import { assertNever, BusinessRuleError, ForbiddenError, jsonEqual } from '@carenet/eventsourcing';
+import { actsAs, sameParty, type Party } from '@carenet/access/party';
 import {
   expectedAccountable,
   holdersForMode,

@@ -8,7 +8,7 @@ export {
   type Party,
   type PartyIdentifier,
   type PartyKind,
-} from './party.js';
+} from '@carenet/access/party';
 export type { Plain } from '@carenet/eventsourcing';
 export {
   expectedAccountable,

@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { sameParty, type Party } from './party.js';
+import { sameParty, type Party } from '@carenet/access/party';
 import type { Plain } from '@carenet/eventsourcing';
 import type { CooperationMode, TaskCodeableConcept } from './task-values.js';
 

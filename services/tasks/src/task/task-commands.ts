@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import type { Party } from './party.js';
+import type { Party } from '@carenet/access/party';
 import type { ResponsibilityBasis } from './responsibility.js';
 import type { TaskDetails } from './task-content.js';
 import type { InitialTaskStatus } from './task-state-machine.js';

@@ -1,4 +1,4 @@
-import type { Party } from './party.js';
+import type { Party } from '@carenet/access/party';
 import type {
   CooperationMode,
   InstantPeriod,

@@ -1,7 +1,6 @@
 import type { Actor } from '@carenet/access';
-import type { DomainEvent } from '@carenet/eventsourcing';
-import type { Party } from './party.js';
-import type { Plain } from '@carenet/eventsourcing';
+import type { DomainEvent, Plain } from '@carenet/eventsourcing';
+import type { Party } from '@carenet/access/party';
 import type { ResponsibilityAssignment, ResponsibilityBasis } from './responsibility.js';
 import type { TaskContent, TaskDetails } from './task-content.js';
 import type { TaskStatus } from './task-state-machine.js';

@@ -1,6 +1,6 @@
 import type { Actor } from '@carenet/access';
 import { ForbiddenError } from '@carenet/eventsourcing';
-import { actsAs, type Party } from './party.js';
+import { actsAs, type Party } from '@carenet/access/party';
 import { responsibilityInLedger } from './responsibility.js';
 import type { ExistingTask } from './task-state.js';
 

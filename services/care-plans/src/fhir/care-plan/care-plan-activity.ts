@@ -14,8 +14,8 @@ import {
 } from '../../care-plan/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import { partyOfReference, partyReference } from '../shared/party-reference.js';
-import type { ValidationIssues } from '../shared/validation-issues.js';
+import { partyOfReference, partyReference } from '@carenet/access';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 import { ACTION_ID_PATTERN } from './care-plan-action-identifier.js';
 import { ACTION_KIND_SYSTEM, CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 

@@ -8,7 +8,7 @@ import {
   type ValidateCarePlan,
 } from '../../care-plan/index.js';
 import { optional } from '../shared/optional.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
+import { ValidationIssues } from '@carenet/eventsourcing';
 
 const at = (name: string): string => `Parameters.parameter[${name}]`;
 

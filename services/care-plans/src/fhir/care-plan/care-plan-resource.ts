@@ -6,10 +6,8 @@ import {
   type ExistingCarePlan,
   type Validation,
 } from '../../care-plan/index.js';
-import { actorReference } from '../shared/actor-reference.js';
+import { actorReference, partyReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
-import { partyReference } from '../shared/party-reference.js';
-import { patientReference } from '../shared/patient-reference.js';
 import { activityOf } from './care-plan-activity.js';
 import { CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 import { situationExtensions } from './care-plan-situation.js';

@@ -7,7 +7,7 @@ import {
 } from '../../care-plan/index.js';
 import { extensionPath } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import type { ValidationIssues } from '../shared/validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 import { CARE_PLAN_EXTENSIONS, PPCS_DIMENSION_SYSTEM } from './care-plan-canonical.js';
 
 type SituationKind = 'problem' | 'need';

@@ -1,9 +1,7 @@
-import type { Actor } from '@carenet/access';
-import { BusinessRuleError } from '@carenet/eventsourcing';
+import { type Actor, partyOfReference } from '@carenet/access';
+import { BusinessRuleError, ValidationIssues } from '@carenet/eventsourcing';
 import type { CarePlan } from 'fhir/r4.js';
 import { CARE_PLAN_RULES, partyOfActor, type DraftCarePlan, type Party } from '../../care-plan/index.js';
-import { partyOfReference } from '../shared/party-reference.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { carePlanContentOf, requirePlanIntent } from './care-plan-content-of-resource.js';
 
 /** `CarePlan.author` by identifier; absent, the acting party (a patient drafts no plan: an issue). */

@@ -1,5 +1,5 @@
-import type { Actor } from '@carenet/access';
-import { assertNever, BusinessRuleError, jsonEqual } from '@carenet/eventsourcing';
+import { type Actor, partyOfReference } from '@carenet/access';
+import { assertNever, BusinessRuleError, jsonEqual, ValidationIssues } from '@carenet/eventsourcing';
 import type { CarePlan } from 'fhir/r4.js';
 import {
   CARE_PLAN_CONTENT_KEYS,
@@ -16,8 +16,6 @@ import {
 } from '../../care-plan/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import { partyOfReference } from '../shared/party-reference.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 import { carePlanContentOf, requirePlanIntent } from './care-plan-content-of-resource.js';
 

@@ -10,9 +10,9 @@ import {
 } from '../../care-team/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import { patientOfReference } from '../shared/patient-reference.js';
+import { patientOfReference } from '@carenet/access';
 import { careTeamPartyOfReference, organizationOfReference } from '../shared/team-party-reference.js';
-import type { ValidationIssues } from '../shared/validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
 
 /** A participant as the body gives it: its id (the memberId) may be absent (a new member). */

@@ -1,8 +1,7 @@
 import type { CareTeam, CareTeamParticipant, Extension } from 'fhir/r4.js';
 import type { CareTeamMember, ExistingCareTeam } from '../../care-team/index.js';
-import { actorReference } from '../shared/actor-reference.js';
+import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
-import { patientReference } from '../shared/patient-reference.js';
 import { careTeamPartyReference, organizationReference } from '../shared/team-party-reference.js';
 import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
 

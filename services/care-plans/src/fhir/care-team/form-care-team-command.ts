@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { BusinessRuleError } from '@carenet/eventsourcing';
+import { BusinessRuleError, ValidationIssues } from '@carenet/eventsourcing';
 import type { CareTeam } from 'fhir/r4.js';
 import {
   CARE_TEAM_RULES,
@@ -7,7 +7,6 @@ import {
   type FormCareTeam,
   type InitialCareTeamStatus,
 } from '../../care-team/index.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { careTeamOfResource, withMemberIds } from './care-team-of-resource.js';
 
 /** The status a CareTeam POSTed without `status` is formed in (being assembled). */

@@ -1,5 +1,5 @@
 import type { Actor } from '@carenet/access';
-import { jsonEqual } from '@carenet/eventsourcing';
+import { jsonEqual, ValidationIssues } from '@carenet/eventsourcing';
 import type { CareTeam } from 'fhir/r4.js';
 import {
   CARE_TEAM_DETAIL_KEYS,
@@ -7,7 +7,6 @@ import {
   type ExistingCareTeam,
   type ReviseCareTeam,
 } from '../../care-team/index.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { careTeamOfResource, withMemberIds } from './care-team-of-resource.js';
 
 /** Whether the revision states the team exactly as it is (then it is no command). */

@@ -6,11 +6,10 @@ import {
   type GoalLifecycleStatus,
   type GoalPatient,
 } from '../../goal/index.js';
-import { PATIENT_SYSTEMS } from '../shared/identifier-systems.js';
+import { PATIENT_SYSTEMS, patientOfReference } from '@carenet/access';
 import { optional } from '../shared/optional.js';
-import { patientOfReference } from '../shared/patient-reference.js';
 import { careTeamPartyOfReference } from '../shared/team-party-reference.js';
-import type { ValidationIssues } from '../shared/validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /** What a Goal body says, each part `undefined` when it had an issue (collected in `issues`). */
 export interface GoalOfResource {

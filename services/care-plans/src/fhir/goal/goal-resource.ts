@@ -1,8 +1,7 @@
 import type { Goal, Reference } from 'fhir/r4.js';
 import type { ExistingGoal } from '../../goal/index.js';
-import { actorReference } from '../shared/actor-reference.js';
+import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
-import { patientReference } from '../shared/patient-reference.js';
 import { careTeamPartyReference } from '../shared/team-party-reference.js';
 import { GOAL_EXTENSIONS } from './goal-canonical.js';
 

@@ -1,9 +1,8 @@
 import type { Actor } from '@carenet/access';
-import { BusinessRuleError } from '@carenet/eventsourcing';
+import { BusinessRuleError, ValidationIssues } from '@carenet/eventsourcing';
 import type { Goal } from 'fhir/r4.js';
 import { GOAL_RULES, INITIAL_GOAL_STATUSES, type SetGoal } from '../../goal/index.js';
 import { optional } from '../shared/optional.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { goalOfResource } from './goal-of-resource.js';
 
 /**

@@ -1,9 +1,8 @@
 import type { Actor } from '@carenet/access';
-import { jsonEqual } from '@carenet/eventsourcing';
+import { jsonEqual, ValidationIssues } from '@carenet/eventsourcing';
 import type { Goal } from 'fhir/r4.js';
 import { GOAL_DETAIL_KEYS, type ExistingGoal, type GoalCommand, type ReviseGoal } from '../../goal/index.js';
 import { optional } from '../shared/optional.js';
-import { ValidationIssues } from '../shared/validation-issues.js';
 import { goalOfResource } from './goal-of-resource.js';
 
 function unchanged(goal: ExistingGoal, revision: ReviseGoal): boolean {

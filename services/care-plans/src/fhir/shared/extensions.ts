@@ -1,6 +1,6 @@
 import { carenetExtension } from '@carenet/fhir';
 import type { Extension } from 'fhir/r4.js';
-import type { ValidationIssues } from './validation-issues.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /** The FHIRPath of an extension of an element: `<elementPath>.extension('<url>')`. */
 export function extensionPath(elementPath: string, url: string): string {

@@ -8,8 +8,8 @@ import type {
 } from '../../care-team/index.js';
 import { optional } from './optional.js';
 import { extensionPath, singleExtension } from './extensions.js';
-import { IDENTIFIER_SYSTEMS } from './identifier-systems.js';
-import type { ValidationIssues } from './validation-issues.js';
+import { IDENTIFIER_SYSTEMS } from '@carenet/access';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /**
  * `related-person-relationship` (valueCodeableConcept, v3 RoleCode): on a Reference to a

@@ -1,6 +1,7 @@
-import type { Actor } from '@carenet/access';
 import type { Reference } from 'fhir/r4.js';
-import { CLIENT_ID_SYSTEM, type Plain } from '../task/index.js';
+import type { Plain } from '@carenet/eventsourcing';
+import type { Actor } from '../actor.js';
+import { CLIENT_ID_SYSTEM } from '../party.js';
 
 /**
  * Who acted, as a Reference by identifier: a professional as Practitioner (IDNPS/RPPS, with the

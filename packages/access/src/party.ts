@@ -1,10 +1,12 @@
-import type { Actor } from '@carenet/access';
+import type { Actor } from './actor.js';
 
 /**
- * A party a Task names: requester, owner, co-owner, accountable or performer. Close to a FHIR
- * `Reference` by identifier (`Reference.identifier` + `Reference.display`); `kind` says which
- * resource type the reference points to (Practitioner / Organization / Device for a system).
- * Parties are compared by national identifier only (DOMAIN.md §5), never by display name.
+ * A party of the cooperation between professionals: a Task's requester, owner or performer, a
+ * CarePlan's author, coordinator or the performer of an action. Close to a FHIR `Reference` by
+ * identifier (`Reference.identifier` + `Reference.display`); `kind` says which resource type the
+ * reference points to (Practitioner / Organization / Device for a system). Parties are compared by
+ * national identifier only (DOMAIN.md §5), never by display name. Pure: the services' domains
+ * import it as `@carenet/access/party` (no HTTP toolkit, no crypto).
  */
 export type PartyKind = 'professional' | 'organization' | 'system';
 

@@ -1,7 +1,9 @@
 import type { Reference } from 'fhir/r4.js';
-import type { PatientIdentifier } from '../../care-plan/index.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
 import { PATIENT_SYSTEMS } from './identifier-systems.js';
-import type { ValidationIssues } from './validation-issues.js';
+
+/** A patient by national identifier (INS, or the Québec NAM). */
+export type PatientIdentifier = Readonly<{ system: string; value: string }>;
 
 /** The patient as a Reference by identifier; `type` is set so that `patient=` searches match it. */
 export function patientReference(patient: PatientIdentifier): Reference {
@@ -10,8 +12,7 @@ export function patientReference(patient: PatientIdentifier): Reference {
 
 /**
  * The patient a Reference names, by INS (or the Québec NAM): DESIGN.md §5. A literal-only
- * reference (`Patient/123`) is an issue at `<path>.identifier`; a `type` other than Patient an
- * issue at `<path>.type`; absent, an issue at `path`.
+ * reference (`Patient/123`) is an issue at `<path>.identifier`.
  */
 export function patientOfReference(
   reference: Reference | undefined,
@@ -23,7 +24,7 @@ export function patientOfReference(
     return;
   }
   if (reference.type !== undefined && reference.type !== 'Patient') {
-    issues.add(`${path}.type`, `is Patient: the subject is a patient, not a ${reference.type}`);
+    issues.add(`${path}.type`, `is Patient: a patient is referenced here, not a ${reference.type}`);
     return;
   }
   const { identifier } = reference;

@@ -1,19 +1,15 @@
-import { ValidationError, type ValidationIssue } from '@carenet/eventsourcing';
+import { ValidationError, type ValidationIssue } from './errors.js';
 
 /**
- * The issues found while reading a request body (CarePlan, CareTeam, Goal, Parameters): every
- * problem is collected (the client sees them all in one OperationOutcome), then `throwIfAny`
- * throws one ValidationError. As in the Tasks service.
+ * The issues found while reading a request body: every problem is collected (the client sees
+ * them all in one OperationOutcome), then `throwIfAny` throws one ValidationError. Shared by the
+ * services' FHIR mappings.
  */
 export class ValidationIssues {
   readonly #issues: ValidationIssue[] = [];
 
   add(path: string, message: string): void {
     this.#issues.push({ path, message });
-  }
-
-  get any(): boolean {
-    return this.#issues.length > 0;
   }
 
   throwIfAny(): void {

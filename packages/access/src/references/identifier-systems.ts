@@ -1,6 +1,6 @@
-import { CLIENT_ID_SYSTEM, type PartyKind } from '../../care-plan/index.js';
+import { CLIENT_ID_SYSTEM, type PartyKind } from '../party.js';
 
-/** National identifier systems (DOMAIN.md §5, DESIGN.md §5), as in the Tasks service. */
+/** National identifier systems (DOMAIN.md §5, DESIGN.md §5). */
 export const IDENTIFIER_SYSTEMS = {
   /** INS-NIR; NIA, test and demo INS are `.9`, `.10`, `.11`. */
   ins: 'urn:oid:1.2.250.1.213.1.4.8',
@@ -13,7 +13,7 @@ export const IDENTIFIER_SYSTEMS = {
   clientId: CLIENT_ID_SYSTEM,
 } as const;
 
-/** The systems a patient (`CarePlan.subject`, `Goal.subject`, `CareTeam.subject`) is identified by. */
+/** The systems a patient (`Task.for`, `CarePlan.subject`…) is identified by. */
 export const PATIENT_SYSTEMS: readonly string[] = [
   IDENTIFIER_SYSTEMS.ins,
   'urn:oid:1.2.250.1.213.1.4.9',

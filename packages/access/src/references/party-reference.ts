@@ -1,7 +1,7 @@
 import type { Reference } from 'fhir/r4.js';
-import type { Party, PartyKind } from '../task/index.js';
+import type { ValidationIssues } from '@carenet/eventsourcing';
+import type { Party, PartyKind } from '../party.js';
 import { PARTY_RESOURCE_TYPES, PARTY_SYSTEMS } from './identifier-systems.js';
-import type { ValidationIssues } from './validation-issues.js';
 
 /** A party as a FHIR Reference by identifier: Practitioner, Organization or Device, with its display. */
 export function partyReference(party: Party): Reference {

@@ -53,7 +53,7 @@ export function statementProfile(): StatementProfile {
     lines(top, seconds) {
       const row = (count: number, ms: number, what: string) =>
         `${String(Math.round(count / seconds)).padStart(6)}/s  mean ${(ms / Math.max(count, 1)).toFixed(2).padStart(6)} ms  ` +
-        `busy ${(ms / 1000 / seconds).toFixed(1).padStart(5)} conn  ${what}`;
+        `in flight ${(ms / 1000 / seconds).toFixed(1).padStart(5)}  ${what}`;
       return [
         ...[...tallies.values()]
           .sort((a, b) => b.ms - a.ms)

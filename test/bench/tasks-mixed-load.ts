@@ -16,6 +16,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { Benchmark } from './benchmark.js';
 import { atLeast, below, figureOf, type Figure, type Target } from './figure.js';
 import { figureTable } from './figure-table.js';
+import { latencyStats } from './latency-stats.js';
 import { instrumentedDatabase, type QueryObserver } from './instrumented-database.js';
 import { startMemorySampler, type MemoryPeak } from './memory-sampler.js';
 import { phaseResult, type PhaseResult } from './phase-result.js';
@@ -42,8 +43,22 @@ import {
 } from './tasks-service-process.js';
 
 const BENCH = 'tasks-mixed-load';
-/** Connections of the service's pool (as the integration tests compose it); the ceilings use as many. */
-const POOL = 20;
+/**
+ * Connections of the service's pool (`CARENET_BENCH_TASKS_POOL`, default 4); the ceilings use as
+ * many. PostgreSQL shares the 2 cores with the service and the clients: the fewer backends run at
+ * once, the less they preempt each other and the service (the sweep below measures it).
+ */
+const POOL = poolSizeOf(process.env.CARENET_BENCH_TASKS_POOL);
+/** The pool sizes of the sweep: the same mixed load, shorter, on a fresh service process each. */
+const POOL_SWEEP = [...new Set([2, 4, 8, 20, POOL])].sort((a, b) => a - b);
+
+function poolSizeOf(text: string | undefined): number {
+  if (text === undefined || text === '') return 4;
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < 1 || size > 200)
+    throw new Error(`CARENET_BENCH_TASKS_POOL=${text}: must be a whole number from 1 to 200`);
+  return size;
+}
 /** HTTP clients of the mixed load, and loops of each ceiling. */
 const CLIENTS = 32;
 const QUEUE_STATUSES = 'requested,received,accepted';
@@ -265,6 +280,15 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
   };
 }
 
+/** One line of the pool sweep: throughput and p99 per interaction. */
+function sweepLine(size: number, load: MixedLoad): string {
+  const p99 = (kind: Kind) => latencyStats(load.latencies[kind]).p99.toFixed(1);
+  return (
+    `pool of ${String(size).padStart(2)}: ${Math.round(load.requests / load.seconds)} req/s; p99 ` +
+    KINDS.map((kind) => `${kind} ${p99(kind)} ms`).join(', ')
+  );
+}
+
 /** A page of the work queue by hand: `owner:identifier` on reference_index, 20 rows, Bundle JSON. */
 async function rawOwnerSearch(sql: SqlExecutor, owner: string): Promise<string> {
   const rows = await sql.query<{ content: Task }>(
@@ -292,6 +316,8 @@ export const tasksMixedLoad: Benchmark = {
     const total = context.quick ? 10_000 : 100_000;
     const seconds = context.quick ? 10 : 30;
     const ceilingSeconds = context.quick ? 3 : 10;
+    const sweepSeconds = context.quick ? 3 : 10;
+    const sweepWarmUp = context.quick ? 1 : 5;
     const database = await createTestDatabase('bench_tasks_mixed');
     const dataDir = mkdtempSync(join(tmpdir(), 'carenet-bench-tasks-'));
     // The benchmark's own pool: the raw SQL ceilings and the EXPLAIN, as many connections as the service.
@@ -335,6 +361,26 @@ export const tasksMixedLoad: Benchmark = {
         base: '/fhir',
         gpToken: await issuer.issueToken({ actor: GP, scopes }),
         nurseTokens: await Promise.all(NURSE_ACTORS.map((actor) => issuer.issueToken({ actor, scopes }))),
+      };
+      /** The same mixed load on a fresh service process with a pool of `size` (after a warm-up). */
+      const mixedLoadWithPool = async (size: number, duration: number): Promise<MixedLoad> => {
+        const other = await startServiceProcess({
+          databaseUrl: database.url,
+          dataDir,
+          pool: size,
+          progress: (line) => {
+            context.progress(line);
+          },
+        });
+        const client = new Pool(other.origin, { connections: CLIENTS });
+        try {
+          const otherHttp = { ...tokens, client };
+          await mixedLoad(otherHttp, pool, sweepWarmUp);
+          return await mixedLoad(otherHttp, pool, duration);
+        } finally {
+          await client.close().catch(() => undefined);
+          await other.close().catch(() => undefined);
+        }
       };
       // Every interaction answers before the clock starts (a work queue matching nothing would
       // measure an empty page); it also warms the validator, the verifier and the connections.
@@ -393,6 +439,17 @@ export const tasksMixedLoad: Benchmark = {
         ]),
       );
 
+      const sweep: { size: number; load: MixedLoad }[] = [];
+      for (const size of POOL_SWEEP) {
+        context.progress(
+          `tasks mixed load: pool sweep, a service process with a pool of ${size}, ${CLIENTS} HTTP clients for ${sweepSeconds} s`,
+        );
+        // From the same steady state as the measure above: what the previous load left vacuumed,
+        // its WAL checkpointed (autovacuum and a checkpoint would otherwise fall in the next phase).
+        await service.call('vacuum');
+        sweep.push({ size, load: await mixedLoadWithPool(size, sweepSeconds) });
+      }
+
       const plan = await workQueuePlan(db);
       const figures = mixedFigures(load, serviceLoad, serviceIdle, {
         httpCeiling,
@@ -438,7 +495,11 @@ export const tasksMixedLoad: Benchmark = {
           `${service.pid}); ceilings: raw SQL on a pool of ${POOL} in the benchmark process`,
         ...figureTable(figures, { withBenchmark: false }),
         '',
-        `where the time goes: the service's SQL during the mixed load (top 10 by total time; busy = connections held on average)`,
+        `pool sweep: the same mix from ${CLIENTS} clients, ${sweepSeconds} s on a fresh service process per pool size ` +
+          `each after VACUUM (ANALYZE), CHECKPOINT and ${sweepWarmUp} s of warm-up (shorter and colder than the measure above: compare the lines with each other)`,
+        ...sweep.map(({ size, load: l }) => `    ${sweepLine(size, l)}`),
+        '',
+        `where the time goes: the service's SQL during the mixed load (top 10 by total time; in flight = statements waiting for a pooled connection or running, on average)`,
         ...serviceLoad.sql.map((l) => `    ${l}`),
         '',
         `where the time goes: EXPLAIN (ANALYZE, BUFFERS) of the work queue of nurse 7, as the search store sends it`,

@@ -331,14 +331,17 @@ export const tasksMixedLoad: Benchmark = {
     try {
       // The dev issuer's keys first (the service process reads the same directory).
       const issuer = await openDevIssuer({ dataDir, mode: 'embedded' });
-      service = await startServiceProcess({
-        databaseUrl: database.url,
-        dataDir,
-        pool: POOL,
-        progress: (line) => {
-          context.progress(line);
-        },
-      });
+      /** A service process on the benchmark's database with a pool of `pool` connections. */
+      const startService = (pool: number) =>
+        startServiceProcess({
+          databaseUrl: database.url,
+          dataDir,
+          pool,
+          progress: (line) => {
+            context.progress(line);
+          },
+        });
+      service = await startService(POOL);
       const { origin } = service;
       const base = `${origin}/fhir`;
       http = new Pool(origin, { connections: CLIENTS });
@@ -364,14 +367,7 @@ export const tasksMixedLoad: Benchmark = {
       };
       /** The same mixed load on a fresh service process with a pool of `size` (after a warm-up). */
       const mixedLoadWithPool = async (size: number, duration: number): Promise<MixedLoad> => {
-        const other = await startServiceProcess({
-          databaseUrl: database.url,
-          dataDir,
-          pool: size,
-          progress: (line) => {
-            context.progress(line);
-          },
-        });
+        const other = await startService(size);
         const client = new Pool(other.origin, { connections: CLIENTS });
         try {
           const otherHttp = { ...tokens, client };

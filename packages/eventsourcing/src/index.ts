@@ -37,6 +37,11 @@ export type {
 export { CARENET_NAMESPACE, deterministicId } from './deterministic-id.js';
 export { jsonEqual, type Plain } from './json-values.js';
 export { handleCommand, handleCommands, type CommandResult, type HandleOptions } from './command-handler.js';
+export {
+  startDueCommandClock,
+  type DueCommandClock,
+  type DueCommandClockOptions,
+} from './due-command-clock.js';
 export { StreamStateCache, type KnownState } from './stream-state-cache.js';
 export {
   startSubscription,

@@ -1,8 +1,8 @@
 import type { SystemActor } from '@carenet/access';
 import {
-  DomainError,
   handleCommand,
-  silentLogger,
+  startDueCommandClock,
+  type DueCommandClock,
   type EventStore,
   type Logger,
   type SqlDatabase,
@@ -25,11 +25,8 @@ export interface ReviewClockOptions {
   readonly logger?: Logger;
 }
 
-export interface ReviewClock {
-  /** One scan now: the number of plans whose review alert was raised. */
-  tick(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** `tick()`: one scan now, the number of plans whose review alert was raised. */
+export type ReviewClock = DueCommandClock;
 
 /**
  * The overdue review of active PPCS (DOMAIN.md §3: an overdue review raises an alert), outside
@@ -38,53 +35,29 @@ export interface ReviewClock {
  * into an alert Task for the coordinator. Candidates come from `care_plans.review_due` (indexed).
  */
 export function startReviewClock(options: ReviewClockOptions): ReviewClock {
-  const clock = options.clock ?? (() => new Date());
-  const logger = options.logger ?? silentLogger;
-  let running: Promise<number> | undefined;
-
-  async function scan(): Promise<number> {
-    const now = clock().toISOString();
-    const due = await options.db.query<{ care_plan_id: string }>(
-      'SELECT care_plan_id FROM care_plans.review_due WHERE due_at <= $1::timestamptz ORDER BY due_at LIMIT $2',
-      [now, options.batchSize ?? 500],
-    );
-    let raised = 0;
-    for (const { care_plan_id: id } of due) {
-      try {
-        const result = await handleCommand(options.store, carePlanDecider, `CarePlan-${id}`, {
-          type: 'RaiseReviewOverdueAlert',
-          actor: REVIEW_CLOCK_ACTOR,
-          now,
-        });
-        raised += result.events.length > 0 ? 1 : 0;
-      } catch (error) {
-        // The plan changed since the scan (revised review date, no longer active): nothing to raise.
-        if (!(error instanceof DomainError)) throw error;
-        logger.info({ carePlanId: id, reason: error.message }, 'review clock: plan skipped');
-      }
-    }
-    if (raised > 0) logger.info({ raised }, 'review clock: review alerts raised');
-    return raised;
-  }
-
-  const tick = (): Promise<number> => {
-    running ??= scan().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    tick().catch((error: unknown) => {
-      logger.error({ err: error }, 'review clock: scan failed');
-    });
-  }, options.intervalMs ?? 60_000);
-  timer.unref();
-
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+  const batchSize = options.batchSize ?? 500;
+  return startDueCommandClock({
+    name: 'review clock',
+    idField: 'carePlanId',
+    recorded: 'review alerts raised',
+    intervalMs: options.intervalMs ?? 60_000,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.logger !== undefined && { logger: options.logger }),
+    async due(now) {
+      const rows = await options.db.query<{ care_plan_id: string }>(
+        'SELECT care_plan_id FROM care_plans.review_due WHERE due_at <= $1::timestamptz ORDER BY due_at LIMIT $2',
+        [now, batchSize],
+      );
+      return rows.map((row) => row.care_plan_id);
     },
-  };
+    // A plan changed since the scan (revised review date, no longer active) is refused: skipped.
+    async send(id, now) {
+      const result = await handleCommand(options.store, carePlanDecider, `CarePlan-${id}`, {
+        type: 'RaiseReviewOverdueAlert',
+        actor: REVIEW_CLOCK_ACTOR,
+        now,
+      });
+      return result.events.length > 0;
+    },
+  });
 }

@@ -1,8 +1,8 @@
 import type { SystemActor } from '@carenet/access';
 import {
-  DomainError,
   handleCommand,
-  silentLogger,
+  startDueCommandClock,
+  type DueCommandClock,
   type EventStore,
   type Logger,
   type SqlDatabase,
@@ -23,11 +23,8 @@ export interface OverdueClockOptions {
   readonly logger?: Logger;
 }
 
-export interface OverdueClock {
-  /** One scan now: the number of Tasks reported overdue. */
-  tick(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** `tick()`: one scan now, the number of Tasks reported overdue. */
+export type OverdueClock = DueCommandClock;
 
 /**
  * Overdue detection, outside the decider (which never reads the clock): every interval, the open
@@ -36,55 +33,30 @@ export interface OverdueClock {
  * nothing. Candidates come from `tasks.task_state.overdue_at` (indexed).
  */
 export function startOverdueClock(options: OverdueClockOptions): OverdueClock {
-  const clock = options.clock ?? (() => new Date());
-  const logger = options.logger ?? silentLogger;
   const batchSize = options.batchSize ?? 500;
-  let running: Promise<number> | undefined;
-
-  async function scan(): Promise<number> {
-    const now = clock().toISOString();
-    const due = await options.db.query<{ task_id: string }>(
-      `SELECT task_id FROM tasks.task_state WHERE overdue_at IS NOT NULL AND overdue_at <= $1::timestamptz
-       ORDER BY overdue_at LIMIT $2`,
-      [now, batchSize],
-    );
-    let reported = 0;
-    for (const { task_id: id } of due) {
-      try {
-        const result = await handleCommand(options.store, taskDecider, `Task-${id}`, {
-          type: 'MarkTaskOverdue',
-          actor: OVERDUE_CLOCK_ACTOR,
-          now,
-        });
-        reported += result.events.length > 0 ? 1 : 0;
-      } catch (error) {
-        // The Task changed since the scan read it (finished, due date moved): nothing to report.
-        if (!(error instanceof DomainError)) throw error;
-        logger.info({ taskId: id, reason: error.message }, 'overdue clock: task skipped');
-      }
-    }
-    if (reported > 0) logger.info({ reported }, 'overdue clock: tasks reported overdue');
-    return reported;
-  }
-
-  const tick = (): Promise<number> => {
-    running ??= scan().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    tick().catch((error: unknown) => {
-      logger.error({ err: error }, 'overdue clock: scan failed');
-    });
-  }, options.intervalMs ?? 30_000);
-  timer.unref();
-
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+  return startDueCommandClock({
+    name: 'overdue clock',
+    idField: 'taskId',
+    recorded: 'tasks reported overdue',
+    intervalMs: options.intervalMs ?? 30_000,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.logger !== undefined && { logger: options.logger }),
+    async due(now) {
+      const rows = await options.db.query<{ task_id: string }>(
+        `SELECT task_id FROM tasks.task_state WHERE overdue_at IS NOT NULL AND overdue_at <= $1::timestamptz
+         ORDER BY overdue_at LIMIT $2`,
+        [now, batchSize],
+      );
+      return rows.map((row) => row.task_id);
     },
-  };
+    // A Task changed since the scan read it (finished, due date moved) is refused: skipped.
+    async send(id, now) {
+      const result = await handleCommand(options.store, taskDecider, `Task-${id}`, {
+        type: 'MarkTaskOverdue',
+        actor: OVERDUE_CLOCK_ACTOR,
+        now,
+      });
+      return result.events.length > 0;
+    },
+  });
 }

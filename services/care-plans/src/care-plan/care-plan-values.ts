@@ -1,4 +1,4 @@
-import type { Annotation, CodeableConcept } from 'fhir/r4.js';
+import type { Annotation, CodeableConcept, Task } from 'fhir/r4.js';
 import type { Plain } from '@carenet/eventsourcing';
 
 /** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
@@ -86,33 +86,7 @@ export const ACTIVITY_STATUSES: readonly ActivityStatus[] = [
 ];
 
 /** R4 Task.status, as the care-plans consumer reads it from task events. */
-export type TaskStatus =
-  | 'draft'
-  | 'requested'
-  | 'received'
-  | 'accepted'
-  | 'rejected'
-  | 'ready'
-  | 'cancelled'
-  | 'in-progress'
-  | 'on-hold'
-  | 'failed'
-  | 'completed'
-  | 'entered-in-error';
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  'draft',
-  'requested',
-  'received',
-  'accepted',
-  'rejected',
-  'ready',
-  'cancelled',
-  'in-progress',
-  'on-hold',
-  'failed',
-  'completed',
-  'entered-in-error',
-];
+export type TaskStatus = Task['status'];
 
 /** How the patient's (or representative's) agreement was given. */
 export type AgreementMethod = 'oral' | 'written' | 'electronic';

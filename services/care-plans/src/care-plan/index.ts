@@ -48,7 +48,6 @@ export {
   PERIOD_UNITS,
   PPCS_CATEGORY_CODE,
   SITUATION_DIMENSIONS,
-  TASK_STATUSES,
   type ActionKind,
   type ActionPeriod,
   type ActionPriority,

@@ -16,20 +16,10 @@
  *   `entered-in-error`.
  * ⚠ The diagram is an image; this table was transcribed from it and the definitions, not parsed.
  */
+import type { Task } from 'fhir/r4.js';
 
-export type TaskStatus =
-  | 'draft'
-  | 'requested'
-  | 'received'
-  | 'accepted'
-  | 'rejected'
-  | 'ready'
-  | 'cancelled'
-  | 'in-progress'
-  | 'on-hold'
-  | 'failed'
-  | 'completed'
-  | 'entered-in-error';
+/** R4 `Task.status` (http://hl7.org/fhir/task-status). */
+export type TaskStatus = Task['status'];
 
 export const TASK_STATUSES: readonly TaskStatus[] = [
   'draft',

@@ -43,6 +43,9 @@ const tasks = await openTasksService({ db: observed, search, registry, overdueIn
 const issuer = await openDevIssuer({ dataDir: env('CARENET_BENCH_DATA_DIR'), mode: 'embedded' });
 
 const app = express();
+// As the gateway's app (services/gateway/src/http/app.ts): the FHIR router sets its own ETags.
+app.disable('x-powered-by');
+app.set('etag', false);
 // The HTTP ceiling: a route that does nothing, on the same server and connections.
 app.get('/ping', (_req, res) => {
   res.json({ ok: true });

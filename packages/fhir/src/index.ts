@@ -3,7 +3,7 @@ export * from './outcomes.js';
 export { domainErrorToFhir, errorToFhir } from './error-mapping.js';
 export { acceptsJson, bodyParserError, fhirJsonBody, negotiateJson } from './http/content-negotiation.js';
 export { fhirErrorHandler, fhirNotSupported } from './http/error-handler.js';
-export { sendFhir } from './http/send-fhir.js';
+export { sendFhir, sendFhirJson } from './http/send-fhir.js';
 export { ACCEPTED_BODY_TYPES, FHIR_JSON, JSON_PATCH } from './http/media-types.js';
 export {
   buildCapabilityStatement,
@@ -11,7 +11,8 @@ export {
   type RegisteredResourceType,
 } from './capability/capability-statement.js';
 export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
-export { searchBundle, type SearchBundleInput } from './server/search-bundle.js';
+export { searchBundleJson, type SearchBundleInput } from './server/search-bundle.js';
+export { matchResource, ResourceText, type SearchMatch } from './server/resource-text.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
 export type { Authenticator, Permission, Principal } from './server/access-port.js';
 export { historyEntryOf } from './server/history-bundle.js';

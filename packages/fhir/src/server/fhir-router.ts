@@ -7,7 +7,7 @@ import { buildCapabilityStatement, type RegisteredResourceType } from '../capabi
 import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
-import { sendFhir } from '../http/send-fhir.js';
+import { sendFhir, sendFhirJson } from '../http/send-fhir.js';
 import {
   badRequest,
   forbidden,
@@ -24,7 +24,8 @@ import type { SearchParameterRegistry } from '../search/search-parameter-registr
 import { searchRequestError } from '../search/search-request-issues.js';
 import type { Authenticator, Permission, Principal } from './access-port.js';
 import { historyBundle } from './history-bundle.js';
-import { searchBundle } from './search-bundle.js';
+import { searchBundleJson } from './search-bundle.js';
+import { matchResource } from './resource-text.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
   HistoryOptions,
@@ -275,7 +276,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       localBaseUrls: [options.publicBaseUrl],
     });
     if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    return (await provider.search(parsed.request, context(res))).resources;
+    return (await provider.search(parsed.request, context(res))).resources.map(matchResource);
   }
 
   async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
@@ -309,10 +310,10 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
       })),
     ];
-    sendFhir(
+    sendFhirJson(
       res,
       200,
-      searchBundle({
+      searchBundleJson({
         request: parsed.request,
         result,
         warnings,

@@ -1,6 +1,7 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { SearchRequest } from '../search/search-request.js';
 import type { Permission, Principal } from './access-port.js';
+import type { SearchMatch } from './resource-text.js';
 
 /** A version of a resource as the server returns it. `resource.meta` is set by the provider. */
 export interface StoredResource<R extends Resource = Resource> {
@@ -50,7 +51,8 @@ export interface TypeHistoryPage<R extends Resource = Resource> {
 
 /** One page of a search: the matches, what `_include`/`_revinclude` added, the next page. */
 export interface SearchResult {
-  readonly resources: readonly Resource[];
+  /** The matches: objects, or their stored JSON text (served as is; see ResourceText). */
+  readonly resources: readonly SearchMatch[];
   readonly included?: readonly Resource[];
   /** Opaque cursor of the next page; none on the last page. */
   readonly nextCursor?: string;

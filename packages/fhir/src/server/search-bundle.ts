@@ -1,10 +1,11 @@
-import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
+import type { Bundle, Resource } from 'fhir/r4.js';
 import type { SearchRequestWarning } from '../search/search-request-issues.js';
 import { searchWarningIssue } from '../search/search-request-issues.js';
 import type { SearchRequest } from '../search/search-request.js';
 import { summaryElements } from '../search/summary-elements.js';
 import { outcome } from '../outcomes.js';
 import type { SearchResult } from './resource-provider.js';
+import { matchResource, ResourceText, type SearchMatch } from './resource-text.js';
 
 const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
 
@@ -43,8 +44,12 @@ export interface SearchBundleInput {
   readonly query: URLSearchParams;
 }
 
-/** A `searchset` Bundle: matches, includes, warnings (as an outcome entry), self, previous and next links. */
-export function searchBundle({ request, result, warnings, baseUrl, query }: SearchBundleInput): Bundle {
+/**
+ * A `searchset` Bundle as JSON text: matches, includes, warnings (as an outcome entry), self,
+ * previous and next links. A match given as stored text (ResourceText) goes in as it is, unless
+ * `_elements` or `_summary` asks for a part of it.
+ */
+export function searchBundleJson({ request, result, warnings, baseUrl, query }: SearchBundleInput): string {
   const link = (cursor?: string) => {
     const params = new URLSearchParams(query);
     params.delete('_cursor');
@@ -52,6 +57,11 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
     const text = params.toString();
     return `${baseUrl}/${request.resourceType}${text ? `?${text}` : ''}`;
   };
+  const shaping =
+    (request.elements !== undefined && request.elements.length > 0) ||
+    request.summary === 'data' ||
+    request.summary === 'true' ||
+    request.summary === 'text';
   const shape = (resource: Resource): Resource => {
     if (request.elements && request.elements.length > 0) return withElements(resource, request.elements);
     if (request.summary === 'data') return withoutText(resource);
@@ -59,12 +69,14 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
       return withSummary(resource, request.summary);
     return resource;
   };
-  const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
-    fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
-    resource: shape(resource),
-    search: { mode },
-  });
-  const entries: BundleEntry[] =
+  const entry = (match: SearchMatch, mode: 'match' | 'include'): string => {
+    const fullUrl = `${baseUrl}/${match.resourceType}/${match.id ?? ''}`;
+    if (match instanceof ResourceText && !shaping) {
+      return `{"fullUrl":${JSON.stringify(fullUrl)},"resource":${match.json},"search":{"mode":"${mode}"}}`;
+    }
+    return JSON.stringify({ fullUrl, resource: shape(matchResource(match)), search: { mode } });
+  };
+  const entries: string[] =
     request.summary === 'count'
       ? []
       : [
@@ -72,9 +84,14 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
           ...(result.included ?? []).map((r) => entry(r, 'include')),
         ];
   if (warnings.length > 0) {
-    entries.push({ resource: outcome(...warnings.map(searchWarningIssue)), search: { mode: 'outcome' } });
+    entries.push(
+      JSON.stringify({
+        resource: outcome(...warnings.map(searchWarningIssue)),
+        search: { mode: 'outcome' },
+      }),
+    );
   }
-  return {
+  const head: Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
     ...(result.total !== undefined && { total: result.total }),
@@ -87,6 +104,7 @@ export function searchBundle({ request, result, warnings, baseUrl, query }: Sear
         ? [{ relation: 'next', url: link(result.nextCursor) }]
         : []),
     ],
-    entry: entries,
   };
+  // The head's closing brace gives way to the entries.
+  return `${JSON.stringify(head).slice(0, -1)},"entry":[${entries.join(',')}]}`;
 }

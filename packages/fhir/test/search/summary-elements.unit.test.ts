@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Bundle, Resource } from 'fhir/r4.js';
-import { searchBundle } from '../../src/server/search-bundle.js';
+import { searchBundleJson } from '../../src/server/search-bundle.js';
 import type { SearchRequest, SummaryMode } from '../../src/search/index.js';
 import { summaryElements } from '../../src/search/summary-elements.js';
 import { BASE_URL, carePlan, task } from './search-fixtures.js';
@@ -17,13 +17,15 @@ function shaped(resource: object, summary: SummaryMode): Resource {
     include: [],
     revinclude: [],
   };
-  const bundle: Bundle = searchBundle({
-    request,
-    result: { resources: [resource as Resource] },
-    warnings: [],
-    baseUrl: BASE_URL,
-    query: new URLSearchParams(`_summary=${summary}`),
-  });
+  const bundle = JSON.parse(
+    searchBundleJson({
+      request,
+      result: { resources: [resource as Resource] },
+      warnings: [],
+      baseUrl: BASE_URL,
+      query: new URLSearchParams(`_summary=${summary}`),
+    }),
+  ) as Bundle;
   const found = bundle.entry?.[0]?.resource;
   if (!found) throw new Error('no entry');
   return found;

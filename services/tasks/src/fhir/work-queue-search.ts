@@ -1,6 +1,13 @@
-import type { Resource } from 'fhir/r4.js';
 import { preparedSql, type SqlDatabase } from '@carenet/eventsourcing';
-import { decodeCursor, encodeCursor, type SearchRequest, type SearchResult } from '@carenet/fhir';
+import {
+  decodeCursor,
+  encodeCursor,
+  resourceTextColumns,
+  resourceTextOf,
+  type ResourceTextRow,
+  type SearchRequest,
+  type SearchResult,
+} from '@carenet/fhir';
 
 /** A professional's work queue: the owner, the statuses, and whether it sorts by period too. */
 export interface WorkQueueQuery {
@@ -46,18 +53,18 @@ export function workQueueQuery(request: SearchRequest): WorkQueueQuery | undefin
   return { ownerSystem: match.system, ownerValue: match.code, statuses, byPeriod };
 }
 
-interface QueueRow {
+interface QueueRow extends ResourceTextRow {
   readonly task_id: string;
   readonly k0: string | null;
   readonly k1: string | null;
-  readonly content: Resource;
 }
 
 /**
  * One page of a work queue from `tasks.task_state` (index `task_state_work_queue`), in the search
  * store's order: priority rank descending, then the earliest `executionPeriod` start, Tasks
  * without one last, then id; the resources as the search store keeps them. Only forward paging:
- * the caller hands a `previous` cursor to the search store.
+ * the caller hands a `previous` cursor to the search store. The Tasks come as the stored JSON
+ * text (ResourceText), put into the Bundle without being parsed: a page is some 35 kB.
  */
 export async function searchWorkQueue(
   db: SqlDatabase,
@@ -95,7 +102,7 @@ export async function searchWorkQueue(
   }
   // A handful of shapes (period sort, cursor kinds): prepared.
   const rows = await db.query<QueueRow>(
-    preparedSql(`SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, r.content
+    preparedSql(`SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, ${resourceTextColumns('r')}
      FROM (SELECT task_id, priority_rank, period_start FROM tasks.task_state t
            WHERE t.owner_value = $1 AND t.owner_system = $2 AND t.status = ANY($3::text[]) ${after}
            ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC
@@ -117,15 +124,7 @@ export async function searchWorkQueue(
       ? encodeCursor({ sort: sortName, keys: keysOf(first), id: first.task_id, direction: 'before' })
       : undefined;
   return {
-    resources: page.map((row) => {
-      const { resourceType, id, meta, ...rest } = row.content;
-      return {
-        resourceType,
-        ...(id !== undefined && { id }),
-        ...(meta !== undefined && { meta }),
-        ...rest,
-      };
-    }),
+    resources: page.map((row) => resourceTextOf('Task', row.task_id, row)),
     included: [],
     ...(nextCursor !== undefined && { nextCursor }),
     ...(previousCursor !== undefined && { previousCursor }),

@@ -504,52 +504,113 @@ ON CONFLICT (resource_type, id) DO UPDATE
   SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`);
 
 /**
- * Deletion of the old index rows of a resource and insertion of the new ones, as data-modifying
- * CTEs of one statement: they all see the snapshot before it, so the deletes do not see the
- * inserted rows. Each table gets its rows from column arrays (`unnest`), numbered from `$first`
+ * The columns of each index table after `resource_type` and `id`, in the order of the arrays of
+ * `indexColumns`, with their SQL types. Numbers compare as text: 1.0 and 1.00 are one value to
+ * `=`, not to a search, which reads the precision from the stored value.
+ */
+const INDEX_COLUMNS: readonly (readonly [table: string, columns: readonly (readonly [string, string])[]])[] =
+  [
+    [
+      'token',
+      [
+        ['param', 'text'],
+        ['system', 'text'],
+        ['code', 'text'],
+        ['text_normalized', 'text'],
+      ],
+    ],
+    [
+      'reference',
+      [
+        ['param', 'text'],
+        ['reference', 'text'],
+        ['target_type', 'text'],
+        ['target_id', 'text'],
+        ['version', 'text'],
+        ['identifier_system', 'text'],
+        ['identifier_value', 'text'],
+      ],
+    ],
+    [
+      'date',
+      [
+        ['param', 'text'],
+        ['start_at', 'timestamptz'],
+        ['end_at', 'timestamptz'],
+      ],
+    ],
+    [
+      'string',
+      [
+        ['param', 'text'],
+        ['value', 'text'],
+        ['normalized', 'text'],
+      ],
+    ],
+    [
+      'number',
+      [
+        ['param', 'text'],
+        ['value', 'numeric'],
+      ],
+    ],
+    [
+      'quantity',
+      [
+        ['param', 'text'],
+        ['value', 'numeric'],
+        ['system', 'text'],
+        ['code', 'text'],
+        ['unit', 'text'],
+      ],
+    ],
+    [
+      'uri',
+      [
+        ['param', 'text'],
+        ['value', 'text'],
+      ],
+    ],
+  ];
+
+/**
+ * The index rows of a resource brought to the new values, as data-modifying CTEs of one
+ * statement: the old rows no new value matches are deleted, the new values no old row matches
+ * are inserted, and the rows that stay the same are not touched (a status change rewrites its
+ * status row, not the ten others: fewer dead tuples, index entries and WAL). The old rows are read
+ * once (`o_<table>`, by the `(resource_type, id, param)` index, the only one that fits), so that
+ * no comparison can send the planner to another index; all the CTEs see the snapshot before the
+ * statement. Each table's new rows come from column arrays (`unnest`), numbered from `$first`
  * (`$1` and `$2` are the resource type and id).
  */
 function replaceIndexCtes(first: number, guard?: string): string {
   let n = first;
-  const p = (cast: string) => `$${n++}::${cast}[]`;
-  const where = guard === undefined ? '' : ` WHERE ${guard}`;
-  const deleting =
-    guard === undefined
-      ? deletes
-      : TABLES.map(
-          (t) => `d_${t} AS (DELETE FROM fhir.${t}_index WHERE resource_type = $1 AND id = $2 AND ${guard})`,
-        ).join(',\n');
-  return `${deleting},
-i_token AS (
-  INSERT INTO fhir.token_index (resource_type, id, param, system, code, text_normalized)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
+  const andGuard = guard === undefined ? '' : ` AND ${guard}`;
+  return INDEX_COLUMNS.map(([table, columns]) => {
+    const names = columns.map(([name]) => name);
+    const arrays = columns.map(([, type]) => `$${n++}::${type}[]`);
+    const same = columns
+      .map(([name, type]) =>
+        type === 'numeric'
+          ? `o.${name}::text IS NOT DISTINCT FROM u.${name}::text`
+          : `o.${name} IS NOT DISTINCT FROM u.${name}`,
+      )
+      .join(' AND ');
+    return `o_${table} AS (
+  SELECT x.ctid AS row_id, ${names.map((c) => `x.${c}`).join(', ')}
+  FROM fhir.${table}_index x WHERE x.resource_type = $1 AND x.id = $2
 ),
-i_reference AS (
-  INSERT INTO fhir.reference_index
-    (resource_type, id, param, reference, target_type, target_id, version, identifier_system, identifier_value)
-  SELECT $1, $2, u.*
-  FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
+n_${table} AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})),
+d_${table} AS (
+  DELETE FROM fhir.${table}_index x USING o_${table} o
+  WHERE x.ctid = o.row_id AND NOT EXISTS (SELECT 1 FROM n_${table} u WHERE ${same})${andGuard}
 ),
-i_date AS (
-  INSERT INTO fhir.date_index (resource_type, id, param, start_at, end_at)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('timestamptz')}, ${p('timestamptz')}) AS u${where}
-),
-i_string AS (
-  INSERT INTO fhir.string_index (resource_type, id, param, value, normalized)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
-),
-i_number AS (
-  INSERT INTO fhir.number_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}) AS u${where}
-),
-i_quantity AS (
-  INSERT INTO fhir.quantity_index (resource_type, id, param, value, system, code, unit)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('numeric')}, ${p('text')}, ${p('text')}, ${p('text')}) AS u${where}
-),
-i_uri AS (
-  INSERT INTO fhir.uri_index (resource_type, id, param, value)
-  SELECT $1, $2, u.* FROM unnest(${p('text')}, ${p('text')}) AS u${where}
+i_${table} AS (
+  INSERT INTO fhir.${table}_index (resource_type, id, ${names.join(', ')})
+  SELECT $1, $2, ${names.map((c) => `u.${c}`).join(', ')} FROM n_${table} u
+  WHERE NOT EXISTS (SELECT 1 FROM o_${table} o WHERE ${same})${andGuard}
 )`;
+  }).join(',\n');
 }
 
 const REPLACE_INDEX_SQL = preparedSql(`WITH ${replaceIndexCtes(3)}

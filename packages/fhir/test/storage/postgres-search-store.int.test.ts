@@ -238,6 +238,46 @@ describe('PostgresSearchStore', () => {
     await expect(store.read('Task', 'task-900')).resolves.toBeUndefined();
   });
 
+  it('rewrites only the index rows whose values changed, and ends with the rows of a fresh put', async () => {
+    const task = makeTask(905, random(11));
+    const rowsOf = async () =>
+      db.query<{ t: string; xmin: string; row: string }>(
+        `SELECT t, xmin::text AS xmin, row FROM (
+           SELECT 'token' AS t, x.xmin, (to_jsonb(x) - 'resource_type' - 'id')::text AS row FROM fhir.token_index x
+            WHERE resource_type = 'Task' AND id = 'task-905'
+           UNION ALL
+           SELECT 'reference', x.xmin, (to_jsonb(x) - 'resource_type' - 'id')::text FROM fhir.reference_index x
+            WHERE resource_type = 'Task' AND id = 'task-905'
+           UNION ALL
+           SELECT 'date', x.xmin, (to_jsonb(x) - 'resource_type' - 'id')::text FROM fhir.date_index x
+            WHERE resource_type = 'Task' AND id = 'task-905') r ORDER BY t, row`,
+      );
+    const requested: Task = { ...task, status: 'requested' };
+    const accepted: Task = { ...task, status: 'accepted' };
+    await put(requested, 1, '2026-07-02T00:00:00.000Z');
+    const before = await rowsOf();
+    await put(accepted, 2, '2026-07-02T00:01:00.000Z');
+    const after = await rowsOf();
+    const key = (r: { t: string; row: string }) => `${r.t} ${r.row}`;
+    const kept = after.filter((r) => before.some((b) => key(b) === key(r) && b.xmin === r.xmin));
+    const rewritten = after.filter((r) => !kept.includes(r));
+    // The status and the `modified` instant (meta.lastUpdated moved) changed; nothing else did.
+    expect(
+      rewritten
+        .map((r) => JSON.parse(r.row) as { param: string })
+        .map((r) => r.param)
+        .sort(),
+    ).toEqual(['_lastUpdated', 'status']);
+    expect(kept.length).toBeGreaterThan(5);
+    expect(after.find((r) => r.row.includes('"status"'))?.row).toContain('"accepted"');
+    // The same rows, row for row, as a resource put once at that version.
+    await db.transaction((tx) => store.remove(tx, 'Task', 'task-905'));
+    await put(accepted, 2, '2026-07-02T00:01:00.000Z');
+    expect((await rowsOf()).map(key)).toEqual(after.map(key));
+    await db.transaction((tx) => store.remove(tx, 'Task', 'task-905'));
+    indexed.delete('Task/task-905');
+  });
+
   it('takes the caller transaction: a rollback leaves nothing behind', async () => {
     const task = makeTask(901, random(8));
     await expect(

@@ -18,6 +18,7 @@ import { atLeast, below, figureOf, type Figure, type Target } from './figure.js'
 import { figureTable } from './figure-table.js';
 import { latencyStats } from './latency-stats.js';
 import { instrumentedDatabase, type QueryObserver } from './instrumented-database.js';
+import { gcPausesLine } from './gc-pauses.js';
 import { startMemorySampler, type MemoryPeak } from './memory-sampler.js';
 import { phaseResult, type PhaseResult } from './phase-result.js';
 import {
@@ -466,8 +467,9 @@ export const tasksMixedLoad: Benchmark = {
         const n = load.latencies[kind].length;
         return `${kind} ${n.toLocaleString('en-US')} (${Math.round(n / load.seconds)}/s)`;
       };
-      const loadLine = (what: string, l: ProcessLoad) =>
-        `${what}: ${l.cores.toFixed(2)} cores, event loop ${Math.round(l.eventLoop * 100)}% busy`;
+      const loadLine = (what: string, l: ProcessLoad, phaseSeconds: number) =>
+        `${what}: ${l.cores.toFixed(2)} cores, event loop ${Math.round(l.eventLoop * 100)}% busy` +
+        (l.gc === undefined ? '' : `; ${gcPausesLine(l.gc, phaseSeconds)}`);
       const statusMix = Object.entries(filled.statuses).map(
         ([s, n]) => `${s} ${percent(n, total).toFixed(0)}%`,
       );
@@ -483,9 +485,9 @@ export const tasksMixedLoad: Benchmark = {
         `non-2xx: ${codes.length === 0 ? 'none' : codes.join(', ')}`,
         `HTTP floor (trivial GET, same server): ${Math.round(httpCeiling.result.throughput)} req/s, ` +
           `p50 ${httpCeiling.result.latency.p50.toFixed(2)} ms, p99 ${httpCeiling.result.latency.p99.toFixed(2)} ms`,
-        loadLine('the service process during the mixed load', serviceLoad.load),
-        loadLine('the clients (benchmark process) during the mixed load', load.load),
-        loadLine('the service process during the trivial GET', serviceIdle.load),
+        loadLine('the service process during the mixed load', serviceLoad.load, load.seconds),
+        loadLine('the clients (benchmark process) during the mixed load', load.load, load.seconds),
+        loadLine('the service process during the trivial GET', serviceIdle.load, ceilingSeconds),
         `machine load average (1 min) when the mixed load started: ${machineLoad.toFixed(2)} on 2 cores`,
         'latency = request to body read (undici), measured by the clients; service in its own process (pid ' +
           `${service.pid}); ceilings: raw SQL on a pool of ${POOL} in the benchmark process`,

@@ -12,6 +12,7 @@ import {
 } from '@carenet/fhir';
 import { openTasksService, TASKS_SEARCH_SUPPORT } from '@carenet/tasks';
 import { startCpuProfile, type CpuProfile } from './cpu-profile.js';
+import { recordGcPauses, type GcPauseRecorder } from './gc-pauses.js';
 import { instrumentedDatabase } from './instrumented-database.js';
 import { startMemorySampler, type MemorySampler } from './memory-sampler.js';
 import { statementProfile } from './statement-profile.js';
@@ -78,6 +79,7 @@ app.use(
 let phase:
   | {
       readonly memory: MemorySampler;
+      readonly gc: GcPauseRecorder;
       readonly cpu: NodeJS.CpuUsage;
       readonly loop: ReturnType<typeof performance.eventLoopUtilization>;
       readonly started: number;
@@ -101,6 +103,7 @@ const calls: {
     if (profiled) profile.on();
     phase = {
       memory: startMemorySampler(),
+      gc: recordGcPauses(),
       cpu: process.cpuUsage(),
       loop: performance.eventLoopUtilization(),
       started: performance.now(),
@@ -111,13 +114,14 @@ const calls: {
   },
   async phaseStop() {
     if (phase === undefined) throw new Error('no phase started');
-    const { memory, cpu, loop, started, profiled, cpuProfile } = phase;
+    const { memory, gc, cpu, loop, started, profiled, cpuProfile } = phase;
     phase = undefined;
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const load: ProcessLoad = {
       cores: (used.user + used.system) / 1e6 / seconds,
       eventLoop: performance.eventLoopUtilization(loop).utilization,
+      gc: gc.stop(),
     };
     profile.off();
     const cpuProfilePath = await cpuProfile?.stop();

@@ -2,6 +2,7 @@
 // HTTP clients stay in the benchmark process, so the service's event loop, CPU and memory are its
 // own. The benchmark drives it over IPC (fill, statement profile, phase measures, stop).
 import { fork, type ChildProcess } from 'node:child_process';
+import type { GcPauses } from './gc-pauses.js';
 import type { MemoryPeak } from './memory-sampler.js';
 import type { Filled } from './tasks-load-model.js';
 
@@ -11,6 +12,8 @@ export interface ProcessLoad {
   readonly cores: number;
   /** Event-loop utilisation, 0..1. */
   readonly eventLoop: number;
+  /** The garbage collector's pauses (measured in the service process). */
+  readonly gc?: GcPauses;
 }
 
 /** What the service process measured over one phase. */

@@ -58,8 +58,9 @@ interface HistoryRow {
 }
 
 /**
- * `resourceType`, `id` and `meta` first, as FHIR JSON is written (jsonb keeps keys in its own
- * order: shortest first), the rest as stored.
+ * `resourceType`, `id` and `meta` first, as FHIR JSON is written, the rest as given: the order
+ * the content is stored in, and given out in (versions stored as jsonb, before migration 4, have
+ * jsonb's order: shortest keys first).
  */
 function inFhirOrder(resource: Resource): Resource {
   const { resourceType, id, meta, ...rest } = resource;
@@ -98,10 +99,11 @@ function putParams(
     );
   }
   const lastUpdated = instantOf(version.lastUpdated);
-  const content = {
+  // Stored as text (json): resourceType, id and meta first, as it is given out.
+  const content = inFhirOrder({
     ...resource,
     meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
-  };
+  });
   const c = indexColumns(values);
   return {
     row: [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)],
@@ -441,7 +443,7 @@ function includeSql(rule: IncludeRule, sourceIds: readonly string[]): [string, u
   const p = new SqlParams();
   const target = rule.targetType === undefined ? '' : ` AND x.target_type = ${p.bind(rule.targetType)}`;
   return [
-    `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
+    `SELECT DISTINCT ON (t.resource_type, t.id) t.resource_type, t.id, t.content FROM fhir.reference_index x
      JOIN fhir.resources t ON t.resource_type = x.target_type AND t.id = x.target_id
      WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
        AND x.id = ANY(${p.bind(sourceIds, 'text[]')})${target}`,
@@ -457,7 +459,7 @@ function revincludeSql(
 ): [string, unknown[]] {
   const p = new SqlParams();
   return [
-    `SELECT DISTINCT t.resource_type, t.id, t.content FROM fhir.reference_index x
+    `SELECT DISTINCT ON (t.resource_type, t.id) t.resource_type, t.id, t.content FROM fhir.reference_index x
      JOIN fhir.resources t ON t.resource_type = x.resource_type AND t.id = x.id
      WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
        AND x.target_type = ${p.bind(targetType)} AND x.target_id = ANY(${p.bind(targetIds, 'text[]')})`,
@@ -494,12 +496,12 @@ const deletes = TABLES.map(
 const UPSERT_SQL = preparedSql(`
 WITH h AS (
   INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
     SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 )
 INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+VALUES ($1, $2, $3, $4::timestamptz, $5::json)
 ON CONFLICT (resource_type, id) DO UPDATE
   SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`);
 
@@ -624,13 +626,13 @@ SELECT 1`);
 const PUT_SERIALISED_SQL = preparedSql(`
 WITH h AS (
   INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
     SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),
 r AS (
   INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
   ON CONFLICT (resource_type, id) DO UPDATE
     SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),
@@ -644,13 +646,13 @@ SELECT 1`);
 function guardedPutCtes(guard: string): string {
   return `h AS (
   INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::jsonb WHERE ${guard}
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json WHERE ${guard}
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
     SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),
 r AS (
   INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::jsonb WHERE ${guard}
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json WHERE ${guard}
   ON CONFLICT (resource_type, id) DO UPDATE
     SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),

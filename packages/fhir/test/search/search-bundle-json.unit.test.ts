@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import type { Bundle, Resource } from 'fhir/r4.js';
 import { ResourceText } from '../../src/server/resource-text.js';
 import { searchBundleJson, type SearchBundleInput } from '../../src/server/search-bundle.js';
-import { resourceTextOf } from '../../src/storage/resource-text-sql.js';
 import type { SearchRequest } from '../../src/search/index.js';
 import { BASE_URL, carePlan, task } from './search-fixtures.js';
 
@@ -94,33 +93,5 @@ describe('searchBundleJson', () => {
     expect(bundle.entry).toEqual([]);
     expect(bundle.total).toBe(3);
     expect(bundle.link?.map((l) => l.relation)).toEqual(['self']);
-  });
-});
-
-describe('resourceTextOf', () => {
-  it('writes resourceType, id and meta first, then the other elements as stored', () => {
-    const { resourceType: _type, id: _id, meta, ...rest } = task;
-    const text = resourceTextOf('Task', 'task-1', {
-      content_meta: JSON.stringify(meta),
-      content_rest: storedText(rest),
-    });
-    expect(text.resourceType).toBe('Task');
-    expect(text.id).toBe('task-1');
-    const parsed = JSON.parse(text.json) as Record<string, unknown>;
-    expect(Object.keys(parsed).slice(0, 3)).toEqual(['resourceType', 'id', 'meta']);
-    expect(parsed).toEqual(task);
-    expect(text.parse()).toEqual(task);
-  });
-
-  it('a resource without meta, or with nothing else', () => {
-    expect(JSON.parse(resourceTextOf('Task', 'a', { content_meta: null, content_rest: '{}' }).json)).toEqual({
-      resourceType: 'Task',
-      id: 'a',
-    });
-    expect(
-      JSON.parse(
-        resourceTextOf('Task', 'b', { content_meta: null, content_rest: '{"status": "draft"}' }).json,
-      ),
-    ).toEqual({ resourceType: 'Task', id: 'b', status: 'draft' });
   });
 });

@@ -6,7 +6,12 @@ import type { Resource, Task } from 'fhir/r4.js';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import { searchMatches, type ResourceIndexValues, type SearchRequest } from '../../src/search/index.js';
-import { PostgresSearchStore, SearchStoreError } from '../../src/storage/index.js';
+import {
+  PostgresSearchStore,
+  resourceTextColumns,
+  resourceTextOf,
+  SearchStoreError,
+} from '../../src/storage/index.js';
 import { expectedOrder } from './expected-order.js';
 import {
   extractor,
@@ -208,6 +213,15 @@ describe('PostgresSearchStore', () => {
     expect(task).toMatchObject({ resourceType: 'Task', id: 'task-003', meta: { versionId: '1' } });
     await expect(store.read('Task', 'nope')).resolves.toBeUndefined();
     expect(putMs).toBeLessThan(200);
+  });
+
+  it('stores the content as the JSON text it gives out: resourceType, id and meta first', async () => {
+    const [row] = await db.query<{ content_text: string }>(
+      `SELECT ${resourceTextColumns('r')} FROM fhir.resources r WHERE resource_type = 'Task' AND id = 'task-003'`,
+    );
+    expect(row?.content_text).toMatch(/^\{"resourceType":"Task","id":"task-003","meta":\{/);
+    const text = resourceTextOf('Task', 'task-003', row ?? { content_text: '' });
+    expect(text.parse()).toEqual(await store.read('Task', 'task-003'));
   });
 
   it.each(QUERIES)('%s?%s agrees with the in-memory matcher', async (type, query) => {

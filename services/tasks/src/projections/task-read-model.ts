@@ -23,7 +23,7 @@ const CATEGORY = 'Task';
 const UPSERT_STATE_SQL = preparedSql(
   `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at, care_plan_action,
      owner_system, owner_value, status, priority_rank, period_start)
-   VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5::timestamptz, $6, $7, $8, $9, $10, $11::timestamptz)
+   VALUES ($1, $2, $3::timestamptz, $4::json, $5::timestamptz, $6, $7, $8, $9, $10, $11::timestamptz)
    ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,
      last_updated = EXCLUDED.last_updated, state = EXCLUDED.state, overdue_at = EXCLUDED.overdue_at,
      care_plan_action = EXCLUDED.care_plan_action, owner_system = EXCLUDED.owner_system,
@@ -43,7 +43,7 @@ interface StateRow {
 /** The same upsert as one CTE of an append's statement: only when the append stored its events. */
 const GUARDED_UPSERT_STATE_SQL = `INSERT INTO tasks.task_state (task_id, revision, last_updated, state, overdue_at,
      care_plan_action, owner_system, owner_value, status, priority_rank, period_start)
-   SELECT $1::text, $2::int, $3::timestamptz, $4::jsonb, $5::timestamptz, $6::text, $7::text, $8::text, $9::text,
+   SELECT $1::text, $2::int, $3::timestamptz, $4::json, $5::timestamptz, $6::text, $7::text, $8::text, $9::text,
      $10::int, $11::timestamptz
    WHERE ${APPENDED_GUARD}
    ON CONFLICT (task_id) DO UPDATE SET revision = EXCLUDED.revision,

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { freeLoopbackPort, repositoryRoot } from '@carenet/testing';
+import { createTestDatabase, freeLoopbackPort, repositoryRoot, type TestDatabase } from '@carenet/testing';
 
 const root = repositoryRoot();
 const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
@@ -63,6 +63,89 @@ function capabilityStatementValidator(): ValidateFunction {
   const validate = ajv.getSchema('fhir#/definitions/CapabilityStatement');
   if (!validate) throw new Error('no CapabilityStatement definition in the R4 schema');
   return validate;
+}
+
+/**
+ * Scenario S1 through the gateway at `base`: a coordinator drafts a PPCS, the GP validates it, the
+ * patient agrees, it is activated, and its consumer (in the background work) turns its action
+ * into Tasks: their owners. Tokens from `carenet token` on the dev issuer of `data`.
+ */
+async function ppcsActivationTurnsIntoTasks(base: string, data: string): Promise<string[]> {
+  const port = new URL(base).port;
+  const token = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'token', ...args], {
+      env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: data, PORT: port },
+      encoding: 'utf8',
+    }).stdout.trim();
+  const coordinator = token('--professional', '870000000001', '--profession', 'nurse');
+  const drB = token('--professional', '810000000002', '--profession', 'doctor');
+  const call = async (bearer: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}/fhir/${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(body !== undefined && {
+          'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
+        }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const X = 'https://carenet.example.org/fhir/StructureDefinition';
+  const professional = (value: string) => ({ identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value } });
+  const created = await call(coordinator, 'POST', 'CarePlan', {
+    resourceType: 'CarePlan',
+    status: 'draft',
+    intent: 'plan',
+    category: [
+      {
+        coding: [{ system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' }],
+      },
+    ],
+    subject: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
+    extension: [
+      { url: `${X}/care-plan-coordinator`, valueReference: professional('870000000001') },
+      { url: `${X}/care-plan-medecin-traitant`, valueReference: professional('810000000002') },
+      { url: `${X}/care-plan-review-date`, valueDate: '2026-12-26' },
+    ],
+    activity: [
+      {
+        detail: {
+          kind: 'Task',
+          status: 'not-started',
+          code: { text: 'Wound care' },
+          performer: [professional('810000000003')],
+          scheduledPeriod: { start: '2026-11-26', end: '2026-12-10' },
+        },
+      },
+    ],
+  });
+  expect(created.status).toBe(201);
+  const id = String(created.body.id);
+  expect(
+    (await call(drB, 'POST', `CarePlan/${id}/$validate-plan`, { resourceType: 'Parameters' })).status,
+  ).toBe(200);
+  const agreement = {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'agreedBy', valueCode: 'patient' },
+      { name: 'method', valueCode: 'oral' },
+    ],
+  };
+  expect((await call(coordinator, 'POST', `CarePlan/${id}/$record-agreement`, agreement)).status).toBe(200);
+  const activated = await call(coordinator, 'PATCH', `CarePlan/${id}`, [
+    { op: 'replace', path: '/status', value: 'active' },
+  ]);
+  expect(activated.body.status).toBe('active');
+  const deadline = Date.now() + 15_000;
+  let tasks: { resource: { owner: { identifier: { value: string } } } }[] = [];
+  while (tasks.length === 0 && Date.now() < deadline) {
+    const bundle = await call(coordinator, 'GET', `Task?based-on=CarePlan/${id}`);
+    tasks = (bundle.body.entry ?? []) as typeof tasks;
+    if (tasks.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return tasks.map((t) => t.resource.owner.identifier.value);
 }
 
 describe('gateway process', () => {
@@ -177,83 +260,7 @@ describe('gateway process', () => {
   });
 
   it('turns an activated PPCS into Tasks in the embedded mode (PGlite, store-log consumers)', async () => {
-    const port = new URL(base).port;
-    const token = (...args: string[]) =>
-      spawnSync(process.execPath, [cli, 'token', ...args], {
-        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: port },
-        encoding: 'utf8',
-      }).stdout.trim();
-    const coordinator = token('--professional', '870000000001', '--profession', 'nurse');
-    const drB = token('--professional', '810000000002', '--profession', 'doctor');
-    const call = async (bearer: string, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${base}/fhir/${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${bearer}`,
-          ...(body !== undefined && {
-            'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
-          }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
-    const X = 'https://carenet.example.org/fhir/StructureDefinition';
-    const professional = (value: string) => ({ identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value } });
-    const created = await call(coordinator, 'POST', 'CarePlan', {
-      resourceType: 'CarePlan',
-      status: 'draft',
-      intent: 'plan',
-      category: [
-        {
-          coding: [
-            { system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' },
-          ],
-        },
-      ],
-      subject: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-      extension: [
-        { url: `${X}/care-plan-coordinator`, valueReference: professional('870000000001') },
-        { url: `${X}/care-plan-medecin-traitant`, valueReference: professional('810000000002') },
-        { url: `${X}/care-plan-review-date`, valueDate: '2026-12-26' },
-      ],
-      activity: [
-        {
-          detail: {
-            kind: 'Task',
-            status: 'not-started',
-            code: { text: 'Wound care' },
-            performer: [professional('810000000003')],
-            scheduledPeriod: { start: '2026-11-26', end: '2026-12-10' },
-          },
-        },
-      ],
-    });
-    expect(created.status).toBe(201);
-    const id = String(created.body.id);
-    expect(
-      (await call(drB, 'POST', `CarePlan/${id}/$validate-plan`, { resourceType: 'Parameters' })).status,
-    ).toBe(200);
-    const agreement = {
-      resourceType: 'Parameters',
-      parameter: [
-        { name: 'agreedBy', valueCode: 'patient' },
-        { name: 'method', valueCode: 'oral' },
-      ],
-    };
-    expect((await call(coordinator, 'POST', `CarePlan/${id}/$record-agreement`, agreement)).status).toBe(200);
-    const activated = await call(coordinator, 'PATCH', `CarePlan/${id}`, [
-      { op: 'replace', path: '/status', value: 'active' },
-    ]);
-    expect(activated.body.status).toBe('active');
-    const deadline = Date.now() + 15_000;
-    let tasks: { resource: { owner: { identifier: { value: string } } } }[] = [];
-    while (tasks.length === 0 && Date.now() < deadline) {
-      const bundle = await call(coordinator, 'GET', `Task?based-on=CarePlan/${id}`);
-      tasks = (bundle.body.entry ?? []) as typeof tasks;
-      if (tasks.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(tasks.map((t) => t.resource.owner.identifier.value)).toEqual(['810000000003']);
+    expect(await ppcsActivationTurnsIntoTasks(base, dataDir)).toEqual(['810000000003']);
   });
 
   it('writes JSON logs (pino)', () => {
@@ -270,5 +277,129 @@ describe('gateway process', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('invalid configuration');
     expect(stderr).toContain('PORT: must be a number (got "eighty")');
+  });
+});
+
+/** The pids of the processes `pid` forked (`ps --ppid`). */
+function childPids(pid: number): number[] {
+  const run = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return run.stdout
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('gateway process with two HTTP workers on PostgreSQL (CARENET_HTTP_WORKERS=2)', () => {
+  const workersDataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-workers-'));
+  let database: TestDatabase;
+  let child: ChildProcess;
+  let base: string;
+  let logs = '';
+
+  beforeAll(async () => {
+    database = await createTestDatabase('gateway_workers');
+    const port = await freeLoopbackPort();
+    base = `http://127.0.0.1:${port}`;
+    child = startGateway({
+      PORT: String(port),
+      CARENET_DATA_DIR: workersDataDir,
+      DATABASE_URL: database.url,
+      CARENET_HTTP_WORKERS: '2',
+      CARENET_PG_POOL_SIZE: '4',
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    await waitForHealthy(base, child);
+    await until('the listening line', () => (logs.includes('"httpWorkers":2') ? true : undefined));
+  });
+
+  afterAll(async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    await database.drop();
+    rmSync(workersDataDir, { recursive: true, force: true });
+  });
+
+  it('forks two HTTP workers, and replaces one that dies', async () => {
+    const pid = child.pid ?? 0;
+    const workers = childPids(pid);
+    expect(workers).toHaveLength(2);
+    process.kill(workers[0]!, 'SIGKILL');
+    const replaced = await until('a new worker', () => {
+      const now = childPids(pid);
+      return now.length === 2 && !now.includes(workers[0]!) ? now : undefined;
+    });
+    expect(replaced).toContain(workers[1]);
+    await until('a new worker listening', () =>
+      logs.includes('an HTTP worker exited: starting another') ? true : undefined,
+    );
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('answers two concurrent accepts of one version with one 200 and one 412, whichever worker takes each', async () => {
+    const port = new URL(base).port;
+    const token = (...args: string[]) =>
+      spawnSync(process.execPath, [cli, 'token', ...args], {
+        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: workersDataDir, PORT: port },
+        encoding: 'utf8',
+      }).stdout.trim();
+    const gp = token('--professional', '810000000001', '--profession', 'doctor');
+    const nurse = token('--professional', '810000000002', '--profession', 'nurse');
+    const createTask = async (): Promise<string> => {
+      const created = await fetch(`${base}/fhir/Task`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          resourceType: 'Task',
+          status: 'requested',
+          intent: 'order',
+          code: { text: 'Wound care' },
+          for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
+          owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
+        }),
+      });
+      expect(created.status).toBe(201);
+      return ((await created.json()) as { id: string }).id;
+    };
+    // Three rounds, each on a Task of its own: version 1 → accepted, twice at once (two
+    // connections, which the workers take in turn).
+    for (let round = 0; round < 3; round++) {
+      const task = await createTask();
+      const accept = () =>
+        fetch(`${base}/fhir/Task/${task}`, {
+          method: 'PATCH',
+          headers: {
+            authorization: `Bearer ${nurse}`,
+            'content-type': 'application/json-patch+json',
+            'if-match': 'W/"1"',
+          },
+          body: JSON.stringify([{ op: 'replace', path: '/status', value: 'accepted' }]),
+        });
+      const statuses = (await Promise.all([accept(), accept()])).map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 412]);
+    }
+  });
+
+  it('runs the consumers once, in the background process: an activated PPCS turns into one Task', async () => {
+    expect(await ppcsActivationTurnsIntoTasks(base, workersDataDir)).toEqual(['810000000003']);
+  });
+
+  it('refuses more than one HTTP worker without PostgreSQL, and says why', async () => {
+    const bad = startGateway({ CARENET_HTTP_WORKERS: '2', CARENET_DATA_DIR: workersDataDir });
+    let stderr = '';
+    bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL)');
   });
 });

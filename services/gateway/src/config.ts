@@ -22,6 +22,11 @@ export interface GatewayConfig {
   readonly databasePoolSize: number;
   /** Prepare constant statements once per connection (off behind a pooler that cannot keep them). */
   readonly databasePrepare: boolean;
+  /**
+   * Processes serving HTTP (node:cluster workers on one port), each with its own pool; above 1,
+   * the first process runs the background work (relays, consumers, clocks) and serves no HTTP.
+   */
+  readonly httpWorkers: number;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
   readonly auth: AuthConfig;
@@ -89,6 +94,14 @@ const schema = z.object({
       .default(20),
   ),
   CARENET_PG_PREPARE: optional(z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+  CARENET_HTTP_WORKERS: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 64')
+      .max(64, 'must be between 1 and 64')
+      .default(1),
+  ),
   KAFKA_BROKERS: optional(
     z
       .string()
@@ -132,6 +145,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     }
     if (data.DATABASE_URL === undefined) problems.push('DATABASE_URL: required in the distributed mode');
   }
+  if (data.CARENET_HTTP_WORKERS > 1 && data.DATABASE_URL === undefined) {
+    problems.push(
+      'CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL): the embedded PGlite database lives in one process',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const audience = data.CARENET_AUTH_AUDIENCE ?? publicBaseUrl;
   return {
@@ -144,6 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     ...(data.DATABASE_URL !== undefined && { databaseUrl: data.DATABASE_URL }),
     databasePoolSize: data.CARENET_PG_POOL_SIZE,
     databasePrepare: data.CARENET_PG_PREPARE === 'on',
+    httpWorkers: data.CARENET_HTTP_WORKERS,
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
     auth:
       jwks === undefined

@@ -37,6 +37,11 @@ export interface EmbeddedServicesOptions {
   readonly clock?: () => Date;
   /** The overdue and review clocks' intervals (defaults 30 s and 60 s); `false` for none. */
   readonly clockIntervalMs?: number | false;
+  /**
+   * Whether this process runs the background work: relays, consumers and clocks (default true).
+   * An HTTP worker of a multi-process gateway does not: the process that forked it does, once.
+   */
+  readonly background?: boolean;
 }
 
 export interface EmbeddedServices {
@@ -57,6 +62,8 @@ export interface EmbeddedServices {
  */
 export async function openEmbeddedServices(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
   const { db, logger } = options;
+  const background = options.background ?? true;
+  const clockIntervalMs = background ? options.clockIntervalMs : false;
   const registry = SearchParameterRegistry.r4({
     supported: { ...TASKS_SEARCH_SUPPORT, ...CARE_PLANS_SEARCH_SUPPORT },
   });
@@ -68,7 +75,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     registry,
     logger,
     ...clock,
-    ...(options.clockIntervalMs !== undefined && { overdueIntervalMs: options.clockIntervalMs }),
+    ...(clockIntervalMs !== undefined && { overdueIntervalMs: clockIntervalMs }),
   });
   const carePlans = await openCarePlansService({
     db,
@@ -76,13 +83,14 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     registry,
     logger,
     ...clock,
-    ...(options.clockIntervalMs !== undefined && { reviewIntervalMs: options.clockIntervalMs }),
+    ...(clockIntervalMs !== undefined && { reviewIntervalMs: clockIntervalMs }),
   });
   const contracts = loadContractRegistry();
 
   const relays: RunningRelay[] = [];
+  const consumers: RunningConsumer[] = [];
   let source: EventSource = { kind: 'store-log', store: tasks.store };
-  if (options.kafkaBrokers !== undefined) {
+  if (background && options.kafkaBrokers !== undefined) {
     const kafka = new Kafka({
       clientId: 'carenet-gateway',
       brokers: [...options.kafkaBrokers],
@@ -96,8 +104,9 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       relays.push(startRelay({ store, kafka, relayId: `${context}-relay`, categories, contracts, logger }));
     }
   }
-  const subscribers = [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers];
-  const consumers: RunningConsumer[] = [];
+  const subscribers = background
+    ? [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers]
+    : [];
   for (const subscriber of subscribers) {
     consumers.push(await startEventSubscriber(subscriber, source, { db, contracts, logger }));
   }

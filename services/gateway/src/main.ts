@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { fhirRouter } from '@carenet/fhir';
 import { pino } from 'pino';
@@ -21,7 +22,20 @@ function readConfig(): GatewayConfig {
 }
 
 const config = readConfig();
-const logger = pino({ level: config.logLevel, base: { service: 'gateway', version: CARENET_VERSION } });
+/**
+ * `single`: one process does everything. With CARENET_HTTP_WORKERS above 1, the process started
+ * (`background`) runs the relays, consumers and clocks and forks the HTTP workers
+ * (`http-worker`), which serve the FHIR API on one port (node:cluster) with their own pools.
+ */
+const role = config.httpWorkers <= 1 ? 'single' : cluster.isPrimary ? 'background' : 'http-worker';
+const logger = pino({
+  level: config.logLevel,
+  base: {
+    service: 'gateway',
+    version: CARENET_VERSION,
+    ...(cluster.worker !== undefined && { worker: cluster.worker.id }),
+  },
+});
 const startedAt = new Date().toISOString();
 
 /** A start that cannot complete says why, once, and exits (no stack trace on the console). */
@@ -41,6 +55,7 @@ const services = await orFail(
     db,
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+    background: role !== 'http-worker',
   }),
 );
 const {
@@ -48,60 +63,136 @@ const {
   devIssuer,
   description: authentication,
 } = await orFail('setting up authentication', openAuthentication(config));
-const fhir = fhirRouter({
-  providers: services.providers,
-  validator: services.validator,
-  publicBaseUrl: config.publicBaseUrl,
-  logger,
-  search: { registry: services.registry },
-  authenticator,
-  capability: { softwareVersion: CARENET_VERSION, startedAt },
-});
-const app = createApp({
-  logger,
-  fhir,
-  ...(devIssuer !== undefined && {
-    devIssuer: { jwksPath: DEV_ISSUER_JWKS_PATH, jwks: () => devIssuer.jwks() },
-  }),
-});
+/** What the listening line says, once the FHIR API is up (after every worker listens). */
+const listeningDetails = {
+  port: config.port,
+  host: config.host,
+  fhirBase: config.publicBaseUrl,
+  mode: config.mode,
+  database,
+  authentication,
+  kafka: config.kafkaBrokers ?? 'none (events stay in the store log)',
+  ...(role === 'background' && { httpWorkers: config.httpWorkers }),
+};
 
-const server: Server = app.listen(config.port, config.host);
-server.on('listening', () => {
-  logger.info(
-    {
-      port: config.port,
-      host: config.host,
-      fhirBase: config.publicBaseUrl,
-      mode: config.mode,
-      database,
-      authentication,
-      kafka: config.kafkaBrokers ?? 'none (events stay in the store log)',
-    },
-    `carenet gateway listening: FHIR at ${config.publicBaseUrl}`,
-  );
-});
-server.on('error', (error: NodeJS.ErrnoException) => {
-  const reason =
-    error.code === 'EADDRINUSE'
-      ? `port ${config.port} on ${config.host} is already in use (set PORT to another port)`
-      : error.message;
-  logger.fatal({ err: error }, `cannot listen: ${reason}`);
-  process.exit(1);
-});
+if (role === 'background') runWorkers();
+else serveHttp();
 
-function shutdown(signal: NodeJS.Signals): void {
-  logger.info({ signal }, 'shutting down');
-  setTimeout(() => process.exit(0), 5000).unref();
-  server.close(() => {
-    services
-      .stop()
-      .then(() => db.close())
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-      })
-      .finally(() => process.exit(0));
+/** This process serves the FHIR API (alone, or as one HTTP worker of several). */
+function serveHttp(): void {
+  const fhir = fhirRouter({
+    providers: services.providers,
+    validator: services.validator,
+    publicBaseUrl: config.publicBaseUrl,
+    logger,
+    search: { registry: services.registry },
+    authenticator,
+    capability: { softwareVersion: CARENET_VERSION, startedAt },
   });
-  server.closeAllConnections();
+  const app = createApp({
+    logger,
+    fhir,
+    ...(devIssuer !== undefined && {
+      devIssuer: { jwksPath: DEV_ISSUER_JWKS_PATH, jwks: () => devIssuer.jwks() },
+    }),
+  });
+
+  const server: Server = app.listen(config.port, config.host);
+  server.on('listening', () => {
+    // An HTTP worker leaves the line to the process that forked it, once all of them listen.
+    if (role === 'single')
+      logger.info(listeningDetails, `carenet gateway listening: FHIR at ${config.publicBaseUrl}`);
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use (set PORT to another port)`
+        : error.message;
+    logger.fatal({ err: error }, `cannot listen: ${reason}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  function shutdown(signal: string): void {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(0), 5000).unref();
+    server.close(() => {
+      stopServices();
+    });
+    server.closeAllConnections();
+  }
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  // The process that forked this worker is gone: nothing supervises it any more.
+  if (role === 'http-worker')
+    process.once('disconnect', () => {
+      shutdown('disconnect');
+    });
 }
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+
+/**
+ * This process runs the background work and supervises `httpWorkers` HTTP workers: one that
+ * exits after it served is replaced; one that exits before it could listen means the start
+ * cannot complete (the port is taken…), so the gateway stops and says why.
+ */
+function runWorkers(): void {
+  let stopping = false;
+  const listening = new Set<number>();
+  let announced = false;
+  cluster.on('listening', (worker) => {
+    listening.add(worker.id);
+    if (!announced && listening.size === config.httpWorkers) {
+      announced = true;
+      logger.info(listeningDetails, `carenet gateway listening: FHIR at ${config.publicBaseUrl}`);
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (!listening.has(worker.id)) {
+      logger.fatal(
+        { worker: worker.id, code, signal },
+        'cannot start: an HTTP worker exited before it listened',
+      );
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      stopServices(1);
+      return;
+    }
+    listening.delete(worker.id);
+    logger.error({ worker: worker.id, code, signal }, 'an HTTP worker exited: starting another');
+    cluster.fork();
+  });
+  for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
+
+  function shutdown(signal: NodeJS.Signals): void {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(0), 8000).unref();
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    let left = workers.length;
+    if (left === 0) stopServices();
+    for (const worker of workers) {
+      worker.once('exit', () => {
+        left -= 1;
+        if (left === 0) stopServices();
+      });
+      worker.process.kill('SIGTERM');
+    }
+  }
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Stops the services and the database, then the process. */
+function stopServices(code = 0): void {
+  services
+    .stop()
+    .then(() => db.close())
+    .catch((error: unknown) => {
+      logger.error({ err: error }, 'error while stopping');
+    })
+    .finally(() => process.exit(code));
+}

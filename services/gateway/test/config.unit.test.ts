@@ -12,6 +12,7 @@ describe('gateway configuration', () => {
       dataDir: '.carenet',
       databasePoolSize: 20,
       databasePrepare: true,
+      httpWorkers: 1,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
     });
   });
@@ -21,6 +22,17 @@ describe('gateway configuration', () => {
       databasePoolSize: 40,
       databasePrepare: false,
     });
+  });
+
+  it('serves HTTP from several processes on PostgreSQL only', () => {
+    const db = 'postgres://carenet@db.example.org:5432/carenet';
+    expect(loadConfig({ CARENET_HTTP_WORKERS: '2', DATABASE_URL: db }).httpWorkers).toBe(2);
+    expect(() => loadConfig({ CARENET_HTTP_WORKERS: '2' })).toThrow(
+      'CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL)',
+    );
+    expect(() => loadConfig({ CARENET_HTTP_WORKERS: '0', DATABASE_URL: db })).toThrow(
+      'CARENET_HTTP_WORKERS: must be between 1 and 64 (got "0")',
+    );
   });
 
   it('verifies tokens of a configured issuer when given its JWKS', () => {

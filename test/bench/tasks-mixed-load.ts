@@ -50,8 +50,26 @@ const BENCH = 'tasks-mixed-load';
  * once, the less they preempt each other and the service (the sweep below measures it).
  */
 const POOL = poolSizeOf(process.env.CARENET_BENCH_TASKS_POOL);
-/** The pool sizes of the sweep: the same mixed load, shorter, on a fresh service process each. */
-const POOL_SWEEP = [...new Set([2, 4, 8, 20, POOL])].sort((a, b) => a - b);
+/**
+ * Service processes serving HTTP (`CARENET_BENCH_TASKS_PROCESSES`, default 1), each with its own
+ * pool of POOL, the clients spread over them: the gateway's CARENET_HTTP_WORKERS. The first one
+ * fills the store; the others start fresh after it. On this 2-core machine two processes have not
+ * served more than one (the cores are all busy either way); the sweep prints both.
+ */
+const PROCESSES = wholeNumberOf('CARENET_BENCH_TASKS_PROCESSES', 1, 8);
+/** The sweep: the same mixed load, shorter, on fresh service processes (processes, pool each). */
+const SWEEP_CONFIGURATIONS: readonly (readonly [processes: number, pool: number])[] = [
+  [1, 2],
+  [1, 4],
+  [1, 8],
+  [1, 20],
+  [2, 2],
+  [2, 4],
+  [PROCESSES, POOL],
+];
+const SWEEP = SWEEP_CONFIGURATIONS.filter(
+  ([n, size], i) => SWEEP_CONFIGURATIONS.findIndex(([m, other]) => m === n && other === size) === i,
+);
 
 function poolSizeOf(text: string | undefined): number {
   if (text === undefined || text === '') return 4;
@@ -59,6 +77,15 @@ function poolSizeOf(text: string | undefined): number {
   if (!Number.isInteger(size) || size < 1 || size > 200)
     throw new Error(`CARENET_BENCH_TASKS_POOL=${text}: must be a whole number from 1 to 200`);
   return size;
+}
+
+function wholeNumberOf(name: string, fallback: number, max: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`${name}=${text}: must be a whole number from 1 to ${max}`);
+  return value;
 }
 /** HTTP clients of the mixed load, and loops of each ceiling. */
 const CLIENTS = 32;
@@ -134,8 +161,11 @@ interface MixedLoad {
 
 /** The HTTP side of the load: a keep-alive connection per client to the service, and the tokens. */
 interface Http {
-  /** undici's pool: far lighter than `fetch` on the clients' CPU, which the service shares. */
-  readonly client: Pool;
+  /**
+   * undici's pools (far lighter than `fetch` on the clients' CPU, which the service shares): one
+   * per service process, client `i` on pool `i % n`.
+   */
+  readonly clients: readonly Pool[];
   /** The FHIR base path on the service (`/fhir`). */
   readonly base: string;
   readonly gpToken: string;
@@ -194,11 +224,13 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
   };
   const now = Date.now();
 
-  const interactions: Record<Kind, (next: () => number) => Promise<Answer | undefined>> = {
+  const interactionsOn = (
+    client: Pool,
+  ): Record<Kind, (next: () => number) => Promise<Answer | undefined>> => ({
     async create(next) {
       const nurse = Math.floor(next() * NURSES);
       const response = await send(
-        http.client,
+        client,
         `${http.base}/Task`,
         'POST',
         { ...fhirHeaders(http.gpToken), 'Content-Type': 'application/fhir+json' },
@@ -221,7 +253,7 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
       const task = pick(next, pool.open[nurse]!);
       const to = nextStatus(task.status, next);
       const response = await send(
-        http.client,
+        client,
         `${http.base}/Task/${task.id}`,
         'PATCH',
         {
@@ -241,26 +273,28 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
     read(next) {
       const actor = Math.floor(next() * (NURSES + 1));
       const token = actor === NURSES ? http.gpToken : http.nurseTokens[actor]!;
-      return send(http.client, `${http.base}/Task/${pick(next, pool.ids)}`, 'GET', fhirHeaders(token));
+      return send(client, `${http.base}/Task/${pick(next, pool.ids)}`, 'GET', fhirHeaders(token));
     },
     'work-queue search'(next) {
       const nurse = Math.floor(next() * NURSES);
       return send(
-        http.client,
+        client,
         `${http.base}/Task?${queueQuery(nurse)}`,
         'GET',
         fhirHeaders(http.nurseTokens[nurse]!),
       );
     },
-  };
+  });
 
   const load = startProcessLoad();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let requests = 0;
+  const byPool = http.clients.map(interactionsOn);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const next = random(100 + client);
+      const interactions = byPool[client % byPool.length]!;
       while (performance.now() < deadline) {
         let draw = next();
         const kind = MIX.find(([, share]) => (draw -= share) < 0)?.[0] ?? 'read';
@@ -281,11 +315,12 @@ async function mixedLoad(http: Http, pool: TaskPool, seconds: number): Promise<M
   };
 }
 
-/** One line of the pool sweep: throughput and p99 per interaction. */
-function sweepLine(size: number, load: MixedLoad): string {
+/** One line of the sweep: throughput and p99 per interaction. */
+function sweepLine(processes: number, size: number, load: MixedLoad): string {
   const p99 = (kind: Kind) => latencyStats(load.latencies[kind]).p99.toFixed(1);
   return (
-    `pool of ${String(size).padStart(2)}: ${Math.round(load.requests / load.seconds)} req/s; p99 ` +
+    `${processes} process${processes === 1 ? ' ' : 'es'} x pool of ${String(size).padStart(2)}: ` +
+    `${Math.round(load.requests / load.seconds)} req/s; p99 ` +
     KINDS.map((kind) => `${kind} ${p99(kind)} ms`).join(', ')
   );
 }
@@ -327,8 +362,8 @@ export const tasksMixedLoad: Benchmark = {
       max: POOL,
       applicationName: 'carenet-bench',
     });
-    let service: ServiceProcess | undefined;
-    let http: Pool | undefined;
+    const services: ServiceProcess[] = [];
+    const clients: Pool[] = [];
     try {
       // The dev issuer's keys first (the service process reads the same directory).
       const issuer = await openDevIssuer({ dataDir, mode: 'embedded' });
@@ -342,10 +377,11 @@ export const tasksMixedLoad: Benchmark = {
             context.progress(line);
           },
         });
-      service = await startService(POOL);
+      // The first process fills the store; the others start after, fresh.
+      const service = await startService(POOL);
+      services.push(service);
       const { origin } = service;
       const base = `${origin}/fhir`;
-      http = new Pool(origin, { connections: CLIENTS });
       await Promise.all(Array.from({ length: POOL }, () => db.query('SELECT 1')));
 
       context.progress(
@@ -360,23 +396,29 @@ export const tasksMixedLoad: Benchmark = {
       );
 
       const scopes = 'user/*.cruds';
+      for (let i = 1; i < PROCESSES; i++) services.push(await startService(POOL));
+      clients.push(
+        ...services.map((s) => new Pool(s.origin, { connections: Math.ceil(CLIENTS / PROCESSES) })),
+      );
       const tokens: Http = {
-        client: http,
+        clients,
         base: '/fhir',
         gpToken: await issuer.issueToken({ actor: GP, scopes }),
         nurseTokens: await Promise.all(NURSE_ACTORS.map((actor) => issuer.issueToken({ actor, scopes }))),
       };
       /** The same mixed load on a fresh service process with a pool of `size` (after a warm-up). */
-      const mixedLoadWithPool = async (size: number, duration: number): Promise<MixedLoad> => {
-        const other = await startService(size);
-        const client = new Pool(other.origin, { connections: CLIENTS });
+      const mixedLoadOn = async (size: number, duration: number, processes = 1): Promise<MixedLoad> => {
+        const others = await Promise.all(Array.from({ length: processes }, () => startService(size)));
+        const otherClients = others.map(
+          (o) => new Pool(o.origin, { connections: Math.ceil(CLIENTS / processes) }),
+        );
         try {
-          const otherHttp = { ...tokens, client };
+          const otherHttp = { ...tokens, clients: otherClients };
           await mixedLoad(otherHttp, pool, sweepWarmUp);
           return await mixedLoad(otherHttp, pool, duration);
         } finally {
-          await client.close().catch(() => undefined);
-          await other.close().catch(() => undefined);
+          await Promise.all(otherClients.map((c) => c.close().catch(() => undefined)));
+          await Promise.all(others.map((o) => o.close().catch(() => undefined)));
         }
       };
       // Every interaction answers before the clock starts (a work queue matching nothing would
@@ -387,14 +429,17 @@ export const tasksMixedLoad: Benchmark = {
       const page = (await probe.json()) as { entry?: unknown[] };
       if (probe.status !== 200 || (page.entry?.length ?? 0) === 0)
         throw new Error(`work queue of nurse 0: ${probe.status}, ${page.entry?.length ?? 0} entries`);
-      await mixedLoad(tokens, pool, 1);
+      // A fresh process needs its code compiled hot, as the one that filled the store has.
+      await mixedLoad(tokens, pool, PROCESSES > 1 ? sweepWarmUp : 1);
 
       // This machine may run other work at the same time: its load average says how busy it was.
       const machineLoad = loadavg()[0] ?? Number.NaN;
       context.progress(`tasks mixed load: mixed load, ${CLIENTS} HTTP clients for ${seconds} s`);
-      await service.call('phaseStart', true);
+      // The first process is profiled (statements, CPU); every process measures its load and memory.
+      await Promise.all(services.map((s, i) => s.call('phaseStart', i === 0)));
       const load = await mixedLoad(tokens, pool, seconds);
-      const serviceLoad = await service.call('phaseStop');
+      const serviceLoads = await Promise.all(services.map((s) => s.call('phaseStop')));
+      const serviceLoad = serviceLoads[0]!;
       if (serviceLoad.cpuProfile !== undefined) {
         context.progress(`tasks mixed load: CPU profile of the service ${serviceLoad.cpuProfile}`);
       }
@@ -403,17 +448,12 @@ export const tasksMixedLoad: Benchmark = {
         context.progress(`tasks mixed load: ceiling, ${label}, ${CLIENTS} loops for ${ceilingSeconds} s`);
         return measure(ceilingSeconds, operation);
       };
-      await service.call('phaseStart', false);
+      await Promise.all(services.map((s) => s.call('phaseStart', false)));
       const httpCeiling = await phase('trivial express GET on the service process', async (next) => {
-        const response = await send(
-          tokens.client,
-          '/ping',
-          'GET',
-          fhirHeaders(pick(next, tokens.nurseTokens)),
-        );
+        const response = await send(clients[0]!, '/ping', 'GET', fhirHeaders(pick(next, tokens.nurseTokens)));
         if (response?.status !== 200) throw new Error(`trivial GET: ${response?.status ?? 'no answer'}`);
       });
-      const serviceIdle = await service.call('phaseStop');
+      const serviceIdles = await Promise.all(services.map((s) => s.call('phaseStop')));
       const readCeiling = await phase(
         'raw SELECT state FROM tasks.task_state + JSON.stringify',
         async (next) => {
@@ -436,19 +476,19 @@ export const tasksMixedLoad: Benchmark = {
         ]),
       );
 
-      const sweep: { size: number; load: MixedLoad }[] = [];
-      for (const size of POOL_SWEEP) {
+      const sweep: { processes: number; size: number; load: MixedLoad }[] = [];
+      for (const [processes, size] of SWEEP) {
         context.progress(
-          `tasks mixed load: pool sweep, a service process with a pool of ${size}, ${CLIENTS} HTTP clients for ${sweepSeconds} s`,
+          `tasks mixed load: sweep, ${processes} fresh service process(es) with a pool of ${size} each, ${CLIENTS} HTTP clients for ${sweepSeconds} s`,
         );
         // From the same steady state as the measure above: what the previous load left vacuumed,
         // its WAL checkpointed (autovacuum and a checkpoint would otherwise fall in the next phase).
         await service.call('vacuum');
-        sweep.push({ size, load: await mixedLoadWithPool(size, sweepSeconds) });
+        sweep.push({ processes, size, load: await mixedLoadOn(size, sweepSeconds, processes) });
       }
 
       const plan = await workQueuePlan(db);
-      const figures = mixedFigures(load, serviceLoad, serviceIdle, {
+      const figures = mixedFigures(load, summedPhase(serviceLoads), summedPhase(serviceIdles), {
         httpCeiling,
         readCeiling,
         searchCeiling,
@@ -478,26 +518,32 @@ export const tasksMixedLoad: Benchmark = {
         .map(([key, n]) => `${key}: ${n}`);
       context.report([
         `Tasks mixed load: ${total.toLocaleString('en-US')} Tasks stored (${statusMix.join(', ')}), ` +
-          `${CLIENTS} HTTP clients for ${seconds} s, service pool of ${POOL}; ceilings ${ceilingSeconds} s each at the same concurrency`,
+          `${CLIENTS} HTTP clients for ${seconds} s, ${PROCESSES} service process${PROCESSES === 1 ? '' : 'es'} with a pool of ${POOL} each; ceilings ${ceilingSeconds} s each at the same concurrency`,
         `fill: ${Math.round(fillRate)} Tasks/s, ${Math.round(filled.commands / filled.seconds)} commands/s ` +
           `(provider.create and update in the service process, ${FILL_CONCURRENCY} at once; then VACUUM (ANALYZE), CHECKPOINT)`,
         `mix: ${load.requests.toLocaleString('en-US')} requests; ${KINDS.map(kindLine).join(', ')}`,
         `non-2xx: ${codes.length === 0 ? 'none' : codes.join(', ')}`,
         `HTTP floor (trivial GET, same server): ${Math.round(httpCeiling.result.throughput)} req/s, ` +
           `p50 ${httpCeiling.result.latency.p50.toFixed(2)} ms, p99 ${httpCeiling.result.latency.p99.toFixed(2)} ms`,
-        loadLine('the service process during the mixed load', serviceLoad.load, load.seconds),
+        ...serviceLoads.map((l, i) =>
+          loadLine(`service process ${i + 1} of ${PROCESSES} during the mixed load`, l.load, load.seconds),
+        ),
         loadLine('the clients (benchmark process) during the mixed load', load.load, load.seconds),
-        loadLine('the service process during the trivial GET', serviceIdle.load, ceilingSeconds),
+        loadLine(
+          'service process 1 during the trivial GET (it alone serves it)',
+          serviceIdles[0]!.load,
+          ceilingSeconds,
+        ),
         `machine load average (1 min) when the mixed load started: ${machineLoad.toFixed(2)} on 2 cores`,
-        'latency = request to body read (undici), measured by the clients; service in its own process (pid ' +
-          `${service.pid}); ceilings: raw SQL on a pool of ${POOL} in the benchmark process`,
+        'latency = request to body read (undici), measured by the clients; service in process(es) of its own (pid ' +
+          `${services.map((s) => s.pid).join(', ')}); memory: the processes' peaks added up; ceilings: raw SQL on a pool of ${POOL} in the benchmark process`,
         ...figureTable(figures, { withBenchmark: false }),
         '',
-        `pool sweep: the same mix from ${CLIENTS} clients, ${sweepSeconds} s on a fresh service process per pool size ` +
+        `sweep: the same mix from ${CLIENTS} clients, ${sweepSeconds} s on fresh service processes per line ` +
           `each after VACUUM (ANALYZE), CHECKPOINT and ${sweepWarmUp} s of warm-up (shorter and colder than the measure above: compare the lines with each other)`,
-        ...sweep.map(({ size, load: l }) => `    ${sweepLine(size, l)}`),
+        ...sweep.map(({ processes, size, load: l }) => `    ${sweepLine(processes, size, l)}`),
         '',
-        `where the time goes: the service's SQL during the mixed load (top 10 by total time; in flight = statements waiting for a pooled connection or running, on average)`,
+        `where the time goes: the SQL of service process 1 during the mixed load (top 10 by total time; in flight = statements waiting for a pooled connection or running, on average)`,
         ...serviceLoad.sql.map((l) => `    ${l}`),
         '',
         `where the time goes: EXPLAIN (ANALYZE, BUFFERS) of the work queue of nurse 7, as the search store sends it`,
@@ -505,8 +551,8 @@ export const tasksMixedLoad: Benchmark = {
       ]);
       return figures;
     } finally {
-      await http?.close().catch(() => undefined);
-      await service?.close().catch(() => undefined);
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      await Promise.all(services.map((s) => s.close().catch(() => undefined)));
       await db.close().catch(() => undefined);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -542,6 +588,18 @@ interface Ceilings {
   readonly readCeiling: Measured;
   readonly searchCeiling: Measured;
   readonly writeCeiling: Measured;
+}
+
+/** The phases of several service processes as one: CPU and memory added up (the load of the first). */
+function summedPhase(phases: readonly ServicePhase[]): ServicePhase {
+  const [first] = phases;
+  if (first === undefined) throw new Error('no service process');
+  const sum = (of: (p: ServicePhase) => number) => phases.reduce((total, p) => total + of(p), 0);
+  return {
+    ...first,
+    memory: { rssMb: sum((p) => p.memory.rssMb), heapUsedMb: sum((p) => p.memory.heapUsedMb) },
+    load: { ...first.load, cores: sum((p) => p.load.cores) },
+  };
 }
 
 /** The table: overall throughput, p50/p99 per interaction, error rates, the service's memory. */
@@ -604,8 +662,8 @@ function mixedFigures(
     figures.push(rate(`non-2xx ${status === '0' ? 'no response' : status} (all requests)`, n, load.requests));
   }
   for (const [name, of] of [
-    ['service process peak RSS (ceiling: serving the trivial GET)', (m: MemoryPeak) => m.rssMb],
-    ['service process peak heap used', (m: MemoryPeak) => m.heapUsedMb],
+    ['service processes peak RSS, added up (ceiling: serving the trivial GET)', (m: MemoryPeak) => m.rssMb],
+    ['service processes peak heap used, added up', (m: MemoryPeak) => m.heapUsedMb],
   ] as const) {
     figures.push({
       benchmark: BENCH,

@@ -45,18 +45,19 @@ import {
 
 const BENCH = 'tasks-mixed-load';
 /**
- * Connections of the service's pool (`CARENET_BENCH_TASKS_POOL`, default 4); the ceilings use as
- * many. PostgreSQL shares the 2 cores with the service and the clients: the fewer backends run at
- * once, the less they preempt each other and the service (the sweep below measures it).
+ * Connections of each service process's pool (`CARENET_BENCH_TASKS_POOL`, default 2); the
+ * ceilings use as many. PostgreSQL shares the 2 cores with the service and the clients: the fewer
+ * backends run at once, the less they preempt each other and the service (the sweep measures it).
  */
 const POOL = poolSizeOf(process.env.CARENET_BENCH_TASKS_POOL);
 /**
- * Service processes serving HTTP (`CARENET_BENCH_TASKS_PROCESSES`, default 1), each with its own
- * pool of POOL, the clients spread over them: the gateway's CARENET_HTTP_WORKERS. The first one
- * fills the store; the others start fresh after it. On this 2-core machine two processes have not
- * served more than one (the cores are all busy either way); the sweep prints both.
+ * Service processes serving HTTP (`CARENET_BENCH_TASKS_PROCESSES`, default 2), each with its own
+ * pool of POOL, the clients spread over them: the gateway with CARENET_HTTP_WORKERS=2 and
+ * CARENET_PG_POOL_SIZE=2. The first one fills the store; the others start fresh after it. One
+ * process runs its JavaScript on one core, and its event loop waited for that core behind
+ * PostgreSQL's backends 40% of the time: two event loops keep one running while the other waits.
  */
-const PROCESSES = wholeNumberOf('CARENET_BENCH_TASKS_PROCESSES', 1, 8);
+const PROCESSES = wholeNumberOf('CARENET_BENCH_TASKS_PROCESSES', 2, 8);
 /** The sweep: the same mixed load, shorter, on fresh service processes (processes, pool each). */
 const SWEEP_CONFIGURATIONS: readonly (readonly [processes: number, pool: number])[] = [
   [1, 2],
@@ -72,7 +73,7 @@ const SWEEP = SWEEP_CONFIGURATIONS.filter(
 );
 
 function poolSizeOf(text: string | undefined): number {
-  if (text === undefined || text === '') return 4;
+  if (text === undefined || text === '') return 2;
   const size = Number(text);
   if (!Number.isInteger(size) || size < 1 || size > 200)
     throw new Error(`CARENET_BENCH_TASKS_POOL=${text}: must be a whole number from 1 to 200`);

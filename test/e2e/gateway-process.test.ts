@@ -65,33 +65,40 @@ function capabilityStatementValidator(): ValidateFunction {
   return validate;
 }
 
+/** A token of the dev issuer whose keys are under `data`, from `carenet token <args>`. */
+function devToken(base: string, data: string, ...args: string[]): string {
+  return spawnSync(process.execPath, [cli, 'token', ...args], {
+    env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: data, PORT: new URL(base).port },
+    encoding: 'utf8',
+  }).stdout.trim();
+}
+
+/** One FHIR call with a bearer token: a JSON Patch when `body` is an array, FHIR JSON otherwise. */
+async function fhirCall(base: string, bearer: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}/fhir/${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      ...(body !== undefined && {
+        'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
+      }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 /**
  * Scenario S1 through the gateway at `base`: a coordinator drafts a PPCS, the GP validates it, the
  * patient agrees, it is activated, and its consumer (in the background work) turns its action
  * into Tasks: their owners. Tokens from `carenet token` on the dev issuer of `data`.
  */
 async function ppcsActivationTurnsIntoTasks(base: string, data: string): Promise<string[]> {
-  const port = new URL(base).port;
-  const token = (...args: string[]) =>
-    spawnSync(process.execPath, [cli, 'token', ...args], {
-      env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: data, PORT: port },
-      encoding: 'utf8',
-    }).stdout.trim();
+  const token = (...args: string[]) => devToken(base, data, ...args);
   const coordinator = token('--professional', '870000000001', '--profession', 'nurse');
   const drB = token('--professional', '810000000002', '--profession', 'doctor');
-  const call = async (bearer: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}/fhir/${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${bearer}`,
-        ...(body !== undefined && {
-          'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
-        }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = (bearer: string, method: string, path: string, body?: unknown) =>
+    fhirCall(base, bearer, method, path, body);
   const X = 'https://carenet.example.org/fhir/StructureDefinition';
   const professional = (value: string) => ({ identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value } });
   const created = await call(coordinator, 'POST', 'CarePlan', {
@@ -217,19 +224,8 @@ describe('gateway process', () => {
     };
     const gp = token('--professional', '810000000001', '--profession', 'doctor', '--name', 'Dr Anne Martin');
     const nurse = token('--professional', '810000000002', '--profession', 'nurse');
-    const call = async (token: string, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${base}/fhir/${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body !== undefined && {
-            'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
-          }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    const call = (bearer: string, method: string, path: string, body?: unknown) =>
+      fhirCall(base, bearer, method, path, body);
     const created = await call(gp, 'POST', 'Task', {
       resourceType: 'Task',
       status: 'requested',
@@ -347,12 +343,7 @@ describe('gateway process with two HTTP workers on PostgreSQL (CARENET_HTTP_WORK
   });
 
   it('answers two concurrent accepts of one version with one 200 and one 412, whichever worker takes each', async () => {
-    const port = new URL(base).port;
-    const token = (...args: string[]) =>
-      spawnSync(process.execPath, [cli, 'token', ...args], {
-        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: workersDataDir, PORT: port },
-        encoding: 'utf8',
-      }).stdout.trim();
+    const token = (...args: string[]) => devToken(base, workersDataDir, ...args);
     const gp = token('--professional', '810000000001', '--profession', 'doctor');
     const nurse = token('--professional', '810000000002', '--profession', 'nurse');
     const createTask = async (): Promise<string> => {

@@ -1,5 +1,6 @@
 import { eventStoreMigration } from './migrations/0001-event-store.js';
 import { appendReturnsRecordedMigration } from './migrations/0002-append-returns-recorded.js';
+import { streamOrderedLogMigration } from './migrations/0003-stream-ordered-log.js';
 import type { SqlDatabase } from './sql-database.js';
 
 /** A versioned schema change. Versions are applied once, in order, each in its transaction. */
@@ -12,6 +13,7 @@ export interface Migration {
 export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   eventStoreMigration,
   appendReturnsRecordedMigration,
+  streamOrderedLogMigration,
 ];
 
 /**

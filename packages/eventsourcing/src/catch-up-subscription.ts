@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { EventStore } from './event-store.js';
+import { isDatabaseFailure } from './errors.js';
 import { START, type LogPosition, type RecordedEvent } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import { heldBackMonitor } from './held-back-monitor.js';
@@ -36,7 +37,9 @@ const RETRY_MAX_MS = 5_000;
 /**
  * Follows the store's global log from a stored checkpoint: reads a batch, hands it over, then
  * stores the new checkpoint. Delivery is at-least-once (a crash between handle and checkpoint
- * replays the batch): handlers dedupe (inbox) or are idempotent.
+ * replays the batch): handlers dedupe (inbox) or are idempotent. Any failure (the database away,
+ * a handler's error) is logged and retried with backoff, from the checkpoint load on: the loop
+ * runs until `stop()`.
  */
 export function startSubscription(store: EventStore, options: SubscriptionOptions): RunningSubscription {
   const logger = options.logger ?? silentLogger;
@@ -74,9 +77,13 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
     });
 
   async function loop(): Promise<void> {
-    position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
+    let loaded = false;
     while (isRunning()) {
       try {
+        if (!loaded) {
+          position = (await store.loadCheckpoint(options.subscriptionId)) ?? START;
+          loaded = true;
+        }
         for (const waiter of caughtUpWaiters) waiter.armed = true;
         const batch = await store.readAll(position, {
           ...(options.categories && { categories: options.categories }),
@@ -101,7 +108,12 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
         failures += 1;
         metrics.failures.inc(label);
         const delay = Math.min(RETRY_MAX_MS, 100 * 2 ** Math.min(failures, 10));
-        logger.error({ ...label, err: error, retryInMs: delay }, 'subscription batch failed; retrying');
+        if (isDatabaseFailure(error))
+          logger.warn(
+            { ...label, reason: error.reason, code: error.code, retryInMs: delay },
+            'subscription: database unavailable; retrying',
+          );
+        else logger.error({ ...label, err: error, retryInMs: delay }, 'subscription batch failed; retrying');
         if (isRunning()) await sleep(delay);
       }
     }

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, isDatabaseFailure } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** What a due-command clock scans for, and what it sends. */
@@ -30,7 +30,8 @@ export interface DueCommandClock {
  * every interval, the ids a query finds due get their command, and the decider records each fact
  * once, so a repeated or concurrent scan changes nothing. A domain refusal for one id (it changed
  * since the query) skips that id; any other error ends the scan, logged, and the next interval
- * scans again. Scans never overlap: a tick during a scan answers with that scan.
+ * scans again (a database that is away ends the scan too, with a warning: nothing is skipped).
+ * Scans never overlap: a tick during a scan answers with that scan.
  */
 export function startDueCommandClock(options: DueCommandClockOptions): DueCommandClock {
   const clock = options.clock ?? (() => new Date());
@@ -44,7 +45,7 @@ export function startDueCommandClock(options: DueCommandClockOptions): DueComman
       try {
         recorded += (await options.send(id, now)) ? 1 : 0;
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
+        if (!(error instanceof DomainError) || isDatabaseFailure(error)) throw error;
         logger.info({ [options.idField]: id, reason: error.message }, `${options.name}: skipped`);
       }
     }
@@ -60,7 +61,12 @@ export function startDueCommandClock(options: DueCommandClockOptions): DueComman
   };
   const timer = setInterval(() => {
     tick().catch((error: unknown) => {
-      logger.error({ err: error }, `${options.name}: scan failed`);
+      if (isDatabaseFailure(error))
+        logger.warn(
+          { reason: error.reason, code: error.code, retryInMs: options.intervalMs },
+          `${options.name}: database unavailable, scanning again at the next interval`,
+        );
+      else logger.error({ err: error }, `${options.name}: scan failed`);
     });
   }, options.intervalMs);
   timer.unref();

@@ -3,7 +3,15 @@
  * HTTP status and an OperationOutcome exactly once (DESIGN.md §5, §7). Never throw strings.
  */
 export type DomainErrorKind =
-  'concurrency' | 'precondition-failed' | 'not-found' | 'gone' | 'business-rule' | 'validation' | 'forbidden';
+  | 'concurrency'
+  | 'precondition-failed'
+  | 'not-found'
+  | 'gone'
+  | 'business-rule'
+  | 'validation'
+  | 'forbidden'
+  | 'unavailable'
+  | 'storage-full';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -92,4 +100,42 @@ export class DuplicateEventIdError extends DomainError {
   ) {
     super(`event id(s) ${eventIds.join(', ')} already stored, but not as this append to ${streamId}`);
   }
+}
+
+/**
+ * The database cannot serve now: unreachable, restarting, failing over, refusing connections, or
+ * the connection went away under a statement. Nothing is wrong with the request; the same
+ * request may succeed a moment later (the pool reconnects by itself). A write whose connection
+ * was lost at its commit may or may not have committed: retry it with the same event ids
+ * (appends are idempotent by id) or read before writing again. HTTP 503 with Retry-After.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  constructor(
+    /** What the driver said (never statement parameters): `Connection terminated unexpectedly`. */
+    readonly reason: string,
+    /** SQLSTATE (`57P01`) or system error code (`ECONNREFUSED`) when there is one. */
+    readonly code?: string,
+  ) {
+    super(`the database is unavailable: ${reason}`);
+  }
+}
+
+/**
+ * The database has no space left to write (SQLSTATE 53100 disk_full, ENOSPC). Reads still work;
+ * writes work again once space is freed, without a restart. HTTP 507.
+ */
+export class DatabaseFullError extends DomainError {
+  readonly kind = 'storage-full';
+  constructor(
+    readonly reason: string,
+    readonly code?: string,
+  ) {
+    super(`the database has no space left: ${reason}`);
+  }
+}
+
+/** Whether an error says the database cannot serve now (down or full), rather than a refusal. */
+export function isDatabaseFailure(error: unknown): error is DatabaseUnavailableError | DatabaseFullError {
+  return error instanceof DatabaseUnavailableError || error instanceof DatabaseFullError;
 }

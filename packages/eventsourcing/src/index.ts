@@ -2,10 +2,13 @@ export { assertNever, fold, type Decider } from './decider.js';
 export {
   BusinessRuleError,
   ConcurrencyError,
+  DatabaseFullError,
+  DatabaseUnavailableError,
   DomainError,
   DuplicateEventIdError,
   ForbiddenError,
   GoneError,
+  isDatabaseFailure,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -59,8 +62,10 @@ export {
   type PendingEvent,
   type ProjectionStatement,
 } from './postgres/inline-projection.js';
+export { classifyDatabaseError } from './postgres/database-errors.js';
 export {
   pgliteDatabase,
+  pingDatabase,
   postgresDatabase,
   type PostgresDatabaseOptions,
   transactionScope,

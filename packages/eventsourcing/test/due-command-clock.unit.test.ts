@@ -1,6 +1,12 @@
 // The due-command clock: every due id gets its command, refusals skip it, scans never overlap.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { BusinessRuleError, startDueCommandClock, type DueCommandClock, type Logger } from '../src/index.js';
+import {
+  BusinessRuleError,
+  DatabaseUnavailableError,
+  startDueCommandClock,
+  type DueCommandClock,
+  type Logger,
+} from '../src/index.js';
 
 const NOW = new Date('2026-11-26T08:00:00.000Z');
 
@@ -103,5 +109,43 @@ describe('startDueCommandClock', () => {
     expect(scans).toBe(1);
     expect(await clock.tick()).toBe(1);
     expect(scans).toBe(2);
+  });
+});
+
+describe('startDueCommandClock with the database away', () => {
+  it('ends the scan without skipping any id, warns, and scans again at the next interval', async () => {
+    const logger = keptLogger();
+    let down = true;
+    const sent: string[] = [];
+    const clock = startDueCommandClock({
+      name: 'test clock',
+      idField: 'thingId',
+      recorded: 'things done',
+      intervalMs: 20,
+      clock: () => NOW,
+      logger,
+      due: () => Promise.resolve(['a', 'b']),
+      send: (id) => {
+        if (down) return Promise.reject(new DatabaseUnavailableError('Connection terminated unexpectedly'));
+        sent.push(id);
+        return Promise.resolve(true);
+      },
+    });
+    try {
+      await expect(clock.tick()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(logger.lines.filter((l) => l.message.includes('skipped'))).toEqual([]);
+      // The interval's scans fail and say why, as warnings with the driver's words only.
+      while (!logger.lines.some((l) => l.level === 'warn')) await new Promise((r) => setTimeout(r, 10));
+      expect(logger.lines.find((l) => l.level === 'warn')).toEqual({
+        level: 'warn',
+        fields: { reason: 'Connection terminated unexpectedly', code: undefined, retryInMs: 20 },
+        message: 'test clock: database unavailable, scanning again at the next interval',
+      });
+      down = false;
+      while (sent.length < 2) await new Promise((r) => setTimeout(r, 10));
+      expect(sent.slice(0, 2)).toEqual(['a', 'b']);
+    } finally {
+      await clock.stop();
+    }
   });
 });

@@ -6,14 +6,16 @@ import {
   FhirError,
   forbidden,
   gone,
+  insufficientStorage,
   internalError,
   invalidResource,
   issue,
   notFound,
   preconditionFailed,
+  serviceUnavailable,
 } from './outcomes.js';
 
-/** How a kernel error reads to a FHIR client (DESIGN.md §5: 400 … 422). */
+/** How a kernel error reads to a FHIR client (DESIGN.md §5: 400 … 422; 503 and 507 for the database). */
 export function domainErrorToFhir(error: DomainError): FhirError {
   switch (error.kind) {
     case 'concurrency':
@@ -39,6 +41,19 @@ export function domainErrorToFhir(error: DomainError): FhirError {
         : badRequest(error.message);
     case 'forbidden':
       return forbidden(error.message);
+    // The driver's words (a host name, a file path) stay in the log; the client gets what to do.
+    case 'unavailable':
+      return serviceUnavailable(
+        'the database is unavailable for the moment (restarting, failing over or unreachable); ' +
+          'nothing is wrong with the request: send it again later. A write may have been stored ' +
+          'if the connection was lost at its commit: read before writing it again, or send it ' +
+          'with If-Match.',
+      );
+    case 'storage-full':
+      return insufficientStorage(
+        'the database has no space left: the change was not stored; reads still work, and the ' +
+          'change can be sent again once space is freed',
+      );
     default:
       return assertNever(error.kind);
   }

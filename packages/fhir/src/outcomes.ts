@@ -87,6 +87,24 @@ export const businessRule = (rule: string, diagnostics: string, expression?: rea
     }),
   );
 
+/** Seconds a client waits before retrying when the database is unavailable (`Retry-After`). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * 503: the server cannot serve now but will again by itself (the database is restarting, failing
+ * over or unreachable); `Retry-After` says when to try again. Issue code `transient`.
+ */
+export const serviceUnavailable = (diagnostics: string, retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS) =>
+  new FhirError(503, outcome(issue('error', 'transient', diagnostics)), {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
+/**
+ * 507 (WebDAV's Insufficient Storage, the status for a store that has no room left): the change
+ * was not stored; it can be sent again once space is freed. Issue code `exception`.
+ */
+export const insufficientStorage = (diagnostics: string) => single(507, 'exception', diagnostics);
+
 /** 500: the generic answer to a bug; the correlation id leads to the log, nothing else leaks. */
 export const internalError = (correlationId: string) =>
   single(500, 'exception', `internal error; correlation id ${correlationId}`);

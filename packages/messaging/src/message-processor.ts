@@ -1,4 +1,4 @@
-import { DomainError, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import { DomainError, isDatabaseFailure, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
 import { silentLogger, type Logger } from '@carenet/eventsourcing';
 import type { Registry } from 'prom-client';
 import type { DeadLetterSink } from './dead-letter-sink.js';
@@ -35,10 +35,18 @@ export interface ConsumerOptions {
   readonly metrics?: Registry;
 }
 
-/** Deterministic failures: retrying the same message cannot succeed. */
+/**
+ * Deterministic failures: retrying the same message cannot succeed. A database that is away or
+ * full is not one: the message is fine.
+ */
 function isPermanent(error: unknown): boolean {
   if (error instanceof PermanentMessageError) return true;
-  return error instanceof DomainError && error.kind !== 'concurrency' && error.kind !== 'precondition-failed';
+  return (
+    error instanceof DomainError &&
+    !isDatabaseFailure(error) &&
+    error.kind !== 'concurrency' &&
+    error.kind !== 'precondition-failed'
+  );
 }
 
 function asError(error: unknown): Error {
@@ -102,6 +110,10 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
         metrics.consumed.inc({ group, outcome: applied ? 'applied' : 'duplicate' });
         return;
       } catch (error) {
+        // Still no database after the retries: never a dead letter. The message stays unprocessed
+        // and the source delivers it again (the store-log subscription retries its batch with
+        // backoff from its checkpoint, Kafka from the uncommitted offset); the inbox dedupes.
+        if (isDatabaseFailure(error) && attempt >= retry.attempts) throw error;
         if (isPermanent(error) || attempt >= retry.attempts) {
           await deadLetter(message, asError(error), attempt);
           return;

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pgliteDatabase, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { pgliteDatabase, postgresDatabase, type Logger, type SqlDatabase } from '@carenet/eventsourcing';
 import type { GatewayConfig } from './config.js';
 
 /** Where the embedded mode's PGlite database lives, under the data directory. */
@@ -9,9 +9,13 @@ export const PGLITE_DIRECTORY = 'pglite';
 
 /**
  * The database of the process: PostgreSQL when `DATABASE_URL` is set, otherwise PGlite
- * (PostgreSQL in WASM) in `<CARENET_DATA_DIR>/pglite`, created on first start.
+ * (PostgreSQL in WASM) in `<CARENET_DATA_DIR>/pglite`, created on first start. `logger` hears of
+ * PostgreSQL connections lost (a restart, a failover); the pool connects anew by itself.
  */
-export async function openDatabase(config: GatewayConfig): Promise<{ db: SqlDatabase; description: string }> {
+export async function openDatabase(
+  config: GatewayConfig,
+  logger?: Logger,
+): Promise<{ db: SqlDatabase; description: string }> {
   if (config.databaseUrl !== undefined) {
     const url = new URL(config.databaseUrl);
     return {
@@ -19,6 +23,7 @@ export async function openDatabase(config: GatewayConfig): Promise<{ db: SqlData
         connectionString: config.databaseUrl,
         max: config.databasePoolSize,
         prepareStatements: config.databasePrepare,
+        ...(logger !== undefined && { logger }),
       }),
       description: `PostgreSQL at ${url.host}${url.pathname}`,
     };

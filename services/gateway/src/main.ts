@@ -48,7 +48,7 @@ async function orFail<T>(what: string, step: Promise<T>): Promise<T> {
   }
 }
 
-const { db, description: database } = await orFail('opening the database', openDatabase(config));
+const { db, description: database } = await orFail('opening the database', openDatabase(config, logger));
 const services = await orFail(
   'opening the services',
   openEmbeddedServices({

@@ -1,5 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { DatabaseUnavailableError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { classified, classifyDatabaseError } from './database-errors.js';
 import { preparedNameOf } from './prepared-sql.js';
 
 /** Runs one SQL statement. Rows come back as plain objects. */
@@ -18,7 +21,12 @@ export interface SqlExecutor {
  */
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. Every
+   * method rejects with `DatabaseUnavailableError` when the database cannot be reached or the
+   * connection went away, and with `DatabaseFullError` when it has no space left (see
+   * `classifyDatabaseError`); other errors are the driver's own.
+   */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs `work` on one dedicated session (needed for session-level advisory locks). */
   session<T>(work: (session: SqlExecutor) => Promise<T>): Promise<T>;
@@ -50,16 +58,35 @@ function executor(client: pg.ClientBase | pg.Pool, prepare: boolean): SqlExecuto
   return {
     async query<Row extends object>(text: string, params: readonly unknown[] = []) {
       const name = prepare ? preparedNameOf(text) : undefined;
-      const result =
+      const result = await classified(
         name === undefined
-          ? await client.query<Row>(text, params as unknown[])
-          : await client.query<Row>({ name, text, values: params as unknown[] });
+          ? client.query<Row>(text, params as unknown[])
+          : client.query<Row>({ name, text, values: params as unknown[] }),
+      );
       return result.rows;
     },
     async script(sql: string) {
-      await client.query(sql);
+      await classified(client.query(sql));
     },
   };
+}
+
+/**
+ * Answers once the database runs a statement, within `timeoutMs` (default 1 s); otherwise rejects
+ * with `DatabaseUnavailableError` (or the error the database gave). For readiness probes.
+ */
+export async function pingDatabase(db: SqlExecutor, timeoutMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DatabaseUnavailableError(`no answer to a ping within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([db.query('SELECT 1'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface PostgresDatabaseOptions {
@@ -78,16 +105,46 @@ export interface PostgresDatabaseOptions {
    * 10,000; 0: for ever). See `postgresDatabase`.
    */
   readonly replanIntervalMs?: number;
+  /**
+   * The longest a statement waits for a connection, in the pool's queue or while connecting
+   * (ms, default 10,000; 0: no limit). Past it: `DatabaseUnavailableError`.
+   */
+  readonly connectionTimeoutMs?: number;
+  /** Where a lost connection is reported (one warning per connection, no statement data). */
+  readonly logger?: Logger;
 }
 
-/** A `pg` pool as a SqlDatabase. */
+/**
+ * A `pg` pool as a SqlDatabase. A database that goes away (restart, failover, a terminated
+ * backend) never crashes the process: every client of the pool has an error listener for its
+ * whole life, checked out or idle; a broken client is discarded (`release(error)`), the statements
+ * it ran reject with `DatabaseUnavailableError`, and the next statement opens a new connection.
+ */
 export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase {
+  const logger = options.logger ?? silentLogger;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'carenet',
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    // Finds connections a failover left half-open while they sit idle in the pool.
+    keepAlive: true,
   });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // pg emits 'error' on a client whose connection ends under it, and an EventEmitter's 'error'
+  // without a listener throws out of the socket's callback: the process dies. The pool listens to
+  // its idle clients only, so each client gets its own listener when the pool creates it.
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => {
+      const typed = classifyDatabaseError(error);
+      logger.warn(
+        typed instanceof DatabaseUnavailableError
+          ? { reason: typed.reason, code: typed.code }
+          : { reason: error.message },
+        'PostgreSQL connection lost; the pool drops it and connects anew on demand',
+      );
+    });
+  });
+  // The pool reports idle clients' errors here too (already logged by the client's listener).
   pool.on('error', () => undefined);
   const prepare = options.prepareStatements ?? true;
   // A generic plan is made once, from the table sizes of that moment, and kept until the server
@@ -116,27 +173,43 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
     query: (text, params) => pooled.query(text, params),
     script: (sql) => pooled.script(sql),
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await classified(pool.connect());
+      const tx = executor(client, prepare);
+      // What the client is given back with: an error discards it (its connection is gone, or it
+      // may still be inside the transaction).
+      let discard: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await work(executor(client, prepare));
-        await client.query('COMMIT');
+        await tx.query('BEGIN');
+        const result = await work(tx);
+        await tx.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        const typed = classifyDatabaseError(error);
+        if (typed instanceof DatabaseUnavailableError) {
+          discard = typed;
+        } else {
+          await client.query('ROLLBACK').catch((rollbackFailed: unknown) => {
+            discard = rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
+          });
+        }
+        throw typed;
       } finally {
-        client.release();
+        client.release(discard);
       }
     },
     async session(work) {
-      const client = await pool.connect();
-      let broken = false;
-      client.on('error', () => (broken = true));
+      const client = await classified(pool.connect());
+      let discard: Error | undefined;
       try {
         return await work(executor(client, prepare));
+      } catch (error) {
+        const typed = classifyDatabaseError(error);
+        if (typed instanceof DatabaseUnavailableError) discard = typed;
+        throw typed;
       } finally {
-        client.release(broken);
+        // A session may end holding session state (advisory locks…) when its work failed: a
+        // client whose connection broke is discarded, which also releases what it held.
+        client.release(discard);
       }
     },
     close: () => pool.end(),
@@ -147,27 +220,31 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
 export function pgliteDatabase(db: PGlite): SqlDatabase {
   const run: SqlExecutor = {
     async query<Row extends object>(text: string, params: readonly unknown[] = []) {
-      const result = await db.query<Row>(text, params as unknown[]);
+      const result = await classified(db.query<Row>(text, params as unknown[]));
       return result.rows;
     },
     async script(sql: string) {
-      await db.exec(sql);
+      await classified(db.exec(sql));
     },
   };
   return {
     dialect: 'pglite',
     query: (text, params) => run.query(text, params),
     script: (sql) => run.script(sql),
+    // A full disk (53100) fails the statement and rolls the transaction back; PGlite goes on, and
+    // writes succeed again once space is freed.
     transaction: (work) =>
-      db.transaction(async (tx) =>
-        work({
-          async query<Row extends object>(text: string, params: readonly unknown[] = []) {
-            return (await tx.query<Row>(text, params as unknown[])).rows;
-          },
-          async script(sql: string) {
-            await tx.exec(sql);
-          },
-        }),
+      classified(
+        db.transaction(async (tx) =>
+          work({
+            async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+              return (await classified(tx.query<Row>(text, params as unknown[]))).rows;
+            },
+            async script(sql: string) {
+              await classified(tx.exec(sql));
+            },
+          }),
+        ),
       ),
     session: (work) => work(run),
     close: () => db.close(),

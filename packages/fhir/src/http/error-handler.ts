@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDatabaseFailure } from '@carenet/eventsourcing';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { errorToFhir } from '../error-mapping.js';
 import { notSupported } from '../outcomes.js';
@@ -24,7 +25,17 @@ export function fhirErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
     const correlationId = typeof given === 'string' && given ? given : randomUUID();
     if (!given) res.setHeader('X-Request-Id', correlationId);
     const fhir = bodyParserError(error) ?? errorToFhir(error, correlationId);
-    if (fhir.status >= 500) logger.error({ err: error, correlationId }, 'unhandled error in a FHIR request');
+    if (isDatabaseFailure(error)) {
+      // Expected while the database is away: one line per request, what the driver said (no data).
+      logger.error(
+        { correlationId, status: fhir.status, reason: error.reason, code: error.code },
+        error.kind === 'unavailable'
+          ? 'database unavailable: answered 503 with Retry-After'
+          : 'database full: answered 507, nothing stored',
+      );
+    } else if (fhir.status >= 500) {
+      logger.error({ err: error, correlationId }, 'unhandled error in a FHIR request');
+    }
     sendFhir(res, fhir.status, fhir.outcome, { ...fhir.headers });
   };
 }

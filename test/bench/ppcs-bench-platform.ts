@@ -155,9 +155,13 @@ export async function startPpcsBenchPlatform(
     const subscribers = [
       {
         ...planToTasks,
-        async handler(event: IncomingEvent, tx: Parameters<typeof planToTasks.handler>[1]) {
+        async handler(
+          event: IncomingEvent,
+          tx: Parameters<typeof planToTasks.handler>[1],
+          trace: Parameters<typeof planToTasks.handler>[2],
+        ) {
           const startedAt = performance.now();
-          await planToTasks.handler(event, tx);
+          await planToTasks.handler(event, tx, trace);
           observers.handled(event, startedAt, performance.now());
         },
       },

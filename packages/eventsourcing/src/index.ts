@@ -52,6 +52,16 @@ export {
   type SubscriptionOptions,
 } from './catch-up-subscription.js';
 export { silentLogger, type Logger } from './logger.js';
+export {
+  contextOfTraceparent,
+  extractTraceContext,
+  formatTraceparent,
+  parseTraceparent,
+  registerW3CPropagatorUnlessSet,
+  startTraceScope,
+  TRACER_NAME,
+  type TraceScope,
+} from './trace-context.js';
 export { subscriptionMetrics } from './subscription-metrics.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { migrate, EVENT_STORE_MIGRATIONS, type Migration } from './postgres/migrate.js';

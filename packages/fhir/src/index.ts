@@ -4,6 +4,7 @@ export { domainErrorToFhir, errorToFhir } from './error-mapping.js';
 export { acceptsJson, bodyParserError, fhirJsonBody, negotiateJson } from './http/content-negotiation.js';
 export { fhirErrorHandler, fhirNotSupported } from './http/error-handler.js';
 export { sendFhir, sendFhirJson } from './http/send-fhir.js';
+export { requestTrace, requestTraceOf } from './http/request-trace.js';
 export { ACCEPTED_BODY_TYPES, FHIR_JSON, JSON_PATCH } from './http/media-types.js';
 export {
   buildCapabilityStatement,

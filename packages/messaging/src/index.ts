@@ -27,6 +27,7 @@ export {
   messageProcessor,
   type ConsumerOptions,
   type MessageHandler,
+  type MessageTrace,
   type RetryPolicy,
 } from './message-processor.js';
 export { MESSAGING_MIGRATIONS } from './messaging-migrations.js';

@@ -1,4 +1,14 @@
-import { DomainError, isDatabaseFailure, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import { CLOUDEVENTS_HEADERS } from '@carenet/contracts';
+import {
+  contextOfTraceparent,
+  DomainError,
+  isDatabaseFailure,
+  startTraceScope,
+  type SqlDatabase,
+  type SqlExecutor,
+  type TraceScope,
+} from '@carenet/eventsourcing';
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { silentLogger, type Logger } from '@carenet/eventsourcing';
 import type { Registry } from 'prom-client';
 import type { DeadLetterSink } from './dead-letter-sink.js';
@@ -8,11 +18,20 @@ import type { IncomingEvent, RawMessage } from './incoming-event.js';
 import { fromKafkaMessage } from './kafka-envelope.js';
 import { messagingMetrics } from './messaging-metrics.js';
 
+/** The trace a handler continues (issue 14). */
+export interface MessageTrace {
+  /**
+   * W3C `traceparent` of the consumer span, in the trace of the message's `traceparent`: stamp
+   * it on the events the handler appends (`metadata.traceparent`, next to `causationId`).
+   */
+  readonly traceparent: string;
+}
+
 /**
  * Applies one event. Runs inside the transaction that records the event id in the inbox: write
  * effects through `tx` and they commit together with the dedupe record, exactly once.
  */
-export type MessageHandler = (event: IncomingEvent, tx: SqlExecutor) => Promise<void>;
+export type MessageHandler = (event: IncomingEvent, tx: SqlExecutor, trace: MessageTrace) => Promise<void>;
 
 export interface RetryPolicy {
   /** Attempts before the message goes to the dead-letter queue (default 5). */
@@ -67,7 +86,15 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
   const metrics = messagingMetrics(options.metrics);
   const group = options.groupId;
 
-  async function deadLetter(message: RawMessage, error: Error, attempts: number): Promise<void> {
+  async function deadLetter(
+    message: RawMessage,
+    error: Error,
+    attempts: number,
+    trace: TraceScope,
+  ): Promise<void> {
+    trace.span.recordException(error);
+    trace.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    trace.span.setAttribute('carenet.dead_lettered', true);
     await deadLetters.put({ message, error, groupId: group, attempts });
     metrics.consumed.inc({ group, outcome: 'dead_lettered' });
     logger.warn(
@@ -82,19 +109,63 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
     );
   }
 
+  /**
+   * A consumer span around the whole processing of a message (retries included), continuing the
+   * trace of its `traceparent` header (a new root trace when it has none).
+   */
+  function consumerTrace(message: RawMessage): TraceScope {
+    const parent = contextOfTraceparent(message.headers[CLOUDEVENTS_HEADERS.traceparent]);
+    return startTraceScope(
+      `process ${message.topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.topic,
+          'messaging.destination.partition.id': String(message.partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': group,
+          ...(message.headers[CLOUDEVENTS_HEADERS.id] !== undefined && {
+            'messaging.message.id': message.headers[CLOUDEVENTS_HEADERS.id],
+          }),
+          ...(message.key !== null && { 'messaging.kafka.message.key': message.key }),
+        },
+      },
+      parent,
+    );
+  }
+
   return async function process(message: RawMessage, heartbeat?: () => Promise<void>): Promise<void> {
+    const trace = consumerTrace(message);
+    try {
+      await context.with(trace.context, () => apply(message, trace, heartbeat));
+    } catch (error) {
+      trace.span.setStatus({ code: SpanStatusCode.ERROR, message: asError(error).message });
+      throw error;
+    } finally {
+      trace.span.end();
+    }
+  };
+
+  async function apply(
+    message: RawMessage,
+    trace: TraceScope,
+    heartbeat: (() => Promise<void>) | undefined,
+  ): Promise<void> {
     let event: IncomingEvent;
     try {
       event = fromKafkaMessage(message);
     } catch (error) {
-      await deadLetter(message, asError(error), 1);
+      await deadLetter(message, asError(error), 1, trace);
       return;
     }
     const validation = options.contracts.validate(event.type, event.data);
     if (!validation.ok) {
-      await deadLetter(message, validation.error, 1);
+      await deadLetter(message, validation.error, 1, trace);
       return;
     }
+    const handlerTrace: MessageTrace = { traceparent: trace.traceparent };
     for (let attempt = 1; ; attempt++) {
       try {
         const applied = await options.db.transaction(async (tx) => {
@@ -104,7 +175,7 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
             [group, event.id],
           );
           if (fresh.length === 0) return false;
-          await options.handler(event, tx);
+          await options.handler(event, tx, handlerTrace);
           return true;
         });
         metrics.consumed.inc({ group, outcome: applied ? 'applied' : 'duplicate' });
@@ -115,9 +186,10 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
         // backoff from its checkpoint, Kafka from the uncommitted offset); the inbox dedupes.
         if (isDatabaseFailure(error) && attempt >= retry.attempts) throw error;
         if (isPermanent(error) || attempt >= retry.attempts) {
-          await deadLetter(message, asError(error), attempt);
+          await deadLetter(message, asError(error), attempt, trace);
           return;
         }
+        trace.span.recordException(asError(error));
         metrics.retries.inc({ group });
         const delay = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
         logger.warn(
@@ -128,5 +200,5 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
         await heartbeat?.();
       }
     }
-  };
+  }
 }

@@ -7,6 +7,7 @@ import { buildCapabilityStatement, type RegisteredResourceType } from '../capabi
 import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
+import { requestTrace, requestTraceOf } from '../http/request-trace.js';
 import { sendFhir, sendFhirJson } from '../http/send-fhir.js';
 import {
   badRequest,
@@ -116,6 +117,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   const providers = new Map(options.providers.map((p) => [p.type, p]));
   const historyCount = options.historyCount ?? { default: 50, max: 500 };
   const router = express.Router();
+  // First: every request, refused ones too, has its server span and trace context.
+  router.use(requestTrace());
   router.use(negotiateJson);
   const { authenticator } = options;
   if (authenticator) {
@@ -147,9 +150,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
   const context = (res: Response): RequestContext => {
     const principal = principalOf(res);
+    const trace = requestTraceOf(res);
     return {
       baseUrl: options.publicBaseUrl,
       requestId: String(res.getHeader('x-request-id') ?? ''),
+      ...(trace !== undefined && { traceparent: trace.traceparent }),
       ...(principal !== undefined && { principal }),
     };
   };

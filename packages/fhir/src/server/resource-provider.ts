@@ -22,6 +22,11 @@ export interface RequestContext {
   readonly baseUrl: string;
   /** Correlation id of the request (logs, OperationOutcome of a 500). */
   readonly requestId: string;
+  /**
+   * W3C `traceparent` of the request's server span: what the events the request causes carry
+   * (`metadata.traceparent`). The caller's trace id when it sent one, else a new root trace.
+   */
+  readonly traceparent?: string;
   /** The authenticated caller, when the router has an authenticator. */
   readonly principal?: Principal;
 }

@@ -92,7 +92,7 @@ export function taskProgressSubscriber(options: TaskProgressSubscriberOptions): 
   return {
     groupId: TASK_PROGRESS_GROUP,
     categories: ['Task'],
-    async handler(event: IncomingEvent, tx) {
+    async handler(event: IncomingEvent, tx, { traceparent }) {
       const type = event.type.split('.')[2] ?? '';
       const data = event.data as unknown as TaskEventData;
       const action = await actionOf(tx, type, data);
@@ -114,7 +114,8 @@ export function taskProgressSubscriber(options: TaskProgressSubscriberOptions): 
         `CarePlan-${action.carePlanId}`,
         () => commands,
         {
-          metadata: { causationId: event.id },
+          // The plan's events continue the trace of the Task event that caused them.
+          metadata: { causationId: event.id, traceparent },
           newEventId: (index) => deterministicId(`${event.id}:${index}`),
         },
       );

@@ -75,11 +75,17 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
     readonly event: IncomingEvent;
     readonly store: PostgresEventStore;
     readonly tx: SqlExecutor;
+    /** The consumer span's trace context: the Tasks' events continue the plan's trace. */
+    readonly traceparent: string;
   }
 
-  async function run({ event, store }: Scope, taskId: string, command: TaskCommand): Promise<void> {
+  async function run(
+    { event, store, traceparent }: Scope,
+    taskId: string,
+    command: TaskCommand,
+  ): Promise<void> {
     await handleCommand(store, taskDecider, `Task-${taskId}`, command, {
-      metadata: { causationId: event.id },
+      metadata: { causationId: event.id, traceparent },
       newEventId: (index) => deterministicId(`${event.id}:${taskId}:${index}`),
     });
   }
@@ -204,9 +210,9 @@ export function carePlanActionsSubscriber(options: CarePlanActionsSubscriberOpti
   return {
     groupId: CARE_PLAN_ACTIONS_GROUP,
     categories: ['CarePlan'],
-    async handler(event, tx) {
+    async handler(event, tx, { traceparent }) {
       // Everything runs in the consumer's transaction: the Tasks commit with the inbox record.
-      const scope: Scope = { event, tx, store: options.store.within(tx) };
+      const scope: Scope = { event, tx, store: options.store.within(tx), traceparent };
       const name = event.type.split('.')[2];
       switch (name) {
         case 'CarePlanActionsScheduled':

@@ -112,7 +112,10 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
     expectedRevision?: number,
   ): Promise<StoredResource<Task>> {
     const result = await handleCommands(deps.store, taskDecider, streamOf(id), commandsOf, {
-      metadata: { correlationId: ctx.requestId },
+      metadata: {
+        correlationId: ctx.requestId,
+        ...(ctx.traceparent !== undefined && { traceparent: ctx.traceparent }),
+      },
       ...(expectedRevision !== undefined && { expectedRevision }),
       ...(deps.states !== undefined && { cache: deps.states }),
     });

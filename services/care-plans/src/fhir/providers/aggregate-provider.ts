@@ -123,7 +123,10 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
     expectedRevision?: number,
   ): Promise<StoredResource<R>> {
     const result = await handleCommands(store, decider, streamOf(id), commandsOf, {
-      metadata: { correlationId: ctx.requestId },
+      metadata: {
+        correlationId: ctx.requestId,
+        ...(ctx.traceparent !== undefined && { traceparent: ctx.traceparent }),
+      },
       ...(expectedRevision !== undefined && { expectedRevision }),
     });
     if (!result.state.exists) throw new NotFoundError(`${model.type}/${id}`);

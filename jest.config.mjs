@@ -6,6 +6,7 @@
 //   unit         *.unit.test.ts   pure code, no I/O, no infrastructure
 //   integration  *.int.test.ts    real PostgreSQL / Kafka (provisioned by the global setup)
 //                test/e2e/**      services as separate processes
+//   faults       test/faults/**   the gateway under load through broker, database and network faults
 const swc = [
   '@swc/jest',
   {
@@ -47,6 +48,13 @@ export default {
       testMatch: ['<rootDir>/{packages,services}/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/jest/global-setup.mjs',
       globalTeardown: '<rootDir>/test/jest/global-teardown.mjs',
+    },
+    {
+      // Fault injection (test/faults): starts its own PostgreSQL and Kafka (it kills and restarts
+      // them), so it has no global setup; about 5 minutes.
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
     },
   ],
 };

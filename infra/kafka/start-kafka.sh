@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Start a throwaway single-node Apache Kafka broker (KRaft) on loopback.
 #
-#   infra/kafka/start-kafka.sh <lib-dir> <data-dir> <broker-port> <controller-port>
+#   infra/kafka/start-kafka.sh <lib-dir> <data-dir> <broker-port> <controller-port> \
+#     [<proxied-port> <proxied-advertised-port>]
+#
+# With the last two, the broker has a second listener, PROXIED, on <proxied-port>, which
+# advertises <proxied-advertised-port>: clients that bootstrap through a TCP proxy listening
+# there keep going through it after the metadata call (fault-injection tests cut that proxy).
 #
 # <lib-dir> holds the jars resolved from infra/kafka/pom.xml (see fetch-kafka.sh).
 # The data dir is formatted on first use and reused afterwards. The script execs the JVM,
@@ -13,6 +18,13 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 mkdir -p "$data"
 sed -e "s|@BROKER_PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$data|g" \
   "$here/server.properties.template" > "$data/server.properties"
+if [ -n "${5:-}" ]; then
+  proxied=${5}; advertised=${6:?proxied advertised port}
+  sed -i -e "s|^listeners=\(.*\)$|listeners=\1,PROXIED://127.0.0.1:$proxied|" \
+    -e "s|^advertised.listeners=\(.*\)$|advertised.listeners=\1,PROXIED://127.0.0.1:$advertised|" \
+    -e "s|^listener.security.protocol.map=\(.*\)$|listener.security.protocol.map=\1,PROXIED:PLAINTEXT|" \
+    "$data/server.properties"
+fi
 jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$here/log4j2.properties")
 if [ ! -f "$data/logs/meta.properties" ]; then

@@ -16,3 +16,11 @@ export {
   type DeciderThen,
 } from './decider-specification.js';
 export { seededRandom } from './seeded-random.js';
+export {
+  startRestartableKafkaBroker,
+  type RestartableKafkaBroker,
+  type RestartableKafkaBrokerOptions,
+} from './infra/restartable-kafka-broker.js';
+export { startPostgresCluster, type PostgresCluster } from './infra/postgres-cluster.js';
+export { postgresClusterControl, type PostgresClusterControl } from './infra/postgres-control.js';
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './infra/tcp-proxy.js';

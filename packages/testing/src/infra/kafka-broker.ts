@@ -41,7 +41,7 @@ function sleep(ms: number): Promise<void> {
  * Ready = the metadata call succeeds and the group and producer-id coordinators answer (the
  * first consumer group and the first idempotent producer otherwise meet "coordinator loading").
  */
-async function isReady(kafka: Kafka): Promise<boolean> {
+export async function isReady(kafka: Kafka): Promise<boolean> {
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, retry: { retries: 1, initialRetryTime: 50 } });
   try {

@@ -2,14 +2,24 @@
 // FHIR request that caused an event is the one the event carries (its metadata, then the Kafka
 // header), and each consumer continues it on the events it appends: a plan activated with a known
 // trace gives Tasks (tasks consumer) and activity links (care-plans consumer) in that trace; a Task
-// started with another gives the plan's progress in that one. No OpenTelemetry SDK is installed:
-// the spans are non-recording and carry the caller's span context, so the ids come through as sent.
+// started with another gives the plan's progress in that one; an observer on the store log (the
+// relay's envelope) checks the header and what a handler is given. No OpenTelemetry SDK is
+// installed: the spans are non-recording and carry the caller's span context, so the ids come
+// through as sent.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, CarePlan, CarePlanActivity, Parameters, Reference, Task } from 'fhir/r4.js';
 import type { Client, FhirResource } from 'fhir-kit-client';
 import { CARE_PLAN_EXTENSIONS } from '@carenet/care-plans';
+import { loadContractRegistry } from '@carenet/contracts';
 import { parseTraceparent, type RecordedEvent } from '@carenet/eventsourcing';
+import {
+  startEventSubscriber,
+  type IncomingEvent,
+  type MessageTrace,
+  type RunningConsumer,
+} from '@carenet/messaging';
+import { uniqueName } from '@carenet/testing';
 import { IDNPS, INS, professional, startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
 
 const C = professional('870000000001', '60', 'C (DAC coordinator)');
@@ -82,11 +92,28 @@ describe('trace context: from the FHIR request to the events, on Kafka and throu
   let carePlan: CarePlan;
   const planEvents = () => platform.carePlans.store.readStream(`CarePlan-${carePlan.id ?? ''}`);
 
+  // What a consumer of the plan's events sees (the store-log source: the relay's envelope).
+  const delivered: { event: IncomingEvent; trace: MessageTrace }[] = [];
+  let observer: RunningConsumer;
+
   beforeAll(async () => {
     platform = await startPpcsPlatform('trace-context');
     coordinator = await platform.clientFor(C);
+    observer = await startEventSubscriber(
+      {
+        groupId: uniqueName('trace-observer'),
+        categories: ['CarePlan'],
+        handler: (event, _tx, trace) => {
+          delivered.push({ event, trace });
+          return Promise.resolve();
+        },
+      },
+      { kind: 'store-log', store: platform.carePlans.store, pollIntervalMs: 20 },
+      { db: platform.db, contracts: loadContractRegistry() },
+    );
   });
   afterAll(async () => {
+    await observer.stop();
     await platform.close();
   });
 
@@ -142,6 +169,14 @@ describe('trace context: from the FHIR request to the events, on Kafka and throu
     const activation = (await planEvents()).slice(before);
     expect(activation.map((e) => e.type)).toContain('CarePlanActionsScheduled');
     for (const event of activation) expect(event.metadata.traceparent).toBe(caller.traceparent);
+    // Their envelope's traceparent header; a consumer's span continues it (no SDK: as it came).
+    const scheduled = activation.find((e) => e.type === 'CarePlanActionsScheduled')!;
+    const seen = await until(
+      () => Promise.resolve(delivered.find((d) => d.event.id === scheduled.id)),
+      'the delivery of CarePlanActionsScheduled',
+    );
+    expect(seen.event.traceparent).toBe(caller.traceparent);
+    expect(seen.trace.traceparent).toBe(caller.traceparent);
 
     // Over Kafka, the tasks consumer continues it: the Task's events are in the caller's trace.
     const task = await until(async () => {
@@ -153,9 +188,7 @@ describe('trace context: from the FHIR request to the events, on Kafka and throu
     }, 'the Task of the action');
     const taskEvents = await platform.tasks.store.readStream(`Task-${task.id ?? ''}`);
     expect(taskEvents.map((e) => e.type)).toEqual(['TaskRequested']);
-    expect(taskEvents[0]!.metadata).toMatchObject({
-      causationId: activation.find((e) => e.type === 'CarePlanActionsScheduled')!.id,
-    });
+    expect(taskEvents[0]!.metadata).toMatchObject({ causationId: scheduled.id });
     expect(traceIdOf(taskEvents[0]!)).toBe(caller.traceId);
 
     // …and the care-plans consumer, fed by that Task event, links the action in the same trace.

@@ -29,6 +29,8 @@ export interface RunningSubscription {
   caughtUp(): Promise<void>;
   /** Reads again now instead of at the next poll. */
   wake(): void;
+  /** Since when (epoch ms) reading, handling or checkpointing keeps failing; undefined while it works. */
+  failingSince(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
     stallWarningMs,
   });
   let failures = 0;
+  let failingSince: number | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -97,6 +100,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
           metrics.position.set(label, batch.events.at(-1)?.globalPosition ?? 0);
           failures = 0;
         }
+        failingSince = undefined;
         if (batch.events.length < batchSize) {
           if (!(await heldBack.check(position))) {
             for (const waiter of caughtUpWaiters) if (waiter.armed) waiter.resolve();
@@ -106,6 +110,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
         }
       } catch (error) {
         failures += 1;
+        failingSince ??= Date.now();
         metrics.failures.inc(label);
         const delay = Math.min(RETRY_MAX_MS, 100 * 2 ** Math.min(failures, 10));
         if (isDatabaseFailure(error))
@@ -129,6 +134,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
         wakeUp?.();
       }),
     wake: () => wakeUp?.(),
+    failingSince: () => failingSince,
     async stop() {
       state.running = false;
       wakeUp?.();

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type {
   AppendResult,
   EventStore,
@@ -8,6 +9,7 @@ import type {
 } from '../event-store.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
+import { eventStoreMetrics, type EventStoreMetrics } from '../event-store-metrics.js';
 import type { InlineProjection } from './inline-projection.js';
 import { migrate } from './migrate.js';
 import { appendEventsSql, appendPayload, type AppendedEvents } from './sql/append-events.js';
@@ -29,6 +31,8 @@ export interface PostgresEventStoreOptions {
   readonly projections?: readonly InlineProjection[];
   /** Apply pending migrations on open (default true). */
   readonly migrate?: boolean;
+  /** Where `carenet_eventstore_append_seconds` is registered (default: prom-client's registry). */
+  readonly metrics?: Registry;
 }
 
 const DEFAULT_BATCH = 500;
@@ -47,6 +51,7 @@ export class PostgresEventStore implements EventStore {
     private readonly projections: readonly InlineProjection[],
     /** Inside a caller's transaction: every append in a savepoint, so a refused one spoils nothing. */
     private readonly scoped = false,
+    private readonly metrics: EventStoreMetrics = eventStoreMetrics(),
   ) {}
 
   /**
@@ -54,12 +59,17 @@ export class PostgresEventStore implements EventStore {
    * A consumer appends this way, so that its events commit with its inbox record.
    */
   within(tx: SqlExecutor): PostgresEventStore {
-    return new PostgresEventStore(transactionScope(tx, this.db.dialect), this.projections, true);
+    return new PostgresEventStore(
+      transactionScope(tx, this.db.dialect),
+      this.projections,
+      true,
+      this.metrics,
+    );
   }
 
   static async open(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
     if (options.migrate ?? true) await migrate(db);
-    return new PostgresEventStore(db, options.projections ?? []);
+    return new PostgresEventStore(db, options.projections ?? [], false, eventStoreMetrics(options.metrics));
   }
 
   async append(
@@ -70,15 +80,22 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const category = categoryOf(streamId);
     const projections = this.projections.filter((p) => p.categories.includes(category));
+    const started = performance.now();
+    const observe = (outcome: 'appended' | 'duplicate' | 'conflict' | 'error') => {
+      this.metrics.appendSeconds.observe({ category, outcome }, (performance.now() - started) / 1000);
+    };
     try {
       const result =
         projections.length === 0 && !this.scoped
           ? toResult(await appendEventsSql(this.db, streamId, category, events, expected))
           : await this.appendWithProjections(streamId, category, events, expected, projections);
+      observe(result.duplicate ? 'duplicate' : 'appended');
       for (const listener of this.listeners) listener();
       return result;
     } catch (error) {
-      throw translate(error, streamId, events, expected);
+      const translated = translate(error, streamId, events, expected);
+      observe(translated instanceof ConcurrencyError ? 'conflict' : 'error');
+      throw translated;
     }
   }
 

@@ -31,7 +31,7 @@ describe('event store metrics', () => {
     const count = (category: string, outcome: string) =>
       histogram?.values.find(
         (v) =>
-          v.metricName === 'carenet_eventstore_append_seconds_count' &&
+          (v as { metricName?: string }).metricName === 'carenet_eventstore_append_seconds_count' &&
           v.labels.category === category &&
           v.labels.outcome === outcome,
       )?.value;

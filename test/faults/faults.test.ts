@@ -141,6 +141,14 @@ const FAULTS: readonly Fault[] = [
   },
 ];
 
+/** Brings back what an earlier scenario may have left down (its fault failed half-way), so that one failure stays one. */
+async function restoreDependencies(platform: FaultPlatform): Promise<void> {
+  platform.kafka.resume();
+  if (!platform.kafka.isRunning()) await platform.kafka.start();
+  await platform.kafkaProxy.start();
+  if (!platform.postgresControl.isRunning()) await platform.postgresControl.start();
+}
+
 /** Polls `probe` every 250 ms until it is true or the deadline passes; true if it became true. */
 async function until(deadline: number, probe: () => Promise<boolean>): Promise<boolean> {
   for (;;) {
@@ -174,6 +182,7 @@ describe('fault injection: the gateway under load keeps its promises', () => {
     const begun = Date.now();
     const platform = started;
     if (platform === undefined) throw new Error('the platform did not start');
+    await restoreDependencies(platform);
     const databaseUrl = await platform.createDatabase(`faults_${index}`);
     const admin = adminDatabase(databaseUrl);
     const base = `http://127.0.0.1:${platform.gatewayPort}`;

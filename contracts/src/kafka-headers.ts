@@ -14,6 +14,11 @@ export const CLOUDEVENTS_HEADERS = {
   time: 'ce_time',
   dataschema: 'ce_dataschema',
   contentType: 'content-type',
+  /**
+   * CloudEvents `sequence` extension: the event's revision in its stream (0-based, decimal), so
+   * that a subscriber can check per-key order and spot a gap.
+   */
+  sequence: 'ce_sequence',
   traceparent: 'traceparent',
 } as const;
 

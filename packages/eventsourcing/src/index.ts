@@ -88,4 +88,5 @@ export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.
 export { readAllSql } from './postgres/sql/read-all.js';
 export { readStreamSql } from './postgres/sql/read-stream.js';
 export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
+export { logBacklogSql, type LogBacklog } from './postgres/sql/log-backlog.js';
 export { heldBackMonitor, type HeldBackMonitor } from './held-back-monitor.js';

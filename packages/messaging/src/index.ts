@@ -34,8 +34,16 @@ export { MESSAGING_MIGRATIONS } from './messaging-migrations.js';
 export { messagingMetrics, type MessagingMetrics } from './messaging-metrics.js';
 export { startKafkaConsumer, type KafkaConsumerOptions } from './kafka-consumer.js';
 export { startStoreLogConsumer, type StoreLogConsumerOptions } from './store-log-consumer.js';
+export type { ComponentHealth } from './component-health.js';
 export type { RunningConsumer } from './running-consumer.js';
 export { ContractViolationError, startRelay, type RelayOptions, type RunningRelay } from './relay.js';
+export { relayMetrics, type RelayMetrics } from './relay-metrics.js';
+export {
+  provisionTopics,
+  TopicProvisioningError,
+  type ProvisionedTopics,
+  type TopicLayout,
+} from './topic-provisioning.js';
 export {
   startEventSubscriber,
   type EventSource,

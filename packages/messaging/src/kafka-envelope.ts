@@ -54,6 +54,7 @@ export function toKafkaMessage(
       [H.subject]: event.streamId,
       [H.time]: event.recordedAt,
       [H.dataschema]: dataSchemaUrlOf(name),
+      [H.sequence]: String(event.revision),
       [H.contentType]: EVENT_CONTENT_TYPE,
       [H.traceparent]: traceparentOf(event),
     },

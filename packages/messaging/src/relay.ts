@@ -1,10 +1,12 @@
 import {
   heldBackMonitor,
   loadCheckpointSql,
+  logBacklogSql,
   readAllSql,
   silentLogger,
   START,
   storeCheckpointSql,
+  type LogPosition,
   type Logger,
   type PostgresEventStore,
   type RecordedEvent,
@@ -12,10 +14,12 @@ import {
 } from '@carenet/eventsourcing';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import type { ComponentHealth } from './component-health.js';
 import { topicOf as defaultTopicOf } from './contexts.js';
 import type { EventContracts } from './event-contracts.js';
 import { toKafkaMessage } from './kafka-envelope.js';
 import { messagingMetrics } from './messaging-metrics.js';
+import { relayMetrics } from './relay-metrics.js';
 
 export interface RelayOptions {
   /** The store whose global log is published (PostgreSQL or PGlite). */
@@ -35,6 +39,14 @@ export interface RelayOptions {
   readonly pollIntervalMs?: number;
   /** How often a standby instance tries to take over (default 1 s). */
   readonly standbyRetryMs?: number;
+  /**
+   * How long the relay may go without progress (a batch acknowledged, the end of the log reached,
+   * or, on standby, the lock tried) before `health()` says not ready and the log says stalled
+   * (default 30 s).
+   */
+  readonly stallAfterMs?: number;
+  /** Longest pause between two attempts after failures (default 2 s; the first is 100 ms). */
+  readonly maxBackoffMs?: number;
   readonly logger?: Logger;
   readonly metrics?: Registry;
 }
@@ -42,6 +54,8 @@ export interface RelayOptions {
 export interface RunningRelay {
   /** True while this instance holds the lock and publishes. */
   isActive(): boolean;
+  /** Not ready when the relay has made no progress for longer than `stallAfterMs`. */
+  health(): ComponentHealth;
   stop(): Promise<void>;
 }
 
@@ -57,10 +71,28 @@ export class ContractViolationError extends Error {
   }
 }
 
+/** The name of an error for logs and metrics (kafkajs error classes, pg errors…): low cardinality. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const type = (error as { type?: unknown }).type;
+    return typeof type === 'string' && /^[A-Z_]+$/.test(type) ? type : error.name;
+  }
+  return 'UnknownError';
+}
+
 /**
  * Publishes the store's global log to Kafka. It follows the log from its checkpoint, sends each
- * batch with an idempotent producer (key = stream id, so per-stream order holds), and moves the
- * checkpoint only after the broker acknowledged: delivery is at-least-once, consumers dedupe.
+ * batch with an idempotent producer (key = stream id; the store gives each stream in revision
+ * order, so per-stream order holds), and moves the checkpoint after each batch the broker
+ * acknowledged: delivery is at-least-once, a restart re-sends at most the batch in flight, and
+ * consumers dedupe.
+ *
+ * It heals itself: after any failure (broker death or restart, a fatal sequence error of the
+ * idempotent producer, a leader change the client could not ride out, a lost connection to the
+ * store) it drops its producer, waits (100 ms doubling up to `maxBackoffMs`) and resumes from
+ * its checkpoint with a new producer. An idempotent producer is never reused after a failure:
+ * kafkajs keeps its sequence numbers, and one the broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER)
+ * would be refused again for ever.
  *
  * Several instances may run for one store: a session-level advisory lock lets one publish; the
  * others wait on standby and take over when its session ends (process death, broken
@@ -71,17 +103,28 @@ export function startRelay(options: RelayOptions): RunningRelay {
   const relayId = options.relayId ?? 'relay';
   const logger = options.logger ?? silentLogger;
   const metrics = messagingMetrics(options.metrics);
+  const relay = relayMetrics(options.metrics);
   const label = { relay: relayId };
   const topicOf = options.topicOf ?? defaultTopicOf;
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollIntervalMs ?? 50;
+  const stallAfterMs = options.stallAfterMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const checkpointId = `relay.${relayId}`;
   const lockKey = `carenet.relay.${relayId}`;
   const heldBack = heldBackMonitor(options.store, checkpointId, {
     ...(options.logger && { logger: options.logger }),
     ...(options.metrics && { metrics: options.metrics }),
   });
-  const state = { running: true, active: false };
+  const state = {
+    running: true,
+    active: false,
+    /** Where the active instance is (what the broker acknowledged). */
+    position: undefined as LogPosition | undefined,
+    lastProgressAt: Date.now(),
+    lastError: undefined as string | undefined,
+    stalled: false,
+  };
   const isRunning = () => state.running;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
@@ -93,6 +136,39 @@ export function startRelay(options: RelayOptions): RunningRelay {
       };
     });
   const unwatch = options.store.onAppended(() => wake?.());
+  const unwatchLag = relay.watch(relayId, {
+    async backlog() {
+      const from = state.position ?? (await loadCheckpointSql(options.store.db, checkpointId)) ?? START;
+      const backlog = await logBacklogSql(options.store.db, from, options.categories);
+      const oldest = backlog.oldestRecordedAt === null ? 0 : Date.parse(backlog.oldestRecordedAt);
+      return {
+        events: backlog.events,
+        oldestSeconds: oldest === 0 ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+      };
+    },
+  });
+
+  function progressed(): void {
+    state.lastProgressAt = Date.now();
+    if (state.stalled) {
+      state.stalled = false;
+      logger.info(label, 'relay recovered: publishing again');
+    }
+    state.lastError = undefined;
+  }
+
+  /** Says once, when it starts, that the relay is stalled; health() says it as long as it lasts. */
+  function noteStall(): void {
+    const quietMs = Date.now() - state.lastProgressAt;
+    if (!state.stalled && quietMs >= stallAfterMs) {
+      state.stalled = true;
+      logger.error(
+        { ...label, quietSeconds: Math.round(quietMs / 1000), lastError: state.lastError },
+        'relay stalled: no event published for longer than allowed; it keeps retrying',
+      );
+    }
+  }
+  const stallWatch = setInterval(noteStall, Math.min(1_000, stallAfterMs)).unref();
 
   function toMessages(events: readonly RecordedEvent[]): TopicMessages[] {
     const byTopic = new Map<string, Message[]>();
@@ -110,7 +186,22 @@ export function startRelay(options: RelayOptions): RunningRelay {
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   }
 
-  async function publishWhileLeader(session: SqlExecutor, producer: Producer): Promise<boolean> {
+  /**
+   * A producer that fails fast: kafkajs's own retries are short, so that a failure reaches the
+   * loop, which drops the producer and backs off (the broker may be gone for minutes).
+   */
+  function newProducer(): Producer {
+    return options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+  }
+
+  async function publishWhileLeader(
+    session: SqlExecutor,
+    connected: () => Promise<Producer>,
+  ): Promise<boolean> {
     const [row] = await session.query<{ locked: boolean }>(
       'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
       [lockKey],
@@ -121,14 +212,18 @@ export function startRelay(options: RelayOptions): RunningRelay {
     logger.info(label, 'relay active: publishing the global log');
     try {
       let position = (await loadCheckpointSql(session, checkpointId)) ?? START;
+      state.position = position;
+      const producer = await connected();
       while (isRunning()) {
         const events = await readAllSql(session, position, options.categories, batchSize);
         if (events.length > 0) {
           await producer.sendBatch({ acks: -1, topicMessages: toMessages(events) });
           position = events.at(-1)?.logPosition ?? position;
           await storeCheckpointSql(session, checkpointId, position);
+          state.position = position;
           metrics.published.inc(label, events.length);
         }
+        progressed();
         if (events.length < batchSize) {
           if (events.length === 0) await heldBack.check(position);
           if (isRunning()) await sleep(pollMs);
@@ -137,40 +232,74 @@ export function startRelay(options: RelayOptions): RunningRelay {
       return true;
     } finally {
       state.active = false;
+      state.position = undefined;
       metrics.relayActive.set(label, 0);
       await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     }
   }
 
   async function loop(): Promise<void> {
-    const producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    let producer: Producer | undefined;
+    let connectedProducer: Producer | undefined;
+    /** The producer, connected (a new one after a failure; none on standby). */
+    const connected = async (): Promise<Producer> => {
+      if (connectedProducer !== undefined) return connectedProducer;
+      producer ??= newProducer();
+      await producer.connect();
+      connectedProducer = producer;
+      return producer;
+    };
     let failures = 0;
     while (isRunning()) {
       try {
-        await producer.connect();
-        const led = await options.store.db.session((session) => publishWhileLeader(session, producer));
+        const led = await options.store.db.session((session) => publishWhileLeader(session, connected));
         failures = 0;
-        if (!led && isRunning()) await sleep(options.standbyRetryMs ?? 1_000);
+        if (!led && isRunning()) {
+          progressed();
+          await sleep(options.standbyRetryMs ?? 1_000);
+        }
       } catch (error) {
         failures += 1;
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        const name = errorName(error);
+        state.lastError = `${name}: ${(error as Error).message}`;
+        relay.errors.inc({ ...label, error: name });
+        const delay = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10));
+        if (producer !== undefined) {
+          const failed = producer;
+          producer = undefined;
+          connectedProducer = undefined;
+          relay.producerRestarts.inc(label);
+          await failed.disconnect().catch(() => undefined);
+        }
         logger.error(
-          { ...label, err: error, retryInMs: delay },
-          'relay failed; resuming from its checkpoint',
+          { ...label, err: error, error: name, failures, retryInMs: delay },
+          'relay failed; a new producer resumes from the checkpoint',
         );
         if (isRunning()) await sleep(delay);
       }
     }
-    await producer.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
   }
 
   const done = loop();
   return {
     isActive: () => state.active,
+    health() {
+      const quietMs = Date.now() - state.lastProgressAt;
+      const name = `relay ${relayId}`;
+      if (quietMs < stallAfterMs) return { name, ready: true };
+      return {
+        name,
+        ready: false,
+        reason: `no progress for ${Math.round(quietMs / 1000)} s${state.lastError ? ` (last error: ${state.lastError})` : ''}`,
+      };
+    },
     async stop() {
       state.running = false;
+      clearInterval(stallWatch);
       wake?.();
       unwatch();
+      unwatchLag();
       await done;
     },
   };

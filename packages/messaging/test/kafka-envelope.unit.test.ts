@@ -38,6 +38,7 @@ describe('CloudEvents binary-mode envelope for Kafka', () => {
       ce_subject: 'Task-42',
       ce_time: '2026-06-01T10:00:00.000Z',
       ce_dataschema: 'https://carenet.example.org/contracts/events/tasks/TaskAccepted.v1.schema.json',
+      ce_sequence: '3',
       'content-type': 'application/json',
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
     });

@@ -10,8 +10,6 @@ import { PostgresEventStore, postgresDatabase } from '@carenet/eventsourcing';
 import { headersToStrings, provisionTopics, startRelay, type RunningRelay } from '../src/index.js';
 import { loadEvent, TEST_CONTEXTS, until } from './support/messaging-fixtures.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('relay recovery', () => {
   const kafka = new Kafka({
     clientId: 'relay-recovery-test',

@@ -1,8 +1,16 @@
-import { migrate, startSubscription, type EventStore } from '@carenet/eventsourcing';
+import {
+  logBacklogSql,
+  migrate,
+  PostgresEventStore,
+  startSubscription,
+  type EventStore,
+} from '@carenet/eventsourcing';
+import type { ComponentHealth } from './component-health.js';
 import { topicOf } from './contexts.js';
 import { sqlDeadLetterSink } from './dead-letter-sink.js';
 import { toKafkaMessage } from './kafka-envelope.js';
 import { messageProcessor, type ConsumerOptions } from './message-processor.js';
+import { messagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_MIGRATIONS } from './messaging-migrations.js';
 import type { RunningConsumer } from './running-consumer.js';
 
@@ -14,12 +22,21 @@ export interface StoreLogConsumerOptions extends ConsumerOptions {
   /** Category → context map (default: CATEGORY_CONTEXTS). */
   readonly contexts?: Readonly<Record<string, string>>;
   readonly pollIntervalMs?: number;
+  /** Reading or handling the log may fail for this long before `health()` says not ready (default 5 s). */
+  readonly failingAfterMs?: number;
 }
+
+/** The store log as one partition, in `carenet_consumer_lag`. */
+export const STORE_LOG_TOPIC = 'store-log';
 
 /**
  * The same consumer, fed straight from the store's global log: each event is wrapped in the
  * exact envelope the relay would publish and goes through the same pipeline (contract check,
  * inbox, retries); dead letters go to the `messaging.dead_letters` table.
+ *
+ * Its lag (`carenet_consumer_lag{topic="store-log",partition="0"}`) is the number of committed
+ * events of its categories after its position, counted when scraped (up to 100,000; PostgreSQL
+ * and PGlite stores).
  */
 export async function startStoreLogConsumer(options: StoreLogConsumerOptions): Promise<RunningConsumer> {
   await migrate(options.db, MESSAGING_MIGRATIONS, 'messaging');
@@ -44,5 +61,38 @@ export async function startStoreLogConsumer(options: StoreLogConsumerOptions): P
       }
     },
   });
-  return { ready: Promise.resolve(), stop: () => subscription.stop() };
+  const failingAfterMs = options.failingAfterMs ?? 5_000;
+  const store = options.store;
+  const unwatchLag =
+    store instanceof PostgresEventStore
+      ? messagingMetrics(options.metrics).watchLag(options.groupId, {
+          async lag() {
+            const backlog = await logBacklogSql(store.db, subscription.position(), options.categories);
+            return [{ topic: STORE_LOG_TOPIC, partition: 0, lag: backlog.events }];
+          },
+        })
+      : () => undefined;
+  let stopped = false;
+  return {
+    ready: Promise.resolve(),
+    health(): ComponentHealth {
+      const name = `consumer ${options.groupId}`;
+      if (stopped) return { name, ready: false, reason: 'stopped' };
+      const since = subscription.failingSince();
+      if (since !== undefined && Date.now() - since >= failingAfterMs) {
+        const seconds = Math.round((Date.now() - since) / 1000);
+        return {
+          name,
+          ready: false,
+          reason: `reading or handling the store log has failed for ${seconds} s`,
+        };
+      }
+      return { name, ready: true };
+    },
+    async stop() {
+      stopped = true;
+      unwatchLag();
+      await subscription.stop();
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Registry } from 'prom-client';
 import { PostgresEventStore, pgliteDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import { startStoreLogConsumer, type StoreLogConsumerOptions } from '../src/index.js';
 import {
@@ -71,5 +72,40 @@ describe('store-log consumer (embedded mode)', () => {
     );
     await again.stop();
     expect((await appliedInOrder(db)).total).toBe(101);
+  });
+
+  it('reports its lag (events behind the log) and its health, not ready while it cannot go on', async () => {
+    const registry = new Registry();
+    const consumer = await startStoreLogConsumer({
+      ...options,
+      groupId: 'embedded-health',
+      metrics: registry,
+      failingAfterMs: 100,
+      // Applies nothing (the events are another group's), refuses a negative seq as the others.
+      handler: (event) =>
+        typeof event.data.seq === 'number' && event.data.seq < 0
+          ? Promise.reject(new Error('refused'))
+          : Promise.resolve(),
+    });
+    const lag = async () =>
+      (await registry.getMetricsAsJSON())
+        .find((m) => m.name === 'carenet_consumer_lag')
+        ?.values.find((v) => v.labels.group === 'embedded-health' && v.labels.topic === 'store-log')?.value;
+    await until(async () => (await lag()) === 0);
+    expect(consumer.health()).toEqual({ name: 'consumer embedded-health', ready: true });
+
+    // Its dead letters cannot be stored: the batch fails again and again until they can.
+    await db.query('ALTER TABLE messaging.dead_letters RENAME TO dead_letters_away');
+    await store.append(`Load-${randomUUID()}`, [loadEvent(-1)], 'no-stream'); // the handler refuses it
+    const stream = `Load-${randomUUID()}`;
+    for (let seq = 0; seq < 5; seq++) await store.append(stream, [loadEvent(seq)], 'any');
+    await until(() => Promise.resolve(!consumer.health().ready));
+    expect(consumer.health().reason).toMatch(/^reading or handling the store log has failed for \d+ s$/);
+    expect(await lag()).toBe(6); // the refused event and the five after it
+    await db.query('ALTER TABLE messaging.dead_letters_away RENAME TO dead_letters');
+    await until(() => Promise.resolve(consumer.health().ready));
+    await until(async () => (await lag()) === 0);
+    await consumer.stop();
+    expect(consumer.health()).toEqual({ name: 'consumer embedded-health', ready: false, reason: 'stopped' });
   });
 });

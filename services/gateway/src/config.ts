@@ -29,6 +29,10 @@ export interface GatewayConfig {
   readonly httpWorkers: number;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
+  /** When set, `/metrics` is served on this port (same host) instead of the main port. */
+  readonly metricsPort?: number;
+  /** How long a relay may fail to publish before `/readyz` says not ready (ms). */
+  readonly readyRelayStallMs: number;
   readonly auth: AuthConfig;
 }
 
@@ -102,6 +106,22 @@ const schema = z.object({
       .max(64, 'must be between 1 and 64')
       .default(1),
   ),
+  CARENET_METRICS_PORT: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .optional(),
+  ),
+  CARENET_READY_RELAY_STALL_MS: optional(
+    z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(1000, 'must be between 1000 and 86400000 (ms)')
+      .max(86_400_000, 'must be between 1000 and 86400000 (ms)')
+      .default(30_000),
+  ),
   KAFKA_BROKERS: optional(
     z
       .string()
@@ -150,6 +170,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       'CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL): the embedded PGlite database lives in one process',
     );
   }
+  if (data.CARENET_METRICS_PORT !== undefined && data.CARENET_METRICS_PORT === data.PORT) {
+    problems.push('CARENET_METRICS_PORT: must differ from PORT (unset it to serve /metrics on PORT)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const audience = data.CARENET_AUTH_AUDIENCE ?? publicBaseUrl;
   return {
@@ -164,6 +187,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     databasePrepare: data.CARENET_PG_PREPARE === 'on',
     httpWorkers: data.CARENET_HTTP_WORKERS,
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
+    ...(data.CARENET_METRICS_PORT !== undefined && { metricsPort: data.CARENET_METRICS_PORT }),
+    readyRelayStallMs: data.CARENET_READY_RELAY_STALL_MS,
     auth:
       jwks === undefined
         ? {

@@ -9,6 +9,7 @@ import {
 import {
   startEventSubscriber,
   startRelay,
+  type ComponentHealth,
   type EventSource,
   type RunningConsumer,
   type RunningRelay,
@@ -42,6 +43,8 @@ export interface EmbeddedServicesOptions {
    * An HTTP worker of a multi-process gateway does not: the process that forked it does, once.
    */
   readonly background?: boolean;
+  /** How long a relay may fail to publish before its health says not ready (ms, default 30 s). */
+  readonly relayStallAfterMs?: number;
 }
 
 export interface EmbeddedServices {
@@ -51,6 +54,8 @@ export interface EmbeddedServices {
   readonly validator: ReturnType<typeof createResourceValidator>;
   /** The event store of each context (`tasks`, `care-plans`). */
   readonly stores: Readonly<Record<string, PostgresEventStore>>;
+  /** The health of this process's relays and consumers (none in an HTTP worker), for `/readyz`. */
+  health(): ComponentHealth[];
   stop(): Promise<void>;
 }
 
@@ -101,7 +106,17 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       [TASKS_CONTEXT, tasks.store, TASKS_CATEGORIES],
       [CARE_PLANS_CONTEXT, carePlans.store, CARE_PLANS_CATEGORIES],
     ] as const) {
-      relays.push(startRelay({ store, kafka, relayId: `${context}-relay`, categories, contracts, logger }));
+      relays.push(
+        startRelay({
+          store,
+          kafka,
+          relayId: `${context}-relay`,
+          categories,
+          contracts,
+          logger,
+          ...(options.relayStallAfterMs !== undefined && { stallAfterMs: options.relayStallAfterMs }),
+        }),
+      );
     }
   }
   const subscribers = background
@@ -116,6 +131,10 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     registry,
     validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES] }),
     stores: { [TASKS_CONTEXT]: tasks.store, [CARE_PLANS_CONTEXT]: carePlans.store },
+    health: () => [
+      ...relays.map((relay) => relay.health()),
+      ...consumers.map((consumer) => consumer.health()),
+    ],
     async stop() {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await Promise.all(relays.map((relay) => relay.stop()));

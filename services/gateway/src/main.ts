@@ -3,10 +3,18 @@ import type { Server } from 'node:http';
 import { fhirRouter } from '@carenet/fhir';
 import { pino } from 'pino';
 import { DEV_ISSUER_JWKS_PATH, openAuthentication } from './authentication.js';
+import {
+  clusterMetrics,
+  healthFromBackgroundProcess,
+  shareHealthWithWorkers,
+  workerMetrics,
+} from './cluster-telemetry.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { openEmbeddedServices } from './embedded-services.js';
 import { createApp } from './http/app.js';
+import { processMetrics, serveMetrics } from './metrics-server.js';
+import { databaseHealth, readiness } from './readiness.js';
 import { CARENET_VERSION } from './version.js';
 
 function readConfig(): GatewayConfig {
@@ -56,6 +64,7 @@ const services = await orFail(
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
     background: role !== 'http-worker',
+    relayStallAfterMs: config.readyRelayStallMs,
   }),
 );
 const {
@@ -73,7 +82,27 @@ const listeningDetails = {
   authentication,
   kafka: config.kafkaBrokers ?? 'none (events stay in the store log)',
   ...(role === 'background' && { httpWorkers: config.httpWorkers }),
+  metrics: config.metricsPort === undefined ? '/metrics' : `port ${config.metricsPort}, /metrics`,
 };
+
+/**
+ * `/metrics`: this process's own (single), or every process's aggregated (with HTTP workers: the
+ * background process gathers them; a worker serving the main port asks it).
+ */
+const ownMetrics = processMetrics();
+const metrics = role === 'single' ? ownMetrics : role === 'background' ? clusterMetrics() : workerMetrics();
+if (config.metricsPort !== undefined && role !== 'http-worker') {
+  serveMetrics(metrics, config.metricsPort, config.host, (error) => {
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `port ${config.metricsPort} on ${config.host} is already in use (set CARENET_METRICS_PORT to another port)`
+        : error.message;
+    logger.fatal({ err: error }, `cannot serve metrics: ${reason}`);
+    process.exit(1);
+  });
+}
+// The workers' /readyz reports the relays and consumers, which run here.
+if (role === 'background') shareHealthWithWorkers(() => services.health());
 
 if (role === 'background') runWorkers();
 else serveHttp();
@@ -89,9 +118,13 @@ function serveHttp(): void {
     authenticator,
     capability: { softwareVersion: CARENET_VERSION, startedAt },
   });
+  const databasePing = databaseHealth(db);
+  const components = role === 'http-worker' ? healthFromBackgroundProcess() : () => services.health();
   const app = createApp({
     logger,
     fhir,
+    readiness: () => readiness(databasePing, components),
+    ...(config.metricsPort === undefined && { metrics }),
     ...(devIssuer !== undefined && {
       devIssuer: { jwksPath: DEV_ISSUER_JWKS_PATH, jwks: () => devIssuer.jwks() },
     }),

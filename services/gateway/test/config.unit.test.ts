@@ -13,8 +13,23 @@ describe('gateway configuration', () => {
       databasePoolSize: 20,
       databasePrepare: true,
       httpWorkers: 1,
+      readyRelayStallMs: 30_000,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
     });
+  });
+
+  it('serves /metrics on a port of its own when told, and reads how long a relay may stall', () => {
+    expect(loadConfig({ CARENET_METRICS_PORT: '9464', CARENET_READY_RELAY_STALL_MS: '60000' })).toMatchObject(
+      {
+        port: 8080,
+        metricsPort: 9464,
+        readyRelayStallMs: 60_000,
+      },
+    );
+    expect(loadConfig({ CARENET_METRICS_PORT: '' }).metricsPort).toBeUndefined();
+    expect(() => loadConfig({ PORT: '9000', CARENET_METRICS_PORT: '9000' })).toThrow(
+      'CARENET_METRICS_PORT: must differ from PORT',
+    );
   });
 
   it('sizes the PostgreSQL pool and turns prepared statements off for a pooler', () => {
@@ -80,6 +95,16 @@ describe('gateway configuration', () => {
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS: must be host:port'],
     [{ CARENET_PG_POOL_SIZE: '0' }, 'CARENET_PG_POOL_SIZE: must be between 1 and 500'],
     [{ CARENET_PG_PREPARE: 'yes' }, 'CARENET_PG_PREPARE: must be on or off'],
+    [{ CARENET_METRICS_PORT: 'metrics' }, 'CARENET_METRICS_PORT: must be a number (got "metrics")'],
+    [{ CARENET_METRICS_PORT: '65536' }, 'CARENET_METRICS_PORT: must be between 1 and 65535'],
+    [
+      { CARENET_READY_RELAY_STALL_MS: '30s' },
+      'CARENET_READY_RELAY_STALL_MS: must be a number of milliseconds',
+    ],
+    [
+      { CARENET_READY_RELAY_STALL_MS: '500' },
+      'CARENET_READY_RELAY_STALL_MS: must be between 1000 and 86400000',
+    ],
   ])('refuses %j: %s', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -361,3 +361,32 @@ describe('gateway /readyz and /metrics with two HTTP workers and a metrics port'
     agent.destroy();
   });
 });
+
+describe('gateway /metrics on the main port with two HTTP workers', () => {
+  let database: TestDatabase;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('gateway_metrics_workers');
+    gateway = await startGateway({
+      DATABASE_URL: database.url,
+      CARENET_HTTP_WORKERS: '2',
+      CARENET_PG_POOL_SIZE: '2',
+    });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await database.drop();
+  });
+
+  it('answers a scrape on a worker with every process metrics, gathered by the background process', async () => {
+    await until('ready', async () => ((await readyz(gateway.base)).status === 200 ? true : undefined));
+    const response = await fetch(`${gateway.base}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/carenet_http_requests_total\{method="GET",route="\/readyz",status="200"\} [1-9]/);
+    expect(text).toMatch(/carenet_consumer_lag\{group="[^"]+",topic="store-log",partition="0"\} \d+/);
+    // One series per name: the processes' values are aggregated, not listed side by side.
+    expect(text.match(/^# TYPE carenet_process_cpu_user_seconds_total /gm)).toHaveLength(1);
+  });
+});

@@ -29,6 +29,8 @@ export interface GatewayConfig {
   readonly httpWorkers: number;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
+  /** How the topics this process publishes to (and its dead-letter topics) are created when missing. */
+  readonly kafkaTopics: { readonly partitions: number; readonly replicationFactor: number };
   /** When set, `/metrics` is served on this port (same host) instead of the main port. */
   readonly metricsPort?: number;
   /** How long a relay may fail to publish before `/readyz` says not ready (ms). */
@@ -128,6 +130,22 @@ const schema = z.object({
       .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
       .optional(),
   ),
+  CARENET_KAFKA_PARTITIONS: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 1000')
+      .max(1000, 'must be between 1 and 1000')
+      .default(6),
+  ),
+  CARENET_KAFKA_REPLICATION: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 10')
+      .max(10, 'must be between 1 and 10')
+      .default(1),
+  ),
   CARENET_AUTH_ISSUER: optional(z.string().min(1).optional()),
   CARENET_AUTH_AUDIENCE: optional(z.string().min(1).optional()),
   CARENET_AUTH_JWKS_URL: optional(
@@ -187,6 +205,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     databasePrepare: data.CARENET_PG_PREPARE === 'on',
     httpWorkers: data.CARENET_HTTP_WORKERS,
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
+    kafkaTopics: {
+      partitions: data.CARENET_KAFKA_PARTITIONS,
+      replicationFactor: data.CARENET_KAFKA_REPLICATION,
+    },
     ...(data.CARENET_METRICS_PORT !== undefined && { metricsPort: data.CARENET_METRICS_PORT }),
     readyRelayStallMs: data.CARENET_READY_RELAY_STALL_MS,
     auth:

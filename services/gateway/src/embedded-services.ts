@@ -7,12 +7,16 @@ import {
   type ResourceProvider,
 } from '@carenet/fhir';
 import {
+  deadLetterTopicOf,
+  provisionTopics,
   startEventSubscriber,
   startRelay,
+  topicOf,
   type ComponentHealth,
   type EventSource,
   type RunningConsumer,
   type RunningRelay,
+  type TopicLayout,
 } from '@carenet/messaging';
 import {
   CARE_PLANS_CATEGORIES,
@@ -43,6 +47,8 @@ export interface EmbeddedServicesOptions {
    * An HTTP worker of a multi-process gateway does not: the process that forked it does, once.
    */
   readonly background?: boolean;
+  /** How missing topics are created (default: 6 partitions, 1 replica). */
+  readonly kafkaTopics?: TopicLayout;
   /** How long a relay may fail to publish before its health says not ready (ms, default 30 s). */
   readonly relayStallAfterMs?: number;
 }
@@ -94,6 +100,9 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
 
   const relays: RunningRelay[] = [];
   const consumers: RunningConsumer[] = [];
+  const subscribers = background
+    ? [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers]
+    : [];
   let source: EventSource = { kind: 'store-log', store: tasks.store };
   if (background && options.kafkaBrokers !== undefined) {
     const kafka = new Kafka({
@@ -102,6 +111,17 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       logLevel: logLevel.WARN,
     });
     source = { kind: 'kafka', kafka };
+    // The topics this process publishes to and its consumer groups' dead-letter topics.
+    await provisionTopics(
+      kafka,
+      [
+        topicOf(TASKS_CONTEXT),
+        topicOf(CARE_PLANS_CONTEXT),
+        ...subscribers.map((subscriber) => deadLetterTopicOf(subscriber.groupId)),
+      ],
+      options.kafkaTopics,
+      logger,
+    );
     for (const [context, store, categories] of [
       [TASKS_CONTEXT, tasks.store, TASKS_CATEGORIES],
       [CARE_PLANS_CONTEXT, carePlans.store, CARE_PLANS_CATEGORIES],
@@ -119,9 +139,6 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       );
     }
   }
-  const subscribers = background
-    ? [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers]
-    : [];
   for (const subscriber of subscribers) {
     consumers.push(await startEventSubscriber(subscriber, source, { db, contracts, logger }));
   }

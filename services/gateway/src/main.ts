@@ -63,6 +63,7 @@ const services = await orFail(
     db,
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+    kafkaTopics: config.kafkaTopics,
     background: role !== 'http-worker',
     relayStallAfterMs: config.readyRelayStallMs,
   }),

@@ -13,6 +13,7 @@ describe('gateway configuration', () => {
       databasePoolSize: 20,
       databasePrepare: true,
       httpWorkers: 1,
+      kafkaTopics: { partitions: 6, replicationFactor: 1 },
       readyRelayStallMs: 30_000,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
     });
@@ -145,5 +146,22 @@ describe('gateway configuration', () => {
         problems: [expect.stringContaining('PORT'), expect.stringContaining('CARENET_LOG_LEVEL')],
       }),
     );
+  });
+});
+
+describe('gateway configuration: Kafka topics', () => {
+  it('creates missing topics with 6 partitions and 1 replica unless told otherwise', () => {
+    expect(loadConfig({}).kafkaTopics).toEqual({ partitions: 6, replicationFactor: 1 });
+    expect(
+      loadConfig({ CARENET_KAFKA_PARTITIONS: '12', CARENET_KAFKA_REPLICATION: '3' }).kafkaTopics,
+    ).toEqual({ partitions: 12, replicationFactor: 3 });
+  });
+
+  it.each([
+    ['CARENET_KAFKA_PARTITIONS', '0', 'CARENET_KAFKA_PARTITIONS: must be between 1 and 1000 (got "0")'],
+    ['CARENET_KAFKA_PARTITIONS', 'many', 'CARENET_KAFKA_PARTITIONS: must be a number'],
+    ['CARENET_KAFKA_REPLICATION', '1.5', 'CARENET_KAFKA_REPLICATION: must be a whole number'],
+  ])('rejects %s=%s', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 });

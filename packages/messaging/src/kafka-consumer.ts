@@ -213,13 +213,13 @@ export async function startKafkaConsumer(options: KafkaConsumerOptions): Promise
   const lag = kafkaLagMonitor(options, options.lagIntervalMs ?? 5_000);
   const unwatchLag = metrics.watchLag(group, lag);
 
-  try {
-    await launch();
-  } catch (error) {
-    // The broker is there (the producer connected) but the group cannot start yet (a topic
-    // still being created…): not a reason to stop the process; retried like a crash.
+  // Joining the group goes on in the background: after a crash of this process the group waits
+  // for the dead member's session to time out (30 s) before it rebalances, and the service must
+  // not wait for that to serve (health() says `joining` meanwhile; `ready` resolves once joined).
+  // A group that cannot start yet (a topic still being created…) is retried like a crash.
+  launch().catch((error: unknown) => {
     recreate(`could not start (${errorSummary(error)})`);
-  }
+  });
 
   return {
     ready,

@@ -1,68 +1,20 @@
 // /readyz and /metrics of the gateway as a separate process (built output), on PostgreSQL: the
 // readiness tells the truth (the database unreachable, the background process silent), and the
 // metrics show HTTP requests by route pattern, consumers, the event store and Node's own.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postgresDatabase } from '@carenet/eventsourcing';
 import {
   createTestDatabase,
+  devToken,
   freeLoopbackPort,
-  repositoryRoot,
+  startGatewayProcess,
   testKafkaBrokers,
   testServerUrl,
+  type RunningGateway,
   type TestDatabase,
 } from '@carenet/testing';
-
-const root = repositoryRoot();
-const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
-const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
-
-interface Gateway {
-  readonly child: ChildProcess;
-  readonly base: string;
-  readonly dataDir: string;
-  logs(): string;
-  stop(): Promise<void>;
-}
-
-async function startGateway(env: Record<string, string>): Promise<Gateway> {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first (npm test does)`);
-  const port = await freeLoopbackPort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-health-'));
-  const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let logs = '';
-  child.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${logs}`);
-    if (logs.includes('carenet gateway listening')) break;
-    if (Date.now() > deadline) throw new Error(`gateway did not listen within 30 s: ${logs}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    child,
-    base,
-    dataDir,
-    logs: () => logs,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+import { createWoundCareTask } from './support/fhir-requests.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -72,6 +24,18 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * A gateway on `env` whose every HTTP worker listens: with workers, `/healthz` answers as soon as
+ * one does, the listening line once all do.
+ */
+async function startGateway(env: Record<string, string>): Promise<RunningGateway> {
+  const gateway = await startGatewayProcess({ env, dataDirPrefix: 'carenet-gateway-health-' });
+  await until('the listening line', () =>
+    Promise.resolve(gateway.logs().includes('carenet gateway listening') ? true : undefined),
+  );
+  return gateway;
 }
 
 interface ReadyAnswer {
@@ -102,7 +66,7 @@ const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
 describe('gateway /readyz and /metrics (one process, PostgreSQL)', () => {
   let database: TestDatabase;
-  let gateway: Gateway;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_health');
@@ -130,28 +94,8 @@ describe('gateway /readyz and /metrics (one process, PostgreSQL)', () => {
   });
 
   it('serves Prometheus metrics without a token: HTTP by route pattern, consumers, event store, Node', async () => {
-    const token = spawnSync(process.execPath, [cli, 'token', '--professional', '810000000001'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        CARENET_DATA_DIR: gateway.dataDir,
-        PORT: new URL(gateway.base).port,
-      },
-      encoding: 'utf8',
-    }).stdout.trim();
-    const created = await fetch(`${gateway.base}/fhir/Task`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
-      body: JSON.stringify({
-        resourceType: 'Task',
-        status: 'requested',
-        intent: 'order',
-        code: { text: 'Wound care' },
-        for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-        owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
-      }),
-    });
-    expect(created.status).toBe(201);
-    const id = ((await created.json()) as { id: string }).id;
+    const token = devToken(gateway, '--professional', '810000000001');
+    const id = await createWoundCareTask(gateway.base, token);
     expect(
       (await fetch(`${gateway.base}/fhir/Task/${id}`, { headers: { authorization: `Bearer ${token}` } }))
         .status,
@@ -214,7 +158,7 @@ describe('gateway /readyz and /metrics (one process, PostgreSQL)', () => {
 
 describe('gateway /readyz and /metrics on Kafka (relays and consumer groups)', () => {
   let database: TestDatabase;
-  let gateway: Gateway;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_health_kafka');
@@ -240,27 +184,8 @@ describe('gateway /readyz and /metrics on Kafka (relays and consumer groups)', (
     );
     expect(names.filter((name) => name.startsWith('consumer ')).length).toBeGreaterThanOrEqual(2);
 
-    const token = spawnSync(process.execPath, [cli, 'token', '--professional', '810000000001'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        CARENET_DATA_DIR: gateway.dataDir,
-        PORT: new URL(gateway.base).port,
-      },
-      encoding: 'utf8',
-    }).stdout.trim();
-    const created = await fetch(`${gateway.base}/fhir/Task`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
-      body: JSON.stringify({
-        resourceType: 'Task',
-        status: 'requested',
-        intent: 'order',
-        code: { text: 'Wound care' },
-        for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-        owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
-      }),
-    });
-    expect(created.status).toBe(201);
+    const token = devToken(gateway, '--professional', '810000000001');
+    await createWoundCareTask(gateway.base, token);
     // Published, consumed from Kafka, and the group's lag on carenet.tasks back to 0.
     const text = await until('the Task event consumed from Kafka', async () => {
       const body = await (await fetch(`${gateway.base}/metrics`)).text();
@@ -276,7 +201,7 @@ describe('gateway /readyz and /metrics on Kafka (relays and consumer groups)', (
 
 describe('gateway /readyz and /metrics with two HTTP workers and a metrics port', () => {
   let database: TestDatabase;
-  let gateway: Gateway;
+  let gateway: RunningGateway;
   let metricsPort: number;
 
   beforeAll(async () => {
@@ -364,7 +289,7 @@ describe('gateway /readyz and /metrics with two HTTP workers and a metrics port'
 
 describe('gateway /metrics on the main port with two HTTP workers', () => {
   let database: TestDatabase;
-  let gateway: Gateway;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_metrics_workers');

@@ -1,41 +1,26 @@
 // The gateway as a separate process, started the way `npm start` starts it (built output).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { createTestDatabase, freeLoopbackPort, repositoryRoot, type TestDatabase } from '@carenet/testing';
-
-const root = repositoryRoot();
-const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
-const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
+import {
+  createTestDatabase,
+  devToken,
+  runCarenetToken,
+  spawnGateway,
+  startGatewayProcess,
+  type DevIssuerOf,
+  type RunningGateway,
+  type TestDatabase,
+} from '@carenet/testing';
+import { createWoundCareTask, fhirCall } from './support/fhir-requests.js';
+import { ppcsDraft } from './support/ppcs-draft.js';
 
 // The embedded mode's data (PGlite, the dev issuer's keys) goes to a throwaway directory.
 const dataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-e2e-'));
-
-function startGateway(env: Record<string, string>): ChildProcess {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first (npm test does)`);
-  return spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function waitForHealthy(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('gateway did not become healthy within 30 s');
-}
 
 /**
  * Validator of CapabilityStatement against the FHIR R4 (4.0.1) JSON Schema shipped by
@@ -65,69 +50,29 @@ function capabilityStatementValidator(): ValidateFunction {
   return validate;
 }
 
-/** A token of the dev issuer whose keys are under `data`, from `carenet token <args>`. */
-function devToken(base: string, data: string, ...args: string[]): string {
-  return spawnSync(process.execPath, [cli, 'token', ...args], {
-    env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: data, PORT: new URL(base).port },
-    encoding: 'utf8',
-  }).stdout.trim();
-}
-
-/** One FHIR call with a bearer token: a JSON Patch when `body` is an array, FHIR JSON otherwise. */
-async function fhirCall(base: string, bearer: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}/fhir/${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${bearer}`,
-      ...(body !== undefined && {
-        'content-type': Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json',
-      }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /**
- * Scenario S1 through the gateway at `base`: a coordinator drafts a PPCS, the GP validates it, the
- * patient agrees, it is activated, and its consumer (in the background work) turns its action
- * into Tasks: their owners. Tokens from `carenet token` on the dev issuer of `data`.
+ * Scenario S1 through the gateway: a coordinator drafts a PPCS, the GP validates it, the patient
+ * agrees, it is activated, and its consumer (in the background work) turns its action into Tasks:
+ * their owners. Tokens from `carenet token` on the gateway's dev issuer.
  */
-async function ppcsActivationTurnsIntoTasks(base: string, data: string): Promise<string[]> {
-  const token = (...args: string[]) => devToken(base, data, ...args);
+async function ppcsActivationTurnsIntoTasks(gateway: DevIssuerOf): Promise<string[]> {
+  const { base } = gateway;
+  const token = (...args: string[]) => devToken(gateway, ...args);
   const coordinator = token('--professional', '870000000001', '--profession', 'nurse');
   const drB = token('--professional', '810000000002', '--profession', 'doctor');
   const call = (bearer: string, method: string, path: string, body?: unknown) =>
     fhirCall(base, bearer, method, path, body);
-  const X = 'https://carenet.example.org/fhir/StructureDefinition';
-  const professional = (value: string) => ({ identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value } });
-  const created = await call(coordinator, 'POST', 'CarePlan', {
-    resourceType: 'CarePlan',
-    status: 'draft',
-    intent: 'plan',
-    category: [
-      {
-        coding: [{ system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' }],
-      },
-    ],
-    subject: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-    extension: [
-      { url: `${X}/care-plan-coordinator`, valueReference: professional('870000000001') },
-      { url: `${X}/care-plan-medecin-traitant`, valueReference: professional('810000000002') },
-      { url: `${X}/care-plan-review-date`, valueDate: '2026-12-26' },
-    ],
-    activity: [
-      {
-        detail: {
-          kind: 'Task',
-          status: 'not-started',
-          code: { text: 'Wound care' },
-          performer: [professional('810000000003')],
-          scheduledPeriod: { start: '2026-11-26', end: '2026-12-10' },
-        },
-      },
-    ],
-  });
+  const created = await call(
+    coordinator,
+    'POST',
+    'CarePlan',
+    ppcsDraft({
+      patient: '279035121518989',
+      medecinTraitant: '810000000002',
+      reviewDate: '2026-12-26',
+      period: { start: '2026-11-26', end: '2026-12-10' },
+    }),
+  );
   expect(created.status).toBe(201);
   const id = String(created.body.id);
   expect(
@@ -156,22 +101,16 @@ async function ppcsActivationTurnsIntoTasks(base: string, data: string): Promise
 }
 
 describe('gateway process', () => {
-  let child: ChildProcess;
+  let gateway: RunningGateway;
   let base: string;
-  let logs = '';
 
   beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    base = `http://127.0.0.1:${port}`;
-    child = startGateway({ PORT: String(port) });
-    child.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    await waitForHealthy(base, child);
+    gateway = await startGatewayProcess({ dataDir });
+    base = gateway.base;
   });
 
   afterAll(async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await gateway.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -213,12 +152,8 @@ describe('gateway process', () => {
   });
 
   it('serves Task with tokens from `carenet token`: create, accept, work queue (the README walk-through)', async () => {
-    const port = new URL(base).port;
     const token = (...args: string[]) => {
-      const run = spawnSync(process.execPath, [cli, 'token', ...args], {
-        env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: port },
-        encoding: 'utf8',
-      });
+      const run = runCarenetToken(gateway, ...args);
       expect(run.stderr).toBe('');
       return run.stdout.trim();
     };
@@ -256,17 +191,20 @@ describe('gateway process', () => {
   });
 
   it('turns an activated PPCS into Tasks in the embedded mode (PGlite, store-log consumers)', async () => {
-    expect(await ppcsActivationTurnsIntoTasks(base, dataDir)).toEqual(['810000000003']);
+    expect(await ppcsActivationTurnsIntoTasks(gateway)).toEqual(['810000000003']);
   });
 
   it('writes JSON logs (pino)', () => {
-    const first = logs.split('\n').find((line) => line.includes('listening'));
+    const first = gateway
+      .logs()
+      .split('\n')
+      .find((line) => line.includes('listening'));
     expect(first).toBeDefined();
     expect(JSON.parse(first!)).toMatchObject({ service: 'gateway', level: 30 });
   });
 
   it('refuses to start with a bad PORT and says why', async () => {
-    const bad = startGateway({ PORT: 'eighty' });
+    const bad = spawnGateway({ PORT: 'eighty', CARENET_DATA_DIR: dataDir });
     let stderr = '';
     bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
@@ -296,38 +234,27 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20
 }
 
 describe('gateway process with two HTTP workers on PostgreSQL (CARENET_HTTP_WORKERS=2)', () => {
-  const workersDataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-workers-'));
   let database: TestDatabase;
-  let child: ChildProcess;
+  let gateway: RunningGateway;
   let base: string;
-  let logs = '';
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_workers');
-    const port = await freeLoopbackPort();
-    base = `http://127.0.0.1:${port}`;
-    child = startGateway({
-      PORT: String(port),
-      CARENET_DATA_DIR: workersDataDir,
-      DATABASE_URL: database.url,
-      CARENET_HTTP_WORKERS: '2',
-      CARENET_PG_POOL_SIZE: '4',
+    gateway = await startGatewayProcess({
+      dataDirPrefix: 'carenet-gateway-workers-',
+      env: { DATABASE_URL: database.url, CARENET_HTTP_WORKERS: '2', CARENET_PG_POOL_SIZE: '4' },
     });
-    child.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    await waitForHealthy(base, child);
-    await until('the listening line', () => (logs.includes('"httpWorkers":2') ? true : undefined));
+    base = gateway.base;
+    await until('the listening line', () => (gateway.logs().includes('"httpWorkers":2') ? true : undefined));
   });
 
   afterAll(async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await gateway.stop();
     await database.drop();
-    rmSync(workersDataDir, { recursive: true, force: true });
   });
 
   it('forks two HTTP workers, and replaces one that dies', async () => {
-    const pid = child.pid ?? 0;
+    const pid = gateway.child.pid ?? 0;
     const workers = childPids(pid);
     expect(workers).toHaveLength(2);
     process.kill(workers[0]!, 'SIGKILL');
@@ -337,35 +264,18 @@ describe('gateway process with two HTTP workers on PostgreSQL (CARENET_HTTP_WORK
     });
     expect(replaced).toContain(workers[1]);
     await until('a new worker listening', () =>
-      logs.includes('an HTTP worker exited: starting another') ? true : undefined,
+      gateway.logs().includes('an HTTP worker exited: starting another') ? true : undefined,
     );
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
   it('answers two concurrent accepts of one version with one 200 and one 412, whichever worker takes each', async () => {
-    const token = (...args: string[]) => devToken(base, workersDataDir, ...args);
-    const gp = token('--professional', '810000000001', '--profession', 'doctor');
-    const nurse = token('--professional', '810000000002', '--profession', 'nurse');
-    const createTask = async (): Promise<string> => {
-      const created = await fetch(`${base}/fhir/Task`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/fhir+json' },
-        body: JSON.stringify({
-          resourceType: 'Task',
-          status: 'requested',
-          intent: 'order',
-          code: { text: 'Wound care' },
-          for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-          owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
-        }),
-      });
-      expect(created.status).toBe(201);
-      return ((await created.json()) as { id: string }).id;
-    };
+    const gp = devToken(gateway, '--professional', '810000000001', '--profession', 'doctor');
+    const nurse = devToken(gateway, '--professional', '810000000002', '--profession', 'nurse');
     // Three rounds, each on a Task of its own: version 1 → accepted, twice at once (two
     // connections, which the workers take in turn).
     for (let round = 0; round < 3; round++) {
-      const task = await createTask();
+      const task = await createWoundCareTask(base, gp);
       const accept = () =>
         fetch(`${base}/fhir/Task/${task}`, {
           method: 'PATCH',
@@ -382,11 +292,11 @@ describe('gateway process with two HTTP workers on PostgreSQL (CARENET_HTTP_WORK
   });
 
   it('runs the consumers once, in the background process: an activated PPCS turns into one Task', async () => {
-    expect(await ppcsActivationTurnsIntoTasks(base, workersDataDir)).toEqual(['810000000003']);
+    expect(await ppcsActivationTurnsIntoTasks(gateway)).toEqual(['810000000003']);
   });
 
   it('refuses more than one HTTP worker without PostgreSQL, and says why', async () => {
-    const bad = startGateway({ CARENET_HTTP_WORKERS: '2', CARENET_DATA_DIR: workersDataDir });
+    const bad = spawnGateway({ CARENET_HTTP_WORKERS: '2', CARENET_DATA_DIR: gateway.dataDir });
     let stderr = '';
     bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));

@@ -4,38 +4,13 @@
 // status); an overdue action alerts the coordinator once; revision v2 keeps v1; a second active
 // PPCS for the patient is refused. The services talk only through Kafka (relays, consumer groups).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type {
-  Bundle,
-  CarePlan,
-  CarePlanActivity,
-  OperationOutcome,
-  Parameters,
-  Reference,
-  Task,
-} from 'fhir/r4.js';
+import type { Bundle, CarePlan, OperationOutcome, Parameters, Reference, Task } from 'fhir/r4.js';
 import type { Client, FhirResource } from 'fhir-kit-client';
 import { CARE_PLAN_EXTENSIONS, startReviewClock } from '@carenet/care-plans';
 import { startOverdueClock } from '@carenet/tasks';
-import {
-  FINESS,
-  IDNPS,
-  INS,
-  professional,
-  startPpcsPlatform,
-  type PpcsPlatform,
-} from './support/ppcs-platform.js';
+import { activity, C, D, draftPpcs, DR_B, IDEL, PHARMACIST, ref, Y } from './support/ppcs-scenario.js';
+import { FINESS, type professional, startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
 
-const C = professional('870000000001', '60', 'C (DAC coordinator)');
-const DR_B = professional('810000000002', '10', 'Dr B');
-const IDEL = professional('860000000001', '60', 'N (IDEL)');
-const PHARMACIST = professional('821000000001', '21', 'Ph');
-const Y = { system: INS, value: '279035121518989' };
-const D = '2026-05-20T08:00:00.000Z';
-
-const ref = (actor: ReturnType<typeof professional>): Reference => ({
-  type: 'Practitioner',
-  identifier: actor.kind === 'professional' ? actor.identifier : { system: IDNPS, value: '' },
-});
 const SAD: Reference = {
   type: 'Organization',
   identifier: { system: FINESS, value: '330000002' },
@@ -62,62 +37,29 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 }
 
-const activity = (
-  performer: Reference,
-  code: string,
-  schedule: Partial<CarePlanActivity['detail'] & object>,
-  priority = 'routine',
-): CarePlanActivity => ({
-  detail: {
-    extension: [{ url: CARE_PLAN_EXTENSIONS.actionPriority, valueCode: priority }],
-    kind: 'Task',
-    code: { text: code },
-    status: 'not-started',
-    performer: [performer],
-    ...schedule,
-  },
-});
-
 /** S2: IDEL wound care 3×/week, pharmacist medication reconciliation within 48 h, SAD daily help; review D+30. */
 function s2Plan(): CarePlan {
-  return {
-    resourceType: 'CarePlan',
-    extension: [
-      { url: CARE_PLAN_EXTENSIONS.coordinator, valueReference: ref(C) },
-      { url: CARE_PLAN_EXTENSIONS.medecinTraitant, valueReference: ref(DR_B) },
-      { url: CARE_PLAN_EXTENSIONS.reviewDate, valueDate: '2026-06-19' },
-    ],
-    status: 'draft',
-    intent: 'plan',
-    category: [
-      {
-        coding: [{ system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' }],
-      },
-    ],
-    title: 'PPCS of Y after discharge from the CHU',
-    subject: { identifier: Y },
-    activity: [
-      activity(ref(IDEL), 'Wound care', {
-        scheduledTiming: {
-          repeat: {
-            frequency: 3,
-            period: 1,
-            periodUnit: 'wk',
-            boundsPeriod: { start: D, end: '2026-06-03T18:00:00.000Z' },
-          },
+  return draftPpcs('PPCS of Y after discharge from the CHU', [
+    activity(ref(IDEL), 'Wound care', {
+      scheduledTiming: {
+        repeat: {
+          frequency: 3,
+          period: 1,
+          periodUnit: 'wk',
+          boundsPeriod: { start: D, end: '2026-06-03T18:00:00.000Z' },
         },
-      }),
-      activity(
-        ref(PHARMACIST),
-        'Medication reconciliation',
-        { scheduledPeriod: { start: D, end: '2026-05-22T08:00:00.000Z' } },
-        'urgent',
-      ),
-      activity(SAD, 'Daily help at home', {
-        scheduledTiming: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
-      }),
-    ],
-  };
+      },
+    }),
+    activity(
+      ref(PHARMACIST),
+      'Medication reconciliation',
+      { scheduledPeriod: { start: D, end: '2026-05-22T08:00:00.000Z' } },
+      'urgent',
+    ),
+    activity(SAD, 'Daily help at home', {
+      scheduledTiming: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+    }),
+  ]);
 }
 
 describe('S2: a hospital discharge creates a PPCS, turned into Tasks over Kafka', () => {

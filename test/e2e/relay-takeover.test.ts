@@ -1,29 +1,25 @@
 // Two gateway processes on one PostgreSQL and one Kafka broker (issue 14): one relay per service
 // publishes, the other stands by; when the publishing process is SIGKILLed, the standby takes
 // over, and every event written through either process reaches Kafka.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   createTestDatabase,
-  freeLoopbackPort,
-  repositoryRoot,
+  devToken,
+  startGatewayProcess,
   testKafkaBrokers,
   uniqueName,
+  type RunningGateway,
   type TestDatabase,
 } from '@carenet/testing';
+import { createWoundCareTask } from './support/fhir-requests.js';
 
-const root = repositoryRoot();
-const main = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
-const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'carenet-relay-takeover-'));
 
-interface Gateway {
-  readonly base: string;
-  readonly child: ChildProcess;
+interface Gateway extends RunningGateway {
   readonly token: string;
 }
 
@@ -36,30 +32,16 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 async function startGateway(databaseUrl: string): Promise<Gateway> {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first (npm test does)`);
-  const port = await freeLoopbackPort();
-  const child = spawn(process.execPath, [main], {
+  const gateway = await startGatewayProcess({
+    dataDir,
     env: {
-      PATH: process.env.PATH ?? '',
-      CARENET_DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: testKafkaBrokers().join(','),
-      PORT: String(port),
       CARENET_LOG_LEVEL: 'warn',
     },
-    stdio: 'ignore',
+    healthyWithinMs: 60_000,
   });
-  const base = `http://127.0.0.1:${port}`;
-  await until(async () => (await fetch(`${base}/healthz`)).ok, 60_000, 'gateway healthy');
-  const token = spawnSync(
-    process.execPath,
-    [cli, 'token', '--professional', '810000000001', '--profession', 'doctor'],
-    {
-      env: { PATH: process.env.PATH ?? '', CARENET_DATA_DIR: dataDir, PORT: String(port) },
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
-  return { base, child, token };
+  return { ...gateway, token: devToken(gateway, '--professional', '810000000001', '--profession', 'doctor') };
 }
 
 /** Whether this gateway's tasks relay is the one publishing (`carenet_relay_active`). */
@@ -69,20 +51,7 @@ async function publishesTasks(gateway: Gateway): Promise<boolean> {
 }
 
 async function createTask(gateway: Gateway): Promise<string> {
-  const response = await fetch(`${gateway.base}/fhir/Task`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gateway.token}`, 'content-type': 'application/fhir+json' },
-    body: JSON.stringify({
-      resourceType: 'Task',
-      status: 'requested',
-      intent: 'order',
-      code: { text: 'Wound care' },
-      for: { identifier: { system: 'urn:oid:1.2.250.1.213.1.4.8', value: '279035121518989' } },
-      owner: { identifier: { system: 'urn:oid:1.2.250.1.71.4.2.1', value: '810000000002' } },
-    }),
-  });
-  expect(response.status).toBe(201);
-  return `Task-${((await response.json()) as { id: string }).id}`;
+  return `Task-${await createWoundCareTask(gateway.base, gateway.token)}`;
 }
 
 describe('relay takeover across two gateway processes', () => {

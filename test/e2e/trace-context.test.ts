@@ -8,9 +8,8 @@
 // through as sent.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Bundle, CarePlan, CarePlanActivity, Parameters, Reference, Task } from 'fhir/r4.js';
+import type { Bundle, CarePlan, Parameters, Task } from 'fhir/r4.js';
 import type { Client, FhirResource } from 'fhir-kit-client';
-import { CARE_PLAN_EXTENSIONS } from '@carenet/care-plans';
 import { loadContractRegistry } from '@carenet/contracts';
 import { parseTraceparent, type RecordedEvent } from '@carenet/eventsourcing';
 import {
@@ -20,19 +19,9 @@ import {
   type RunningConsumer,
 } from '@carenet/messaging';
 import { uniqueName } from '@carenet/testing';
-import { IDNPS, INS, professional, startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
+import { activity, C, D, draftPpcs, DR_B, IDEL, PHARMACIST, ref } from './support/ppcs-scenario.js';
+import { startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
 
-const C = professional('870000000001', '60', 'C (DAC coordinator)');
-const DR_B = professional('810000000002', '10', 'Dr B');
-const IDEL = professional('860000000001', '60', 'N (IDEL)');
-const PHARMACIST = professional('821000000001', '21', 'Ph');
-const Y = { system: INS, value: '279035121518989' };
-const D = '2026-05-20T08:00:00.000Z';
-
-const ref = (actor: ReturnType<typeof professional>): Reference => ({
-  type: 'Practitioner',
-  identifier: actor.kind === 'professional' ? actor.identifier : { system: IDNPS, value: '' },
-});
 const asFhir = (resource: object) => resource as unknown as FhirResource;
 const as = async <T>(call: Promise<unknown>): Promise<T> => (await call) as T;
 
@@ -56,34 +45,9 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 }
 
 function plan(): CarePlan {
-  const activity = (performer: Reference, code: string): CarePlanActivity => ({
-    detail: {
-      extension: [{ url: CARE_PLAN_EXTENSIONS.actionPriority, valueCode: 'routine' }],
-      kind: 'Task',
-      code: { text: code },
-      status: 'not-started',
-      performer: [performer],
-      scheduledPeriod: { start: D, end: '2026-05-22T08:00:00.000Z' },
-    },
-  });
-  return {
-    resourceType: 'CarePlan',
-    extension: [
-      { url: CARE_PLAN_EXTENSIONS.coordinator, valueReference: ref(C) },
-      { url: CARE_PLAN_EXTENSIONS.medecinTraitant, valueReference: ref(DR_B) },
-      { url: CARE_PLAN_EXTENSIONS.reviewDate, valueDate: '2026-06-19' },
-    ],
-    status: 'draft',
-    intent: 'plan',
-    category: [
-      {
-        coding: [{ system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' }],
-      },
-    ],
-    title: 'PPCS of Y (trace context)',
-    subject: { identifier: Y },
-    activity: [activity(ref(IDEL), 'Wound care')],
-  };
+  return draftPpcs('PPCS of Y (trace context)', [
+    activity(ref(IDEL), 'Wound care', { scheduledPeriod: { start: D, end: '2026-05-22T08:00:00.000Z' } }),
+  ]);
 }
 
 describe('trace context: from the FHIR request to the events, on Kafka and through the consumers', () => {

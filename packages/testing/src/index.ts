@@ -24,3 +24,14 @@ export {
 export { startPostgresCluster, type PostgresCluster } from './infra/postgres-cluster.js';
 export { postgresClusterControl, type PostgresClusterControl } from './infra/postgres-control.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './infra/tcp-proxy.js';
+export {
+  devToken,
+  requireGatewayBuilt,
+  runCarenetToken,
+  spawnGateway,
+  startGatewayProcess,
+  waitForHealthy,
+  type DevIssuerOf,
+  type RunningGateway,
+  type GatewayProcessOptions,
+} from './infra/gateway-process.js';

@@ -4,6 +4,7 @@
 // write that got a 2xx is an acknowledged write; anything else (503 during a fault, a refused
 // connection, a timeout) is counted but not acknowledged.
 import { randomInt } from 'node:crypto';
+import { ppcsDraft } from '../../e2e/support/ppcs-draft.js';
 import { sleep } from './platform.js';
 
 export interface AcknowledgedWrite {
@@ -35,7 +36,6 @@ export interface RunningLoad {
 
 const NIR = 'urn:oid:1.2.250.1.213.1.4.8';
 const IDNPS = 'urn:oid:1.2.250.1.71.4.2.1';
-const X = 'https://carenet.example.org/fhir/StructureDefinition';
 const PAUSE_MS = 200;
 const professional = (value: string) => ({ identifier: { system: IDNPS, value } });
 const randomIns = () => `2${String(randomInt(10 ** 13)).padStart(14, '0')}`;
@@ -119,35 +119,17 @@ export function startLoad(base: string, tokens: LoadTokens, clients = 4): Runnin
   }
 
   async function ppcsRound(): Promise<void> {
-    const drafted = await write(tokens.coordinator, 'POST', 'CarePlan', {
-      resourceType: 'CarePlan',
-      status: 'draft',
-      intent: 'plan',
-      category: [
-        {
-          coding: [
-            { system: 'https://carenet.example.org/fhir/CodeSystem/care-plan-category', code: 'ppcs' },
-          ],
-        },
-      ],
-      subject: { identifier: { system: NIR, value: randomIns() } },
-      extension: [
-        { url: `${X}/care-plan-coordinator`, valueReference: professional('870000000001') },
-        { url: `${X}/care-plan-medecin-traitant`, valueReference: professional('810000000005') },
-        { url: `${X}/care-plan-review-date`, valueDate: '2027-06-30' },
-      ],
-      activity: [
-        {
-          detail: {
-            kind: 'Task',
-            status: 'not-started',
-            code: { text: 'Wound care' },
-            performer: [professional('810000000003')],
-            scheduledPeriod: { start: '2027-01-04', end: '2027-01-18' },
-          },
-        },
-      ],
-    });
+    const drafted = await write(
+      tokens.coordinator,
+      'POST',
+      'CarePlan',
+      ppcsDraft({
+        patient: randomIns(),
+        medecinTraitant: '810000000005',
+        reviewDate: '2027-06-30',
+        period: { start: '2027-01-04', end: '2027-01-18' },
+      }),
+    );
     await sleep(PAUSE_MS);
     if (drafted === undefined || !isRunning()) return;
     const id = drafted.id;

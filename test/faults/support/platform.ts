@@ -1,7 +1,7 @@
 // The system under fault: its own PostgreSQL cluster and Kafka broker (the suite kills and
 // restarts them, so it cannot share the integration tier's), a TCP proxy between the gateway and
 // Kafka, and the gateway as a separate process (built output, as `npm start` runs it).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -10,10 +10,12 @@ import { CARE_PLAN_ACTIONS_GROUP } from '@carenet/tasks';
 import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import {
   createRunDirectory,
+  devToken as gatewayDevToken,
   freeLoopbackPort,
   postgresClusterControl,
   reapAbandonedRuns,
-  repositoryRoot,
+  requireGatewayBuilt,
+  spawnGateway,
   startPostgresCluster,
   startRestartableKafkaBroker,
   startTcpProxy,
@@ -22,16 +24,13 @@ import {
   type RestartableKafkaBroker,
   type RunDirectory,
   type TcpProxy,
+  waitForHealthy,
 } from '@carenet/testing';
 
 /** The topics of the gateway's relays. */
 export const TOPICS = ['carenet.tasks', 'carenet.care-plans'] as const;
 /** The gateway's consumer groups: tasks → plans, plans → tasks. */
 export const CONSUMER_GROUPS = [TASK_PROGRESS_GROUP, CARE_PLAN_ACTIONS_GROUP] as const;
-
-const root = repositoryRoot();
-const gatewayMain = join(root, 'services', 'gateway', 'dist', 'src', 'main.js');
-const cliMain = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
 
 export const say = (line: string): void => {
   process.stderr.write(`[faults] ${line}\n`);
@@ -58,8 +57,7 @@ export interface FaultPlatform {
 
 /** Starts PostgreSQL, then the Kafka broker and its proxy, in a run dir of their own. */
 export async function startFaultPlatform(): Promise<FaultPlatform> {
-  if (!existsSync(gatewayMain) || !existsSync(cliMain))
-    throw new Error('the gateway or the CLI is not built: run `pnpm build` first (npm test does)');
+  requireGatewayBuilt();
   reapAbandonedRuns(say);
   const run = createRunDirectory();
   const started = Date.now();
@@ -162,24 +160,22 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+const gatewayBase = (platform: FaultPlatform) => `http://127.0.0.1:${platform.gatewayPort}`;
+
 /** Starts the gateway (embedded services on PostgreSQL, relays to Kafka through the proxy). */
 export async function startGateway(
   platform: FaultPlatform,
   databaseUrl: string,
   logName: string,
 ): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, [gatewayMain], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(platform.gatewayPort),
-      CARENET_DATA_DIR: platform.gatewayDataDir,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: platform.kafkaProxy.address,
-      CARENET_LOG_LEVEL: process.env.CARENET_FAULTS_GATEWAY_LOG_LEVEL ?? 'info',
-      // A relay unable to publish for 5 s makes /readyz say so (the faults last 10 to 35 s).
-      CARENET_READY_RELAY_STALL_MS: '5000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawnGateway({
+    PORT: String(platform.gatewayPort),
+    CARENET_DATA_DIR: platform.gatewayDataDir,
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: platform.kafkaProxy.address,
+    CARENET_LOG_LEVEL: process.env.CARENET_FAULTS_GATEWAY_LOG_LEVEL ?? 'info',
+    // A relay unable to publish for 5 s makes /readyz say so (the faults last 10 to 35 s).
+    CARENET_READY_RELAY_STALL_MS: '5000',
   });
   if (child.pid === undefined) throw new Error('could not start the gateway');
   platform.run.registerProcess(child.pid, 'KILL', 'gateway');
@@ -198,18 +194,8 @@ export async function startGateway(
       resolve();
     });
   });
-  const base = `http://127.0.0.1:${platform.gatewayPort}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (reason !== undefined) throw new Error(`the gateway ${reason}:\n${tail}`);
-    try {
-      if ((await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the gateway was not healthy within 60 s:\n${tail}`);
-    await sleep(100);
-  }
+  const base = gatewayBase(platform);
+  await waitForHealthy(base, child, { timeoutMs: 60_000, output: () => tail });
   return {
     base,
     pid: child.pid,
@@ -232,14 +218,5 @@ export async function startGateway(
 
 /** A token of the gateway's dev issuer, from `carenet token <args>`. */
 export function devToken(platform: FaultPlatform, ...args: string[]): string {
-  const run = spawnSync(process.execPath, [cliMain, 'token', ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      CARENET_DATA_DIR: platform.gatewayDataDir,
-      PORT: String(platform.gatewayPort),
-    },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`carenet token failed: ${run.stderr}`);
-  return run.stdout.trim();
+  return gatewayDevToken({ base: gatewayBase(platform), dataDir: platform.gatewayDataDir }, ...args);
 }

@@ -27,6 +27,25 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
+/** How to run a PostgreSQL tool: as the `postgres` user when we are root (initdb refuses root). */
+export function postgresToolCommand(binDir: string, tool: string, args: string[]): [string, string[]] {
+  return isRoot()
+    ? ['runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args]]
+    : [join(binDir, tool), args];
+}
+
+/** `pg_ctl start` of the cluster in `dataDir` with server `options`, its log in `socketDir`. */
+export function pgCtlStartArgs(dataDir: string, socketDir: string, options: string): string[] {
+  return ['-D', dataDir, '-w', '-t', '60', '-l', join(socketDir, 'postgres.log'), '-o', options, 'start'];
+}
+
+/** Registers the running postmaster of `dataDir` with the run's watchdog; its pid. */
+export function registerPostmaster(run: RunDirectory, dataDir: string): number {
+  const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  run.registerProcess(postmasterPid, 'QUIT', 'postgres');
+  return postmasterPid;
+}
+
 /** Finds PostgreSQL's server binaries, installing Debian's `postgresql` package when missing. */
 export function ensurePostgresBinaries(log: (line: string) => void): string {
   const found = findBinDir();
@@ -52,8 +71,7 @@ export function ensurePostgresBinaries(log: (line: string) => void): string {
 
 /** Runs a PostgreSQL tool, as the `postgres` user when we are root (initdb refuses root). */
 function runTool(binDir: string, tool: string, args: string[]): void {
-  const command = isRoot() ? 'runuser' : join(binDir, tool);
-  const fullArgs = isRoot() ? ['-u', 'postgres', '--', join(binDir, tool), ...args] : args;
+  const [command, fullArgs] = postgresToolCommand(binDir, tool, args);
   const result = spawnSync(command, fullArgs, { encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`${tool} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
@@ -103,20 +121,8 @@ export async function startPostgresCluster(
     '-c max_connections=300',
     '-c shared_buffers=256MB',
   ].join(' ');
-  runTool(binDir, 'pg_ctl', [
-    '-D',
-    dataDir,
-    '-w',
-    '-t',
-    '60',
-    '-l',
-    join(socketDir, 'postgres.log'),
-    '-o',
-    options,
-    'start',
-  ]);
-  const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  run.registerProcess(postmasterPid, 'QUIT', 'postgres');
+  runTool(binDir, 'pg_ctl', pgCtlStartArgs(dataDir, socketDir, options));
+  const postmasterPid = registerPostmaster(run, dataDir);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePostgresBinaries } from './postgres-cluster.js';
+import {
+  ensurePostgresBinaries,
+  pgCtlStartArgs,
+  postgresToolCommand,
+  registerPostmaster,
+} from './postgres-cluster.js';
 import type { RunDirectory } from './run-directory.js';
 
 /**
@@ -16,17 +21,12 @@ export interface PostgresClusterControl {
   isRunning(): boolean;
 }
 
-function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
 /**
  * Runs a PostgreSQL tool, as the `postgres` user when we are root; asynchronously, so that what
  * the test runs meanwhile (load, probes) goes on while the server stops or starts.
  */
 function runTool(binDir: string, tool: string, args: string[]): Promise<void> {
-  const command = isRoot() ? 'runuser' : join(binDir, tool);
-  const fullArgs = isRoot() ? ['-u', 'postgres', '--', join(binDir, tool), ...args] : args;
+  const [command, fullArgs] = postgresToolCommand(binDir, tool, args);
   return new Promise((resolve, reject) => {
     const child = spawn(command, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -72,20 +72,8 @@ export function postgresClusterControl(
       return runTool(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
     },
     async start() {
-      await runTool(binDir, 'pg_ctl', [
-        '-D',
-        dataDir,
-        '-w',
-        '-t',
-        '60',
-        '-l',
-        join(socketDir, 'postgres.log'),
-        '-o',
-        options,
-        'start',
-      ]);
-      const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      run.registerProcess(postmasterPid, 'QUIT', 'postgres');
+      await runTool(binDir, 'pg_ctl', pgCtlStartArgs(dataDir, socketDir, options));
+      registerPostmaster(run, dataDir);
     },
   };
 }

@@ -18,6 +18,7 @@ export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http
 export type { Authenticator, Permission, Principal } from './server/access-port.js';
 export { historyEntryOf } from './server/history-bundle.js';
 export type {
+  CreateOptions,
   HistoryEntry,
   HistoryOptions,
   TypeHistoryOptions,
@@ -30,6 +31,7 @@ export type {
   StoredResource,
   UpdateOptions,
 } from './server/resource-provider.js';
+export { conditionalCreateId } from './server/conditional-create-id.js';
 export * from './search/index.js';
 export * from './validation/index.js';
 export * from './storage/index.js';

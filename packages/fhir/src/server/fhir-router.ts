@@ -30,6 +30,7 @@ import { matchResource } from './resource-text.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
   HistoryOptions,
+import { conditionalCreateId } from './conditional-create-id.js';
   IncomingResourceValidator,
   RequestContext,
   ResourceProvider,
@@ -313,6 +314,61 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         code: 'included-not-permitted' as const,
         parameter: parsed.request.include.length > 0 ? '_include' : '_revinclude',
         message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
+  /**
+   * `If-None-Exist`, atomic: the resource found by the condition (200), or a new one (201) whose id
+   * is derived from the condition, so that concurrent requests with it (in any process) race for
+   * one stream: the store lets one create it and the others answer with it. A resource that once
+   * had that id but no longer matches gets a random id instead (not atomic then).
+   */
+  async function conditionalCreate(
+    req: Request,
+    res: Response,
+    provider: ResourceProvider,
+    resource: Resource,
+    condition: URLSearchParams,
+  ): Promise<void> {
+    permit(res, provider.type, 's');
+    const create = need(provider, 'create', 'create');
+    const read = need(provider, 'read', 'conditional create');
+    /** The one resource the condition finds (412 when it finds several). */
+    const match = async () => {
+      const existing = await matching(provider, new URLSearchParams(condition), res);
+      if (existing.length > 1) {
+        throw preconditionFailed(
+          `If-None-Exist matches ${existing.length} ${provider.type} resources: be more specific`,
+        );
+      }
+      const id = existing[0]?.id;
+      return id === undefined ? undefined : read.call(provider, id, context(res));
+    };
+    const found = await match();
+    if (found !== undefined) {
+      send(req, res, 200, found, false);
+      return;
+    }
+    const id = conditionalCreateId(provider.type, condition);
+    const readById = () => read.call(provider, id, context(res)).catch(() => undefined);
+    // The condition's id is taken: by a request with the same condition that created it since
+    // (the search now finds it), or by a resource that no longer matches (a random id then).
+    const taken = (await readById()) !== undefined;
+    if (taken) {
+      const created = await match();
+      if (created !== undefined) {
+        send(req, res, 200, created, false);
+        return;
+      }
+    }
+    try {
+      const stored = await create.call(provider, resource, context(res), taken ? {} : { id });
+      send(req, res, 201, stored, true);
+    } catch (error) {
+      // Another request with the same condition created it first: answer with that one.
+      const winner = taken ? undefined : await readById();
+      if (winner === undefined) throw error;
+      send(req, res, 200, winner, false);
+    }
+  }
+
       })),
     ];
     sendFhirJson(
@@ -453,19 +509,14 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const resource = validated(provider, req.body);
     const condition = req.get('if-none-exist');
     if (condition !== undefined) {
-      permit(res, provider.type, 's');
-      const existing = await matching(provider, new URLSearchParams(condition.replace(/^.*\?/, '')), res);
-      if (existing.length > 1) {
-        throw preconditionFailed(
-          `If-None-Exist matches ${existing.length} ${provider.type} resources: be more specific`,
-        );
-      }
-      const [found] = existing;
-      if (found?.id !== undefined) {
-        const read = need(provider, 'read', 'conditional create');
-        send(req, res, 200, await read.call(provider, found.id, context(res)), false);
-        return;
-      }
+      await conditionalCreate(
+        req,
+        res,
+        provider,
+        resource,
+        new URLSearchParams(condition.replace(/^.*\?/, '')),
+      );
+      return;
     }
     const stored = await create.call(provider, resource, context(res));
     send(req, res, 201, stored, true);

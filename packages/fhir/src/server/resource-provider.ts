@@ -78,6 +78,12 @@ export type OperationHandler = (
   ctx: RequestContext,
 ) => Promise<{ readonly status?: number; readonly resource: Resource }>;
 
+/** How the router asks for a resource to be created. */
+export interface CreateOptions {
+  /** The id to give it, when the router chooses it. */
+  readonly id?: string;
+}
+
 /**
  * What a service provides for a resource type it owns. Every method is optional: the router
  * serves (and the CapabilityStatement claims) only what is there. Methods throw typed errors
@@ -87,8 +93,12 @@ export interface ResourceProvider<R extends Resource = Resource> {
   readonly type: R['resourceType'];
   read?(id: string, ctx: RequestContext): Promise<StoredResource<R>>;
   vread?(id: string, versionId: string, ctx: RequestContext): Promise<StoredResource<R>>;
-  /** `resource` is validated; its `id` and `meta` are the server's to set. */
-  create?(resource: R, ctx: RequestContext): Promise<StoredResource<R>>;
+  /**
+   * `resource` is validated; its `id` and `meta` are the server's to set. With `options.id` the
+   * router chose the id (a conditional create's, see `conditionalCreateId`): the provider uses it,
+   * and fails (any typed error) when a resource already has it.
+   */
+  create?(resource: R, ctx: RequestContext, options?: CreateOptions): Promise<StoredResource<R>>;
   /** `resource` is validated and its id matches the URL. */
   update?(
     id: string,

@@ -176,9 +176,9 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
       };
     },
 
-    async create(resource, ctx) {
+    async create(resource, ctx, options) {
       const actor = actorOf(ctx.principal);
-      const taskId = newId();
+      const taskId = options?.id ?? newId();
       const command = createTaskCommand(resource, { taskId, actor, now: clock().toISOString() });
       // A new id: no stream to read (-1).
       return run(taskId, () => [command], ctx, -1);

@@ -224,10 +224,11 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
       };
     },
 
-    async create(resource, ctx) {
-      const id = newId();
+    async create(resource, ctx, createOptions) {
+      const id = createOptions?.id ?? newId();
       const command = options.create(resource, { ...inputOf(ctx), id });
-      return run(id, () => [command], ctx);
+      // A new id: no stream to read (-1); a chosen id already taken fails.
+      return run(id, () => [command], ctx, -1);
     },
 
     async update(id, resource, { ifMatch }, ctx) {

@@ -24,13 +24,13 @@ import { parseSearchRequest } from '../search/parse-search-request.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
 import type { Authenticator, Permission, Principal } from './access-port.js';
+import { conditionalCreateId } from './conditional-create-id.js';
 import { historyBundle } from './history-bundle.js';
 import { searchBundleJson } from './search-bundle.js';
 import { matchResource } from './resource-text.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
   HistoryOptions,
-import { conditionalCreateId } from './conditional-create-id.js';
   IncomingResourceValidator,
   RequestContext,
   ResourceProvider,

@@ -285,35 +285,6 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     return (await provider.search(parsed.request, context(res))).resources.map(matchResource);
   }
 
-  async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
-    const provider = providerOf(req, res, 's');
-    const run = need(provider, 'search', 'search');
-    if (!options.search) throw methodNotAllowed(`search is not supported for ${provider.type}`);
-    const parsed = parseSearchRequest(provider.type, query, {
-      registry: options.search.registry,
-      now: options.search.now?.() ?? new Date(),
-      handling: parsePrefer(req.get('prefer')).handling,
-      localBaseUrls: [options.publicBaseUrl],
-      ...(options.search.defaultCount !== undefined && { defaultCount: options.search.defaultCount }),
-      ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
-    });
-    if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    const found = await run.call(provider, parsed.request, context(res));
-    // `_include`/`_revinclude` entries of types the caller may not read are left out, and said so.
-    const principal = principalOf(res);
-    const hidden = new Set<string>();
-    const included = (found.included ?? []).filter((r) => {
-      const readable = principal === undefined || principal.allows(r.resourceType, 'r');
-      if (!readable) hidden.add(r.resourceType);
-      return readable;
-    });
-    const result = hidden.size === 0 ? found : { ...found, included };
-    const warnings = [
-      ...parsed.warnings,
-      ...[...hidden].map((type) => ({
-        code: 'included-not-permitted' as const,
-        parameter: parsed.request.include.length > 0 ? '_include' : '_revinclude',
-        message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
   /**
    * `If-None-Exist`, atomic: the resource found by the condition (200), or a new one (201) whose id
    * is derived from the condition, so that concurrent requests with it (in any process) race for
@@ -369,6 +340,35 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     }
   }
 
+  async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
+    const provider = providerOf(req, res, 's');
+    const run = need(provider, 'search', 'search');
+    if (!options.search) throw methodNotAllowed(`search is not supported for ${provider.type}`);
+    const parsed = parseSearchRequest(provider.type, query, {
+      registry: options.search.registry,
+      now: options.search.now?.() ?? new Date(),
+      handling: parsePrefer(req.get('prefer')).handling,
+      localBaseUrls: [options.publicBaseUrl],
+      ...(options.search.defaultCount !== undefined && { defaultCount: options.search.defaultCount }),
+      ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
+    });
+    if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
+    const found = await run.call(provider, parsed.request, context(res));
+    // `_include`/`_revinclude` entries of types the caller may not read are left out, and said so.
+    const principal = principalOf(res);
+    const hidden = new Set<string>();
+    const included = (found.included ?? []).filter((r) => {
+      const readable = principal === undefined || principal.allows(r.resourceType, 'r');
+      if (!readable) hidden.add(r.resourceType);
+      return readable;
+    });
+    const result = hidden.size === 0 ? found : { ...found, included };
+    const warnings = [
+      ...parsed.warnings,
+      ...[...hidden].map((type) => ({
+        code: 'included-not-permitted' as const,
+        parameter: parsed.request.include.length > 0 ? '_include' : '_revinclude',
+        message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
       })),
     ];
     sendFhirJson(

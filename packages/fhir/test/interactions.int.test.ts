@@ -184,7 +184,7 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
     const limited = await as<Bundle>(client.request(`Basic/${id}/_history?_count=1`));
     expect(limited.entry?.map((e) => e.response?.etag)).toEqual(['W/"3"']);
     const future = await as<Bundle>(client.request(`Basic/${id}/_history?_since=2999-01-01T00:00:00Z`));
-    expect(future.entry).toEqual([]);
+    expect(future).not.toHaveProperty('entry'); // an empty array is not FHIR JSON
     expect((await failure(client.request(`Basic/${id}/_history?_since=yesterday`))).status).toBe(400);
   });
 

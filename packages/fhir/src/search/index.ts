@@ -94,3 +94,12 @@ export {
   tokenMatches,
   uriMatches,
 } from './match-index-values.js';
+export {
+  elementsToKeep,
+  isSubset,
+  parseReadSubset,
+  SUBSETTED,
+  subsetResource,
+  type ReadSubsetResult,
+  type SubsetRequest,
+} from './resource-subset.js';

@@ -28,7 +28,12 @@ export interface ParseSearchOptions {
   readonly registry: SearchParameterRegistry;
   /** The clock, for `ap` dates (10% of the gap between now and the date). */
   readonly now: Date;
-  /** `Prefer: handling=lenient`: unknown and unsupported parameters are ignored (and listed in warnings). */
+  /**
+   * `lenient`: unknown and unsupported parameters are ignored (listed in warnings, left out of
+   * `applied`); `strict` (the default here, as for a conditional interaction's criteria): they are
+   * errors. A search's router passes the client's `Prefer: handling`, lenient when not given
+   * (R4: servers SHOULD ignore them unless the client asks for `handling=strict`).
+   */
   readonly handling?: 'strict' | 'lenient';
   /** `_count` when not given (default 20). */
   readonly defaultCount?: number;
@@ -45,7 +50,17 @@ export interface ParseSearchOptions {
 }
 
 export type ParseSearchResult =
-  | { readonly ok: true; readonly request: SearchRequest; readonly warnings: readonly SearchRequestWarning[] }
+  | {
+      readonly ok: true;
+      readonly request: SearchRequest;
+      readonly warnings: readonly SearchRequestWarning[];
+      /**
+       * The `name=value` pairs that took effect, in order (`_count` as used, after clamping;
+       * `_format`, `_pretty`, `_cursor` kept): the query of the Bundle's self link, which shows
+       * only what was applied.
+       */
+      readonly applied: URLSearchParams;
+    }
   | {
       readonly ok: false;
       readonly errors: readonly SearchRequestError[];
@@ -133,6 +148,7 @@ export function parseSearchRequest(
   let summary: SummaryMode | undefined;
   let elements: string[] | undefined;
   let cursor: string | undefined;
+  const applied = new URLSearchParams();
 
   const pairs = pairsOf(query);
   if (pairs.length > maxParameters) {
@@ -161,7 +177,10 @@ export function parseSearchRequest(
     const colon = rawName.indexOf(':');
     const base = colon < 0 ? rawName : rawName.slice(0, colon);
     const modifier = colon < 0 ? undefined : rawName.slice(colon + 1);
-    if (IGNORED.has(base)) continue;
+    if (IGNORED.has(base)) {
+      applied.append(rawName, value);
+      continue;
+    }
     if (value.length === 0) {
       warnings.push({ code: 'empty-value', parameter: name, message: `${name}: empty value, ignored` });
       continue;
@@ -185,8 +204,12 @@ export function parseSearchRequest(
         seen.add(base);
       }
       const check = <T>(result: ValueResult<T>, apply: (v: T) => void) => {
-        if (result.ok) apply(result.value);
-        else error('invalid-value', name, `${base}: ${result.message}`);
+        if (result.ok) {
+          apply(result.value);
+          applied.append(rawName, base === '_count' ? String(count) : value);
+        } else {
+          error('invalid-value', name, `${base}: ${result.message}`);
+        }
       };
       switch (base) {
         case '_count':
@@ -216,6 +239,7 @@ export function parseSearchRequest(
           break;
         case '_cursor':
           cursor = value;
+          applied.append(rawName, value);
           break;
         case '_include':
         case '_revinclude': {
@@ -234,11 +258,12 @@ export function parseSearchRequest(
     const result = parseSearchClause(rawName, value, context);
     if (result.ok) {
       clauses.push(result.clause);
+      applied.append(rawName, value);
     } else if (result.ignorable && lenient) {
       warnings.push({
         code: 'ignored-parameter',
         parameter: name,
-        message: `${result.error.message} (ignored: handling=lenient)`,
+        message: `${result.error.message}: ignored (Prefer: handling=strict refuses it)`,
       });
     } else {
       errors.push(result.error);
@@ -261,5 +286,6 @@ export function parseSearchRequest(
       ...(cursor !== undefined && { cursor }),
     },
     warnings,
+    applied,
   };
 }

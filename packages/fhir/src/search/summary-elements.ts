@@ -15,6 +15,14 @@ export interface SummaryElements {
   readonly summary: ReadonlySet<string>;
   /** `_summary=text`: `text`, `id`, `meta`, the mandatory (min >= 1) elements, and `resourceType`. */
   readonly text: ReadonlySet<string>;
+  /**
+   * What every subset keeps (`_elements` too): `resourceType`, `id`, `meta` and the mandatory
+   * (min >= 1) top-level elements (Task: `status`, `intent`; Goal: `lifecycleStatus`,
+   * `description`, `subject`).
+   */
+  readonly mandatory: ReadonlySet<string>;
+  /** The JSON properties of each top-level element by name without `[x]`: `status` → `status`, `_status`. */
+  readonly properties: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The profiles file is not what this module expects. */
@@ -49,6 +57,8 @@ const ALWAYS = ['resourceType', 'id', '_id', 'meta'];
 function elementsOf(structure: Rec): SummaryElements {
   const summary = new Set(ALWAYS);
   const text = new Set([...ALWAYS, 'text']);
+  const mandatorySet = new Set(ALWAYS);
+  const byName = new Map<string, readonly string[]>();
   const snapshot = isRecord(structure.snapshot) ? structure.snapshot : {};
   const type = String(structure.type);
   for (const element of Array.isArray(snapshot.element) ? (snapshot.element as unknown[]) : []) {
@@ -60,11 +70,17 @@ function elementsOf(structure: Rec): SummaryElements {
       .map((t) => (isRecord(t) && typeof t.code === 'string' ? t.code : undefined))
       .filter((code): code is string => code !== undefined);
     const properties = jsonProperties(name, typeCodes);
+    byName.set(name.endsWith('[x]') ? name.slice(0, -3) : name, properties);
     const mandatory = typeof element.min === 'number' && element.min >= 1;
     if (element.isSummary === true || mandatory) properties.forEach((p) => summary.add(p));
-    if (mandatory) properties.forEach((p) => text.add(p));
+    if (mandatory) {
+      for (const p of properties) {
+        text.add(p);
+        mandatorySet.add(p);
+      }
+    }
   }
-  return { summary, text };
+  return { summary, text, mandatory: mandatorySet, properties: byName };
 }
 
 let cache: ReadonlyMap<string, SummaryElements> | undefined;

@@ -21,6 +21,7 @@ import {
   unsupportedMediaType,
 } from '../outcomes.js';
 import { parseSearchRequest } from '../search/parse-search-request.js';
+import { parseReadSubset, subsetResource } from '../search/resource-subset.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
 import type { Authenticator, Permission, Principal } from './access-port.js';
@@ -266,6 +267,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     sendFhir(res, status, stored.resource, headers);
   }
 
+  /**
+   * A read's `_summary`/`_elements` (R4: they apply to reads too): the part asked for, with the
+   * mandatory elements, tagged SUBSETTED; a bad value is a 400 naming the parameter.
+   */
+  function subsetOf(req: Request, stored: StoredResource): StoredResource {
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    if (!query.has('_summary') && !query.has('_elements')) return stored;
+    const parsed = parseReadSubset(stored.resource.resourceType, query);
+    if (!parsed.ok) throw badRequest(parsed.message, [parsed.parameter]);
+    return { ...stored, resource: subsetResource(stored.resource, parsed.request) };
+  }
+
   /** Up to two matches of a search criterion (conditional interactions). */
   async function matching(
     provider: ResourceProvider,
@@ -379,7 +392,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         result,
         warnings,
         baseUrl: options.publicBaseUrl,
-        query,
+        // The self link shows what was applied: ignored parameters are left out.
+        query: parsed.applied,
       }),
     );
   }
@@ -419,7 +433,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       idOf(req, 'vid'),
       context(res),
     );
-    send(req, res, 200, stored, false);
+    send(req, res, 200, subsetOf(req, stored), false);
   });
 
   /** `_since` and `_count` of a history request. */
@@ -496,7 +510,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   router.get('/:type/:id', async (req, res) => {
     const provider = providerOf(req, res, 'r');
     const stored = await need(provider, 'read', 'read').call(provider, idOf(req), context(res));
-    send(req, res, 200, stored, false);
+    send(req, res, 200, subsetOf(req, stored), false);
   });
 
   router.get('/:type', async (req, res) => {

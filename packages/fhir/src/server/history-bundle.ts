@@ -32,25 +32,28 @@ export function historyBundle(
       { relation: 'self', url: selfUrl },
       ...(nextUrl === undefined ? [] : [{ relation: 'next', url: nextUrl }]),
     ],
-    entry: entries.map((entry): BundleEntry => {
-      if (entry.deleted) {
-        return {
-          fullUrl: `${baseUrl}/${type}/${entry.id}`,
-          request: { method: 'DELETE', url: `${type}/${entry.id}` },
-          response: { status: '204', etag: etagOf(entry.versionId), lastModified: entry.lastUpdated },
-        };
-      }
-      const id = entry.resource.id ?? '';
-      return {
-        fullUrl: `${baseUrl}/${type}/${id}`,
-        resource: entry.resource,
-        request: { method: entry.method, url: entry.method === 'POST' ? type : `${type}/${id}` },
-        response: {
-          status: entry.method === 'POST' ? '201' : '200',
-          etag: etagOf(entry.versionId),
-          lastModified: entry.lastUpdated,
-        },
-      };
-    }),
+    // No version (a `_since` after the last write): no `entry`, an empty array is not valid FHIR JSON.
+    ...(entries.length > 0 && { entry: entries.map(historyEntry) }),
   };
+
+  function historyEntry(entry: HistoryEntry): BundleEntry {
+    if (entry.deleted) {
+      return {
+        fullUrl: `${baseUrl}/${type}/${entry.id}`,
+        request: { method: 'DELETE', url: `${type}/${entry.id}` },
+        response: { status: '204', etag: etagOf(entry.versionId), lastModified: entry.lastUpdated },
+      };
+    }
+    const id = entry.resource.id ?? '';
+    return {
+      fullUrl: `${baseUrl}/${type}/${id}`,
+      resource: entry.resource,
+      request: { method: entry.method, url: entry.method === 'POST' ? type : `${type}/${id}` },
+      response: {
+        status: entry.method === 'POST' ? '201' : '200',
+        etag: etagOf(entry.versionId),
+        lastModified: entry.lastUpdated,
+      },
+    };
+  }
 }

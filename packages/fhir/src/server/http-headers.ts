@@ -22,13 +22,14 @@ export type PreferReturn = 'minimal' | 'representation' | 'OperationOutcome';
 
 export interface Prefer {
   readonly return: PreferReturn;
+  /** `lenient` unless the client sends `handling=strict` (R4: unknown search parameters are ignored by default). */
   readonly handling: 'strict' | 'lenient';
 }
 
 /** `Prefer: return=minimal|representation|OperationOutcome, handling=strict|lenient`. */
 export function parsePrefer(header: string | undefined): Prefer {
   let preferReturn: PreferReturn = 'representation';
-  let handling: Prefer['handling'] = 'strict';
+  let handling: Prefer['handling'] = 'lenient';
   for (const part of (header ?? '').split(/[,;]/)) {
     const [name, value] = part.split('=').map((s) => s.trim());
     if (

@@ -515,6 +515,21 @@ describe('parameters', () => {
       ['ignored-parameter', '_has:X:y:z'],
     ]);
     expect(result.ok && result.request.clauses).toHaveLength(1);
+    // The self link's query: what was applied only.
+    expect(result.ok && result.applied.toString()).toBe('status=requested');
+  });
+
+  it('applied: the pairs that took effect, in order, _count as used', () => {
+    const result = parse(
+      'Task',
+      '_format=json&colour=blue&status=&_count=500&status=requested&_sort=-_lastUpdated',
+      {
+        handling: 'lenient',
+      },
+    );
+    expect(result.ok && result.applied.toString()).toBe(
+      '_format=json&_count=100&status=requested&_sort=-_lastUpdated',
+    );
   });
 
   it('handling=lenient does not hide bad values, modifiers or chains', () => {

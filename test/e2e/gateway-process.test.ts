@@ -187,7 +187,14 @@ describe('gateway process', () => {
     });
     const metadata = await fetch(`${base}/fhir/metadata`);
     const capability = (await metadata.json()) as { rest: { resource: { type: string }[] }[] };
-    expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual(['CarePlan', 'CareTeam', 'Goal', 'Task']);
+    // OperationDefinition: the custom operations' definitions, read only.
+    expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual([
+      'CarePlan',
+      'CareTeam',
+      'Goal',
+      'OperationDefinition',
+      'Task',
+    ]);
   });
 
   it('turns an activated PPCS into Tasks in the embedded mode (PGlite, store-log consumers)', async () => {

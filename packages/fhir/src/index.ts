@@ -8,9 +8,18 @@ export { requestTrace, requestTraceOf } from './http/request-trace.js';
 export { ACCEPTED_BODY_TYPES, FHIR_JSON, JSON_PATCH } from './http/media-types.js';
 export {
   buildCapabilityStatement,
+  OAUTH_URIS_EXTENSION,
+  PATCH_FORMATS,
+  SMART_ON_FHIR_SERVICE,
   type CapabilityOptions,
+  type CapabilitySecurity,
   type RegisteredResourceType,
 } from './capability/capability-statement.js';
+export {
+  OperationDefinitionError,
+  operationDefinitionRouter,
+  operationDefinitionsServed,
+} from './capability/operation-definitions.js';
 export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
 export { searchBundleJson, type SearchBundleInput } from './server/search-bundle.js';
 export { matchResource, ResourceText, type SearchMatch } from './server/resource-text.js';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildCapabilityStatement } from '../src/index.js';
+import type { OperationDefinition } from 'fhir/r4.js';
+import {
+  buildCapabilityStatement,
+  OperationDefinitionError,
+  operationDefinitionsServed,
+  type ResourceProvider,
+} from '../src/index.js';
 
 const base = {
   baseUrl: 'http://localhost:8080/fhir',
@@ -68,5 +74,105 @@ describe('CapabilityStatement', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('CapabilityStatement: security, patchFormat, OperationDefinitions', () => {
+  it('states SMART on FHIR, the token endpoint and CORS in rest.security', () => {
+    const statement = buildCapabilityStatement({
+      ...base,
+      resources: [],
+      security: { smart: true, cors: true, oauthUris: { token: 'https://auth.example.org/token' } },
+    });
+    expect(statement.rest?.[0]?.security).toEqual({
+      extension: [
+        {
+          url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+          extension: [{ url: 'token', valueUri: 'https://auth.example.org/token' }],
+        },
+      ],
+      cors: true,
+      service: [
+        {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+              code: 'SMART-on-FHIR',
+              display: 'SMART-on-FHIR',
+            },
+          ],
+          text: 'SMART on FHIR',
+        },
+      ],
+    });
+    expect(buildCapabilityStatement({ ...base, resources: [] }).rest?.[0]?.security).toBeUndefined();
+    expect(
+      buildCapabilityStatement({ ...base, resources: [], security: { smart: false, cors: false } }).rest?.[0]
+        ?.security,
+    ).toEqual({ cors: false });
+  });
+
+  it('lists JSON Patch as the patch format only when some type takes PATCH', () => {
+    expect(
+      buildCapabilityStatement({ ...base, resources: [{ type: 'Task', interactions: ['read', 'patch'] }] })
+        .patchFormat,
+    ).toEqual(['application/json-patch+json']);
+    expect(
+      buildCapabilityStatement({ ...base, resources: [{ type: 'Task', interactions: ['read'] }] })
+        .patchFormat,
+    ).toBeUndefined();
+  });
+
+  it('claims the read of OperationDefinition when it serves some', () => {
+    const statement = buildCapabilityStatement({
+      ...base,
+      resources: [{ type: 'Task', interactions: ['read'] }],
+      operationDefinitions: [transfer],
+    });
+    expect(statement.rest?.[0]?.resource?.map((r) => [r.type, r.interaction?.map((i) => i.code)])).toEqual([
+      ['OperationDefinition', ['read']],
+      ['Task', ['read']],
+    ]);
+  });
+});
+
+const TRANSFER_URL = 'https://carenet.example.org/fhir/OperationDefinition/Task-transfer';
+const transfer: OperationDefinition = {
+  resourceType: 'OperationDefinition',
+  id: 'Task-transfer',
+  url: TRANSFER_URL,
+  name: 'TaskTransfer',
+  status: 'active',
+  kind: 'operation',
+  code: 'transfer',
+  resource: ['Task'],
+  system: false,
+  type: false,
+  instance: true,
+};
+const providerWith = (definition: string, name = 'transfer'): ResourceProvider => ({
+  type: 'Task',
+  operations: {
+    [name]: { definition, handler: () => Promise.resolve({ resource: { resourceType: 'Parameters' } }) },
+  },
+});
+
+describe('operationDefinitionsServed', () => {
+  it('keeps the definitions of the operations registered, and only them', () => {
+    const unused = { ...transfer, id: 'Task-other', url: TRANSFER_URL.replace('transfer', 'other') };
+    expect(operationDefinitionsServed([providerWith(TRANSFER_URL)], [transfer, unused])).toEqual([transfer]);
+    expect(operationDefinitionsServed([{ type: 'Goal' }], [transfer])).toEqual([]);
+  });
+
+  it('refuses an operation without its definition, or a definition that does not describe it', () => {
+    expect(() => operationDefinitionsServed([providerWith(TRANSFER_URL)], [])).toThrow(
+      OperationDefinitionError,
+    );
+    expect(() => operationDefinitionsServed([providerWith(TRANSFER_URL, 'move')], [transfer])).toThrow(
+      'do not describe Task $move',
+    );
+    expect(() => operationDefinitionsServed([], [{ ...transfer, id: 'Other' }])).toThrow(
+      'must end with /OperationDefinition/<id>',
+    );
   });
 });

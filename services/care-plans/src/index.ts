@@ -19,6 +19,7 @@ export {
 export {
   CARE_PLAN_ACTION_SYSTEM,
   CARE_PLAN_EXTENSIONS,
+  CARE_PLAN_OPERATION_DEFINITIONS,
   carePlanActionIdentifier,
   parseCarePlanActionIdentifier,
   RECORD_AGREEMENT_OPERATION,

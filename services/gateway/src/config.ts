@@ -36,6 +36,13 @@ export interface GatewayConfig {
   /** How long a relay may fail to publish before `/readyz` says not ready (ms). */
   readonly readyRelayStallMs: number;
   readonly auth: AuthConfig;
+  /**
+   * The authorization server's token endpoint (SMART discovery, CapabilityStatement); unset: the
+   * embedded dev issuer's placeholder, or none with an external issuer.
+   */
+  readonly authTokenUrl?: string;
+  /** Browser origins allowed to call the API (CORS): exact origins, or `*` for any; empty: no CORS. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** How bearer tokens are verified: an external issuer's JWKS, or the embedded dev issuer. */
@@ -56,6 +63,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** A browser origin: scheme, host and optional port, nothing else (no path, no wildcard). */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
 
 // An empty variable (`PORT=`) counts as unset.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -152,6 +162,23 @@ const schema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   ),
   CARENET_AUTH_JWKS_FILE: optional(z.string().min(1).optional()),
+  CARENET_AUTH_TOKEN_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  ),
+  CARENET_CORS_ORIGINS: optional(
+    z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/+$/, '')))
+      .refine(
+        (origins) => origins.every((origin) => origin === '*' || ORIGIN.test(origin)),
+        'must be * or a comma-separated list of origins such as https://app.example.org or http://localhost:3000',
+      )
+      .refine(
+        (origins) => !origins.includes('*') || origins.length === 1,
+        'must be * alone (any origin) or a list of origins, not both',
+      )
+      .optional(),
+  ),
 });
 
 /** Reads and checks the configuration; throws a ConfigError naming every bad variable. */
@@ -211,6 +238,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     },
     ...(data.CARENET_METRICS_PORT !== undefined && { metricsPort: data.CARENET_METRICS_PORT }),
     readyRelayStallMs: data.CARENET_READY_RELAY_STALL_MS,
+    ...(data.CARENET_AUTH_TOKEN_URL !== undefined && { authTokenUrl: data.CARENET_AUTH_TOKEN_URL }),
+    corsOrigins: data.CARENET_CORS_ORIGINS ?? [],
     auth:
       jwks === undefined
         ? {

@@ -1,7 +1,9 @@
 import { loadContractRegistry } from '@carenet/contracts';
 import type { Logger, PostgresEventStore, SqlDatabase } from '@carenet/eventsourcing';
+import type { OperationDefinition } from 'fhir/r4.js';
 import {
   createResourceValidator,
+  operationDefinitionsServed,
   PostgresSearchStore,
   SearchParameterRegistry,
   type ResourceProvider,
@@ -19,6 +21,7 @@ import {
   type TopicLayout,
 } from '@carenet/messaging';
 import {
+  CARE_PLAN_OPERATION_DEFINITIONS,
   CARE_PLANS_CATEGORIES,
   CARE_PLANS_CONTEXT,
   CARE_PLANS_SEARCH_SUPPORT,
@@ -28,6 +31,7 @@ import {
 import {
   carePlanActionsSubscriber,
   openTasksService,
+  TASK_OPERATION_DEFINITIONS,
   TASKS_CATEGORIES,
   TASKS_CONTEXT,
   TASKS_SEARCH_SUPPORT,
@@ -56,6 +60,8 @@ export interface EmbeddedServicesOptions {
 export interface EmbeddedServices {
   /** Every resource type the process serves, for one FHIR router. */
   readonly providers: readonly ResourceProvider[];
+  /** The OperationDefinitions of the operations the providers register (served read-only). */
+  readonly operationDefinitions: readonly OperationDefinition[];
   readonly registry: SearchParameterRegistry;
   readonly validator: ReturnType<typeof createResourceValidator>;
   /** The event store of each context (`tasks`, `care-plans`). */
@@ -145,6 +151,10 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
 
   return {
     providers: [tasks.provider, ...carePlans.providers],
+    operationDefinitions: operationDefinitionsServed(
+      [tasks.provider, ...carePlans.providers],
+      [...TASK_OPERATION_DEFINITIONS, ...CARE_PLAN_OPERATION_DEFINITIONS],
+    ),
     registry,
     validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES] }),
     stores: { [TASKS_CONTEXT]: tasks.store, [CARE_PLANS_CONTEXT]: carePlans.store },

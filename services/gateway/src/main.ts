@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { fhirRouter } from '@carenet/fhir';
+import { fhirRouter, operationDefinitionRouter } from '@carenet/fhir';
 import { pino } from 'pino';
 import { DEV_ISSUER_JWKS_PATH, openAuthentication } from './authentication.js';
 import {
@@ -13,6 +13,8 @@ import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { openEmbeddedServices } from './embedded-services.js';
 import { createApp } from './http/app.js';
+import { corsMiddleware } from './http/cors.js';
+import { smartConfiguration } from './http/smart-configuration.js';
 import { processMetrics, serveMetrics } from './metrics-server.js';
 import { databaseHealth, readiness } from './readiness.js';
 import { CARENET_VERSION } from './version.js';
@@ -110,6 +112,12 @@ else serveHttp();
 
 /** This process serves the FHIR API (alone, or as one HTTP worker of several). */
 function serveHttp(): void {
+  const smart = smartConfiguration(
+    config,
+    devIssuer === undefined ? undefined : { issuer: devIssuer.issuer, jwksPath: DEV_ISSUER_JWKS_PATH },
+    services.providers.map((p) => p.type),
+  );
+  const cors = corsMiddleware(config.corsOrigins);
   const fhir = fhirRouter({
     providers: services.providers,
     validator: services.validator,
@@ -117,7 +125,19 @@ function serveHttp(): void {
     logger,
     search: { registry: services.registry },
     authenticator,
-    capability: { softwareVersion: CARENET_VERSION, startedAt },
+    capability: {
+      softwareVersion: CARENET_VERSION,
+      startedAt,
+      operationDefinitions: services.operationDefinitions,
+      security: {
+        smart: true,
+        cors: config.corsOrigins.length > 0,
+        ...(smart !== undefined && { oauthUris: { token: smart.token_endpoint } }),
+        description:
+          'SMART Backend Services: every request but the CapabilityStatement, the OperationDefinitions and ' +
+          'the SMART configuration carries a JWT bearer token of the configured issuer with SMART v1 or v2 scopes',
+      },
+    },
   });
   const databasePing = databaseHealth(db);
   const components = role === 'http-worker' ? healthFromBackgroundProcess() : () => services.health();
@@ -126,6 +146,9 @@ function serveHttp(): void {
     fhir,
     readiness: () => readiness(databasePing, components),
     ...(config.metricsPort === undefined && { metrics }),
+    ...(cors !== undefined && { cors }),
+    ...(smart !== undefined && { smartConfiguration: smart }),
+    operationDefinitions: operationDefinitionRouter(services.operationDefinitions, logger),
     ...(devIssuer !== undefined && {
       devIssuer: { jwksPath: DEV_ISSUER_JWKS_PATH, jwks: () => devIssuer.jwks() },
     }),

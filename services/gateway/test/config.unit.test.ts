@@ -16,6 +16,7 @@ describe('gateway configuration', () => {
       kafkaTopics: { partitions: 6, replicationFactor: 1 },
       readyRelayStallMs: 30_000,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
+      corsOrigins: [],
     });
   });
 
@@ -163,5 +164,34 @@ describe('gateway configuration: Kafka topics', () => {
     ['CARENET_KAFKA_REPLICATION', '1.5', 'CARENET_KAFKA_REPLICATION: must be a whole number'],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('gateway configuration: CORS and the token endpoint', () => {
+  it('allows no browser origin by default, the listed origins, or any with * alone', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CARENET_CORS_ORIGINS: 'https://app.example.org, http://localhost:3000/' }).corsOrigins,
+    ).toEqual(['https://app.example.org', 'http://localhost:3000']);
+    expect(loadConfig({ CARENET_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it.each([
+    ['https://app.example.org/path', 'CARENET_CORS_ORIGINS: must be * or a comma-separated list of origins'],
+    ['app.example.org', 'CARENET_CORS_ORIGINS: must be * or a comma-separated list of origins'],
+    ['https://*.example.org', 'CARENET_CORS_ORIGINS: must be * or a comma-separated list of origins'],
+    ['*,https://app.example.org', 'CARENET_CORS_ORIGINS: must be * alone'],
+  ])('rejects CARENET_CORS_ORIGINS=%s', (value, message) => {
+    expect(() => loadConfig({ CARENET_CORS_ORIGINS: value })).toThrow(message);
+  });
+
+  it('reads the token endpoint of the authorization server', () => {
+    expect(loadConfig({}).authTokenUrl).toBeUndefined();
+    expect(loadConfig({ CARENET_AUTH_TOKEN_URL: 'https://auth.example.org/token' }).authTokenUrl).toBe(
+      'https://auth.example.org/token',
+    );
+    expect(() => loadConfig({ CARENET_AUTH_TOKEN_URL: 'auth.example.org' })).toThrow(
+      'CARENET_AUTH_TOKEN_URL: must be an absolute http(s) URL',
+    );
   });
 });

@@ -1,6 +1,9 @@
 import type {
   CapabilityStatement,
   CapabilityStatementRestResource,
+  CapabilityStatementRestSecurity,
+  Extension,
+  OperationDefinition,
   CapabilityStatementRestResourceInteraction,
   CapabilityStatementRestResourceOperation,
   CapabilityStatementRestResourceSearchParam,
@@ -24,6 +27,24 @@ export interface RegisteredResourceType {
   readonly profile?: string;
 }
 
+/** How the server is secured, for `rest.security` (claims only what the composition root sets up). */
+export interface CapabilitySecurity {
+  /** Requests carry SMART on FHIR bearer tokens (SMART-on-FHIR service, OAuth URIs extension). */
+  readonly smart: boolean;
+  /** The authorization server's OAuth endpoints, when known (the `oauth-uris` extension). */
+  readonly oauthUris?: {
+    readonly token?: string;
+    readonly authorize?: string;
+    readonly register?: string;
+    readonly manage?: string;
+    readonly introspect?: string;
+    readonly revoke?: string;
+  };
+  /** CORS headers are served (an allow list of origins is configured). */
+  readonly cors: boolean;
+  readonly description?: string;
+}
+
 export interface CapabilityOptions {
   /** FHIR base URL as clients see it. */
   readonly baseUrl: string;
@@ -31,6 +52,42 @@ export interface CapabilityOptions {
   /** When this server instance started (CapabilityStatement.date). */
   readonly startedAt: string;
   readonly resources: readonly RegisteredResourceType[];
+  /** `rest.security`; none when absent. */
+  readonly security?: CapabilitySecurity;
+  /**
+   * The OperationDefinitions the server serves (`GET [base]/OperationDefinition/<id>`): when some
+   * are, the statement lists OperationDefinition with the `read` interaction.
+   */
+  readonly operationDefinitions?: readonly OperationDefinition[];
+}
+
+/** The media types `PATCH` takes (CapabilityStatement.patchFormat): JSON Patch only. */
+export const PATCH_FORMATS: readonly string[] = ['application/json-patch+json'];
+
+/** `http://terminology.hl7.org/CodeSystem/restful-security-service`, code `SMART-on-FHIR`. */
+export const SMART_ON_FHIR_SERVICE = {
+  system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+  code: 'SMART-on-FHIR',
+  display: 'SMART-on-FHIR',
+} as const;
+
+/** The extension carrying the OAuth endpoints in `rest.security` (SMART App Launch). */
+export const OAUTH_URIS_EXTENSION = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
+
+function restSecurity(security: CapabilitySecurity): CapabilityStatementRestSecurity {
+  const uris = Object.entries(security.oauthUris ?? {}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  const extension: Extension[] =
+    uris.length === 0
+      ? []
+      : [{ url: OAUTH_URIS_EXTENSION, extension: uris.map(([url, valueUri]) => ({ url, valueUri })) }];
+  return {
+    ...(extension.length > 0 && { extension }),
+    cors: security.cors,
+    ...(security.smart && { service: [{ coding: [{ ...SMART_ON_FHIR_SERVICE }], text: 'SMART on FHIR' }] }),
+    ...(security.description !== undefined && { description: security.description }),
+  };
 }
 
 function restResource(r: RegisteredResourceType): CapabilityStatementRestResource {
@@ -61,6 +118,14 @@ function restResource(r: RegisteredResourceType): CapabilityStatementRestResourc
  * interaction, search parameter or operation that is not implemented.
  */
 export function buildCapabilityStatement(options: CapabilityOptions): CapabilityStatement {
+  const resources: RegisteredResourceType[] = [...options.resources];
+  if (
+    (options.operationDefinitions ?? []).length > 0 &&
+    !resources.some((r) => r.type === 'OperationDefinition')
+  ) {
+    resources.push({ type: 'OperationDefinition', interactions: ['read'] });
+  }
+  const patch = resources.some((r) => r.interactions.includes('patch'));
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -74,10 +139,12 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
     },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
+    ...(patch && { patchFormat: [...PATCH_FORMATS] }),
     rest: [
       {
         mode: 'server',
-        resource: [...options.resources].sort((a, b) => a.type.localeCompare(b.type)).map(restResource),
+        ...(options.security && { security: restSecurity(options.security) }),
+        resource: resources.sort((a, b) => a.type.localeCompare(b.type)).map(restResource),
       },
     ],
   };

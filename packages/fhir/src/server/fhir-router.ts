@@ -3,7 +3,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Resource } from 'fhir/r4.js';
 import type * as FastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { buildCapabilityStatement, type RegisteredResourceType } from '../capability/capability-statement.js';
+import {
+  buildCapabilityStatement,
+  type CapabilityOptions,
+  type RegisteredResourceType,
+} from '../capability/capability-statement.js';
 import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
@@ -78,8 +82,11 @@ export interface FhirRouterOptions {
    * otherwise), and each interaction needs its SMART permission on the type (403 otherwise).
    */
   readonly authenticator?: Authenticator;
-  /** When given, `GET /metadata` serves the CapabilityStatement of these providers. */
-  readonly capability?: { readonly softwareVersion: string; readonly startedAt: string };
+  /**
+   * When given, `GET /metadata` serves the CapabilityStatement of these providers (with the
+   * `security` and the served `operationDefinitions` the composition root states).
+   */
+  readonly capability?: Omit<CapabilityOptions, 'baseUrl' | 'resources'>;
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Readiness } from '../readiness.js';
 import { httpMetrics, httpMetricsMiddleware, type HttpMetrics } from './http-metrics.js';
+import {
+  DEV_ISSUER_TOKEN_ERROR,
+  DEV_ISSUER_TOKEN_PATH,
+  SMART_CONFIGURATION_PATHS,
+  type SmartConfiguration,
+} from './smart-configuration.js';
 
 /** What `/metrics` serves: the Prometheus text of this process, or of all of them (HTTP workers). */
 export interface MetricsSource {
@@ -23,6 +29,12 @@ export interface AppDependencies {
   readonly metrics?: MetricsSource;
   /** Where the HTTP request metrics go (default: prom-client's registry). */
   readonly httpMetrics?: HttpMetrics;
+  /** CORS (`corsMiddleware`), first, before any authentication; none: no CORS headers. */
+  readonly cors?: RequestHandler;
+  /** `/.well-known/smart-configuration` (under `/fhir` and at the root), without a token. */
+  readonly smartConfiguration?: SmartConfiguration;
+  /** `GET /fhir/OperationDefinition/<id>` (`operationDefinitionRouter`), without a token. */
+  readonly operationDefinitions?: Router;
 }
 
 /**
@@ -53,6 +65,8 @@ export function createApp(dependencies: AppDependencies): Express {
       redact: ['req.headers.authorization'],
     }),
   );
+  // Before every route, so before authentication: a preflight needs no token.
+  if (dependencies.cors !== undefined) app.use(dependencies.cors);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -79,6 +93,36 @@ export function createApp(dependencies: AppDependencies): Express {
     app.get(devIssuer.jwksPath, (_req, res) => {
       res.json(devIssuer.jwks());
     });
+    // The dev issuer has no OAuth token endpoint: the SMART configuration names this one, which says so.
+    app.all(DEV_ISSUER_TOKEN_PATH, (_req, res) => {
+      res.status(400).set('Cache-Control', 'no-store').json(DEV_ISSUER_TOKEN_ERROR);
+    });
+  }
+  const { smartConfiguration } = dependencies;
+  for (const path of SMART_CONFIGURATION_PATHS) {
+    app.get(path, (_req, res) => {
+      if (smartConfiguration === undefined) {
+        res
+          .status(404)
+          .type('application/fhir+json')
+          .json({
+            resourceType: 'OperationOutcome',
+            issue: [
+              {
+                severity: 'error',
+                code: 'not-found',
+                diagnostics:
+                  'no SMART configuration: the token endpoint of the authorization server is not configured (CARENET_AUTH_TOKEN_URL)',
+              },
+            ],
+          });
+        return;
+      }
+      res.json(smartConfiguration);
+    });
+  }
+  if (dependencies.operationDefinitions !== undefined) {
+    app.use('/fhir/OperationDefinition', dependencies.operationDefinitions);
   }
   app.use('/fhir', fhir);
 

@@ -38,8 +38,11 @@ const FIXED = new Set([
   '/readyz',
   '/metrics',
   '/dev-issuer/jwks.json',
+  '/dev-issuer/token',
+  '/.well-known/smart-configuration',
   '/fhir',
   '/fhir/metadata',
+  '/fhir/.well-known/smart-configuration',
 ]);
 
 /** An operation segment: its name when the request succeeded, else a placeholder (no free text). */

@@ -6,6 +6,11 @@ export {
   TASK_EXTENSIONS,
   TRANSFER_OPERATION,
 } from './task-canonical.js';
+export {
+  RESPONSIBILITY_OPERATION_DEFINITION,
+  TASK_OPERATION_DEFINITIONS,
+  TRANSFER_OPERATION_DEFINITION,
+} from './task-operation-definitions.js';
 export { taskResource } from './task-resource.js';
 export { transferTaskCommand } from './transfer-task-command.js';
 export { updateTaskCommands } from './update-task-commands.js';

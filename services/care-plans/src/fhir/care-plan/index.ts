@@ -73,3 +73,8 @@ export {
   VALIDATE_PLAN_OPERATION,
 } from './care-plan-canonical.js';
 export { carePlanActionIdentifier, parseCarePlanActionIdentifier } from './care-plan-action-identifier.js';
+export {
+  CARE_PLAN_OPERATION_DEFINITIONS,
+  RECORD_AGREEMENT_OPERATION_DEFINITION,
+  VALIDATE_PLAN_OPERATION_DEFINITION,
+} from './care-plan-operation-definitions.js';

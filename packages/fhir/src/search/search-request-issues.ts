@@ -74,12 +74,15 @@ function warningIssueCode(code: SearchWarningCode): Issue['code'] {
   }
 }
 
+/** The issue's `expression`: the parameter, when there is one (an empty string is not valid FHIR). */
+const expressionOf = (parameter: string): string[] => (parameter.length > 0 ? [parameter] : []);
+
 export function searchErrorIssue(error: SearchRequestError): Issue {
-  return issue('error', issueCode(error.code), error.message, [error.parameter]);
+  return issue('error', issueCode(error.code), error.message, expressionOf(error.parameter));
 }
 
 export function searchWarningIssue(warning: SearchRequestWarning): Issue {
-  return issue('warning', warningIssueCode(warning.code), warning.message, [warning.parameter]);
+  return issue('warning', warningIssueCode(warning.code), warning.message, expressionOf(warning.parameter));
 }
 
 /** The 400 a handler throws for a rejected search: one issue per error, then the warnings. */

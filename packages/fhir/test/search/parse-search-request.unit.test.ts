@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   parseSearchRequest,
+  searchErrorIssue,
   type ParseSearchOptions,
   type SearchCriterion,
   type SearchQuery,
@@ -569,6 +570,9 @@ describe('limits and hostile input', () => {
   it('caps the number of parameters and of OR values', () => {
     const many = Array.from({ length: 101 }, (_, i) => `status=s${i}`).join('&');
     expect(errors('Task', many)).toEqual([expect.objectContaining({ code: 'too-long' })]);
+    // No parameter to name: no `expression` (an empty string is not valid FHIR).
+    const [tooMany] = errors('Task', many);
+    expect(tooMany && searchErrorIssue(tooMany)).not.toHaveProperty('expression');
     const ors = Array.from({ length: 101 }, (_, i) => `s${i}`).join(',');
     expect(errors('Task', `status=${ors}`)).toEqual([
       expect.objectContaining({ code: 'too-long', parameter: 'status' }),

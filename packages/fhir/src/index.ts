@@ -10,6 +10,7 @@ export {
   buildCapabilityStatement,
   OAUTH_URIS_EXTENSION,
   PATCH_FORMATS,
+  SEARCH_HANDLING_DOCUMENTATION,
   SMART_ON_FHIR_SERVICE,
   type CapabilityOptions,
   type CapabilitySecurity,

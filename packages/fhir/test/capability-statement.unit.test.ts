@@ -4,6 +4,7 @@ import {
   buildCapabilityStatement,
   OperationDefinitionError,
   operationDefinitionsServed,
+  SEARCH_HANDLING_DOCUMENTATION,
   type ResourceProvider,
 } from '../src/index.js';
 
@@ -74,6 +75,20 @@ describe('CapabilityStatement', () => {
         ],
       },
     ]);
+  });
+
+  it('says how searches handle unknown parameters when some type is searchable', () => {
+    const searchable = buildCapabilityStatement({
+      ...base,
+      resources: [{ type: 'Task', interactions: ['read', 'search-type'] }],
+    });
+    expect(searchable.rest?.[0]?.documentation).toBe(SEARCH_HANDLING_DOCUMENTATION);
+    expect(SEARCH_HANDLING_DOCUMENTATION).toMatch(/ignored.*Prefer: handling=strict.*400/s);
+    const readOnly = buildCapabilityStatement({
+      ...base,
+      resources: [{ type: 'Task', interactions: ['read'] }],
+    });
+    expect(readOnly.rest?.[0]).not.toHaveProperty('documentation');
   });
 });
 

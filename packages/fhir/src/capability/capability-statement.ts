@@ -114,6 +114,20 @@ function restResource(r: RegisteredResourceType): CapabilityStatementRestResourc
 }
 
 /**
+ * `rest.documentation` when some type is searchable: how searches treat what they do not know
+ * (R4 leaves it to the server; the `Prefer: handling` header of the client decides) and what
+ * `_summary`/`_elements` keep.
+ */
+export const SEARCH_HANDLING_DOCUMENTATION =
+  'Search: an unknown or unsupported search parameter is ignored (R4 default, also with ' +
+  '`Prefer: handling=lenient`): the searchset Bundle lists it in an OperationOutcome entry ' +
+  '(`search.mode` = `outcome`) and its `self` link shows only the parameters applied. With ' +
+  '`Prefer: handling=strict` it is a 400 OperationOutcome naming the parameter. `_summary=count` ' +
+  'returns `total` without entries; `_elements` and `_summary=true|text|data`, on search and read, ' +
+  'keep the mandatory elements of the type and tag the resource SUBSETTED; `_elements` does not ' +
+  'apply to `_include`d resources.';
+
+/**
  * The CapabilityStatement (FHIR R4 4.0.1) of what is registered: it can never claim a type,
  * interaction, search parameter or operation that is not implemented.
  */
@@ -126,6 +140,7 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
     resources.push({ type: 'OperationDefinition', interactions: ['read'] });
   }
   const patch = resources.some((r) => r.interactions.includes('patch'));
+  const search = resources.some((r) => r.interactions.includes('search-type'));
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -143,6 +158,7 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
     rest: [
       {
         mode: 'server',
+        ...(search && { documentation: SEARCH_HANDLING_DOCUMENTATION }),
         ...(options.security && { security: restSecurity(options.security) }),
         resource: resources.sort((a, b) => a.type.localeCompare(b.type)).map(restResource),
       },

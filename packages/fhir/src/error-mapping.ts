@@ -14,6 +14,7 @@ import {
   preconditionFailed,
   serviceUnavailable,
 } from './outcomes.js';
+import { SearchStoreError } from './storage/search-store-error.js';
 
 /** How a kernel error reads to a FHIR client (DESIGN.md §5: 400 … 422; 503 and 507 for the database). */
 export function domainErrorToFhir(error: DomainError): FhirError {
@@ -60,11 +61,30 @@ export function domainErrorToFhir(error: DomainError): FhirError {
 }
 
 /**
- * The one mapping at the edge: a FhirError as it is, a kernel error by its kind, anything else a
- * 500 with a generic outcome naming the correlation id (the error itself goes to the log only).
+ * How a search store refusal reads: a paging cursor the store did not make, or a parameter it
+ * cannot search or sort on, is the request's fault (400); a resource without id is a bug (500).
+ */
+function searchStoreErrorToFhir(error: SearchStoreError, correlationId: string): FhirError {
+  switch (error.reason) {
+    case 'invalid-cursor':
+      return badRequest(`${error.message}: use the links of the previous page as they are`, ['_cursor']);
+    case 'unindexable-parameter':
+      return badRequest(error.message);
+    case 'missing-id':
+      return internalError(correlationId);
+    default:
+      return assertNever(error.reason);
+  }
+}
+
+/**
+ * The one mapping at the edge: a FhirError as it is, a kernel error by its kind, a search store
+ * refusal by its reason, anything else a 500 with a generic outcome naming the correlation id (the
+ * error itself goes to the log only).
  */
 export function errorToFhir(error: unknown, correlationId: string): FhirError {
   if (error instanceof FhirError) return error;
   if (error instanceof DomainError) return domainErrorToFhir(error);
+  if (error instanceof SearchStoreError) return searchStoreErrorToFhir(error, correlationId);
   return internalError(correlationId);
 }

@@ -5,6 +5,8 @@ export { acceptsJson, bodyParserError, fhirJsonBody, negotiateJson } from './htt
 export { fhirErrorHandler, fhirNotSupported } from './http/error-handler.js';
 export { sendFhir, sendFhirJson } from './http/send-fhir.js';
 export { requestTrace, requestTraceOf } from './http/request-trace.js';
+export { answerClientErrorsWithOutcome } from './http/client-errors.js';
+export { FHIR_RESPONSE_HEADERS, fhirResponseHeaders } from './http/response-headers.js';
 export { ACCEPTED_BODY_TYPES, FHIR_JSON, JSON_PATCH } from './http/media-types.js';
 export {
   buildCapabilityStatement,

@@ -45,8 +45,12 @@ const single = (status: number, code: Issue['code'], diagnostics: string, expres
 export const badRequest = (diagnostics: string, expression?: readonly string[]) =>
   single(400, 'invalid', diagnostics, expression);
 
-/** 400 with several issues (validation). */
-export const invalidResource = (issues: readonly Issue[]) => new FhirError(400, outcome(...issues));
+/**
+ * Several issues (validation): 400, or 422 for a resource that is R4 but breaks a rule the server
+ * enforces (a narrative against txt-1).
+ */
+export const invalidResource = (issues: readonly Issue[], status: 400 | 422 = 400) =>
+  new FhirError(status, outcome(...issues));
 
 export const unauthorized = (diagnostics = 'authentication required') =>
   new FhirError(401, outcome(issue('error', 'login', diagnostics)), {

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { fhirRouter, operationDefinitionRouter } from '@carenet/fhir';
+import { answerClientErrorsWithOutcome, fhirRouter, operationDefinitionRouter } from '@carenet/fhir';
 import { pino } from 'pino';
 import { DEV_ISSUER_JWKS_PATH, openAuthentication } from './authentication.js';
 import {
@@ -155,6 +155,8 @@ function serveHttp(): void {
   });
 
   const server: Server = app.listen(config.port, config.host);
+  // Headers too large, or not HTTP: an OperationOutcome too, not Node's empty 431/400.
+  answerClientErrorsWithOutcome(server);
   server.on('listening', () => {
     // An HTTP worker leaves the line to the process that forked it, once all of them listen.
     if (role === 'single')

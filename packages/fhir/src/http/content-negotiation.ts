@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import {
   badRequest,
   notAcceptable,
@@ -43,7 +43,7 @@ export const negotiateJson: RequestHandler = (req, _res, next) => {
  * Parses FHIR JSON bodies up to `limit` (413 beyond), refuses other content types (415) and
  * malformed JSON (400). Requests without a body pass through.
  */
-export function fhirJsonBody(limit: string | number): RequestHandler[] {
+export function fhirJsonBody(limit: string | number): (RequestHandler | ErrorRequestHandler)[] {
   const parse = express.json({ limit, type: [...ACCEPTED_BODY_TYPES], strict: false });
   const checkType: RequestHandler = (req, _res, next) => {
     const hasBody =
@@ -61,7 +61,28 @@ export function fhirJsonBody(limit: string | number): RequestHandler[] {
           ),
     );
   };
-  return [checkType, parse];
+  // What the body parser refuses is the client's fault, always answered as such (never a 500).
+  const parseErrors: ErrorRequestHandler = (error: unknown, req, _res, next) => {
+    next(bodyReadError(error, req.headers['content-encoding']));
+  };
+  return [checkType, parse, parseErrors];
+}
+
+/**
+ * An error of the body parser as a FHIR error: the known kinds (`bodyParserError`), or a body
+ * that does not decompress as its `Content-Encoding` says (zlib's and brotli's errors, which
+ * body-parser passes on with a 400 but no `type`). Any other error (an earlier middleware's) is
+ * left as it is.
+ */
+function bodyReadError(error: unknown, contentEncoding: string | undefined): unknown {
+  const known = bodyParserError(error);
+  if (known !== undefined) return known;
+  const { status, errno } = (error ?? {}) as { status?: unknown; errno?: unknown };
+  if (status !== 400 || typeof errno !== 'number' || !(error instanceof Error)) return error;
+  return badRequest(
+    `the request body is not ${(contentEncoding ?? '').slice(0, 40)} data, as its Content-Encoding ` +
+      `says (${error.message.slice(0, 100)}): send it uncompressed, or compressed as declared`,
+  );
 }
 
 /** Body-parser errors, as FHIR errors (called by the error handler). */

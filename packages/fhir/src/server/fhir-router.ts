@@ -12,6 +12,7 @@ import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
 import { requestTrace, requestTraceOf } from '../http/request-trace.js';
+import { fhirResponseHeaders } from '../http/response-headers.js';
 import { sendFhir, sendFhirJson } from '../http/send-fhir.js';
 import {
   badRequest,
@@ -31,6 +32,7 @@ import { searchRequestError } from '../search/search-request-issues.js';
 import type { Authenticator, Permission, Principal } from './access-port.js';
 import { conditionalCreateId } from './conditional-create-id.js';
 import { historyBundle } from './history-bundle.js';
+import { boundedJsonBody, checkIfMatchVersion, checkSince, checkVreadVersion } from './request-limits.js';
 import { searchBundleJson } from './search-bundle.js';
 import { matchResource } from './resource-text.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
@@ -126,6 +128,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   const providers = new Map(options.providers.map((p) => [p.type, p]));
   const historyCount = options.historyCount ?? { default: 50, max: 500 };
   const router = express.Router();
+  // On every answer, errors too: X-Content-Type-Options: nosniff, Cache-Control: no-store.
+  router.use(fhirResponseHeaders);
   // First: every request, refused ones too, has its server span and trace context.
   router.use(requestTrace());
   router.use(negotiateJson);
@@ -205,7 +209,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         type: provider.type,
         ...(id !== undefined && { id }),
       });
-      if (!result.ok) throw invalidResource(result.issues);
+      if (!result.ok) throw invalidResource(result.issues, result.status ?? 400);
       return result.resource;
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -231,7 +235,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         throw preconditionFailed(`updates of ${provider.type} must carry If-Match`);
       return {};
     }
-    return { ifMatch: versionFromEtag(header) };
+    return { ifMatch: checkIfMatchVersion(provider.type, versionFromEtag(header)) };
   }
 
   function send(
@@ -408,10 +412,15 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
     const provider = providerOf(req, res, undefined);
     const name = segment.slice(1);
-    const op = provider.operations?.[name];
+    // Own properties only: `$toString` or `$__proto__` name no operation.
+    const operations = provider.operations ?? {};
+    const op = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
     permit(res, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
-    const parameters = req.method === 'POST' ? (req.body as Resource | undefined) : undefined;
+    const parameters =
+      req.method === 'POST'
+        ? (boundedJsonBody(req.body, 'operation body') as Resource | undefined)
+        : undefined;
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const method = req.method === 'GET' ? 'GET' : 'POST';
     const result = await op.handler(
@@ -434,10 +443,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
   router.get('/:type/:id/_history/:vid', async (req, res) => {
     const provider = providerOf(req, res, 'r');
+    const id = idOf(req);
     const stored = await need(provider, 'vread', 'vread').call(
       provider,
-      idOf(req),
-      idOf(req, 'vid'),
+      id,
+      checkVreadVersion(provider.type, id, idOf(req, 'vid')),
       context(res),
     );
     send(req, res, 200, subsetOf(req, stored), false);
@@ -445,9 +455,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
   /** `_since` and `_count` of a history request. */
   function historyOptionsOf(req: Request): HistoryOptions {
-    const since = typeof req.query._since === 'string' ? req.query._since : undefined;
-    if (since !== undefined && Number.isNaN(Date.parse(since)))
-      throw badRequest(`_since=${since.slice(0, 40)} is not an instant`, ['_since']);
+    const since = typeof req.query._since === 'string' ? checkSince(req.query._since) : undefined;
     const rawCount = typeof req.query._count === 'string' ? Number(req.query._count) : historyCount.default;
     if (!Number.isInteger(rawCount) || rawCount < 0)
       throw badRequest('_count must be a whole number', ['_count']);
@@ -565,7 +573,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (!(req.headers['content-type'] ?? '').startsWith(JSON_PATCH)) {
       throw unsupportedMediaType(`PATCH takes ${JSON_PATCH}`);
     }
-    const patch = req.body as unknown;
+    const patch = boundedJsonBody(req.body, 'JSON Patch document', 'Patch');
     const problem = Array.isArray(patch) ? jsonPatch.validate(patch as Operation[]) : undefined;
     if (!Array.isArray(patch) || problem) {
       throw badRequest(`not a valid JSON Patch document${problem ? `: ${problem.message}` : ''}`);

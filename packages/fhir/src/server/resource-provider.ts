@@ -134,5 +134,5 @@ export interface IncomingResourceValidator {
     expected: { readonly type: string; readonly id?: string },
   ):
     | { readonly ok: true; readonly resource: Resource }
-    | { readonly ok: false; readonly issues: OperationOutcomeIssue[] };
+    | { readonly ok: false; readonly issues: OperationOutcomeIssue[]; readonly status?: 422 };
 }

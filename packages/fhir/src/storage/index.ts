@@ -7,5 +7,12 @@ export {
 } from './postgres-search-store.js';
 export { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
 export { SearchStoreError, type SearchStoreErrorReason } from './search-store-error.js';
-export { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor.js';
+export {
+  checkCursorValue,
+  decodeCursor,
+  encodeCursor,
+  fitsCursorValue,
+  type CursorValueType,
+  type SearchCursor,
+} from './search-cursor.js';
 export { resourceTextColumns, resourceTextOf, type ResourceTextRow } from './resource-text-sql.js';

@@ -1,3 +1,5 @@
+import { assertNever } from '@carenet/eventsourcing';
+import { unstorableCharacterIn } from '../validation/storable-text.js';
 import { SearchStoreError } from './search-store-error.js';
 
 /**
@@ -29,6 +31,58 @@ function isKeyList(value: unknown): value is (string | null)[] {
   return Array.isArray(value) && value.every((k) => k === null || typeof k === 'string');
 }
 
+/** The SQL types a cursor's values are bound as (and so cast to by PostgreSQL). */
+export type CursorValueType = 'text' | 'timestamptz' | 'numeric' | 'int';
+
+/** `2026-06-01 08:30:00.123+02` (timestamptz as text) or `2026-06-01T08:30:00.123+02:00` (as JSON). */
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)$/;
+
+function isInstant(text: string): boolean {
+  const match = INSTANT.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
+  );
+}
+
+/**
+ * Whether a value read from a cursor can be bound as `type` without PostgreSQL refusing it (a
+ * forged cursor must be a 400, not a database error): no NUL in text, an instant PostgreSQL
+ * reads, a plain decimal, a 32-bit integer.
+ */
+export function fitsCursorValue(value: string, type: CursorValueType): boolean {
+  switch (type) {
+    case 'text':
+      return unstorableCharacterIn(value) === undefined;
+    case 'timestamptz':
+      // An open end of a period is stored as infinity.
+      return value === 'infinity' || value === '-infinity' || isInstant(value);
+    case 'numeric':
+      return /^-?\d{1,1000}(?:\.\d{1,1000})?$/.test(value);
+    case 'int':
+      return /^-?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= 2 ** 31 - 1;
+    default:
+      return assertNever(type);
+  }
+}
+
+/** Throws `invalid-cursor` unless `value` fits `type` (see `fitsCursorValue`). */
+export function checkCursorValue(value: string, type: CursorValueType): string {
+  if (!fitsCursorValue(value, type))
+    throw new SearchStoreError('invalid-cursor', 'the paging cursor is malformed');
+  return value;
+}
+
 /** Reads a cursor made by `encodeCursor` for the same sort; anything else is `invalid-cursor`. */
 export function decodeCursor(text: string, sort: string, keyCount: number): SearchCursor {
   let parsed: unknown;
@@ -44,6 +98,7 @@ export function decodeCursor(text: string, sort: string, keyCount: number): Sear
   if (
     typeof s !== 'string' ||
     typeof i !== 'string' ||
+    !fitsCursorValue(i, 'text') ||
     !isKeyList(k) ||
     k.length !== keyCount ||
     (d !== undefined && d !== 'b')
@@ -81,8 +136,15 @@ export function decodeHistoryCursor(text: string): HistoryCursor {
     string,
     unknown
   >;
-  if (typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof i !== 'string' || !Number.isInteger(v)) {
+  if (
+    typeof t !== 'string' ||
+    !isInstant(t) ||
+    typeof i !== 'string' ||
+    !fitsCursorValue(i, 'text') ||
+    typeof v !== 'number' ||
+    !fitsCursorValue(String(v), 'int')
+  ) {
     throw new SearchStoreError('invalid-cursor', 'the history paging cursor is malformed');
   }
-  return { lastUpdated: t, id: i, versionId: v as number };
+  return { lastUpdated: t, id: i, versionId: v };
 }

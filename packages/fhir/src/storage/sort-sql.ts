@@ -1,7 +1,7 @@
 import type { SortRule } from '../search/index.js';
 import { INDEX_TABLES, isIndexedParamType, type IndexedParamType } from './index-tables.js';
 import { orderedCodesOf } from './ordered-codes.js';
-import type { SearchCursor } from './search-cursor.js';
+import { checkCursorValue, type SearchCursor } from './search-cursor.js';
 import { SearchStoreError } from './search-store-error.js';
 import type { SqlParams } from './sql-params.js';
 
@@ -95,7 +95,7 @@ export function cursorSql(keys: readonly SortKeySql[], cursor: SearchCursor, p: 
     if (key !== undefined && value === null && after) continue;
     const equal = keys.slice(0, i).map((k, j) => {
       const v = cursor.keys[j] ?? null;
-      return v === null ? `s.k${j} IS NULL` : `s.k${j} = ${p.bind(v, castOf(k))}`;
+      return v === null ? `s.k${j} IS NULL` : `s.k${j} = ${p.bind(checkCursorValue(v, k.cast), castOf(k))}`;
     });
     let beyond: string;
     if (key === undefined) {
@@ -105,7 +105,7 @@ export function cursorSql(keys: readonly SortKeySql[], cursor: SearchCursor, p: 
       beyond = `s.k${i} IS NOT NULL`;
     } else {
       const greater = key.descending === after ? '<' : '>';
-      const v = p.bind(value, castOf(key));
+      const v = p.bind(checkCursorValue(value, key.cast), castOf(key));
       beyond = after ? `(s.k${i} IS NULL OR s.k${i} ${greater} ${v})` : `s.k${i} ${greater} ${v}`;
     }
     alternatives.push([...equal, beyond].join(' AND '));

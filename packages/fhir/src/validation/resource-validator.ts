@@ -4,6 +4,8 @@ import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.j
 import { nestsDeeperThan } from './nesting-depth.js';
 import { sharedR4SchemaCompiler } from './r4-schema-compiler.js';
 import { schemaIssues, validationIssue } from './schema-issues.js';
+import { isNarrativeRuleIssue, narrativeIssues } from './narrative.js';
+import { findUnstorableText } from './storable-text.js';
 
 /** Deeper documents are refused before schema validation (FHIR resources nest far less). */
 export const MAX_NESTING_DEPTH = 100;
@@ -27,7 +29,15 @@ export interface ExpectedResource {
 
 export type ResourceValidationResult =
   | { readonly ok: true; readonly resource: Resource }
-  | { readonly ok: false; readonly issues: OperationOutcomeIssue[] };
+  | {
+      readonly ok: false;
+      readonly issues: OperationOutcomeIssue[];
+      /**
+       * 422 when the resource is R4 JSON but refused by a rule it breaks (only the narrative's
+       * txt-1/txt-2 so far); absent means 400 (not R4, or not what the request takes).
+       */
+      readonly status?: 422;
+    };
 
 export interface ResourceValidator {
   /** The resource types this validator takes. */
@@ -110,9 +120,10 @@ export function createResourceValidator(options: ResourceValidatorOptions = {}):
     body: JsonObject,
     issues: OperationOutcomeIssue[],
   ): ResourceValidationResult => {
-    const all = [...issues, ...compiler.invariantsFor(type)(body)];
-    return all.length === 0
-      ? { ok: true, resource: body as unknown as Resource }
+    const all = [...issues, ...narrativeIssues(body, type), ...compiler.invariantsFor(type)(body)];
+    if (all.length === 0) return { ok: true, resource: body as unknown as Resource };
+    return all.every(isNarrativeRuleIssue)
+      ? { ok: false, issues: capped(all, maxIssues), status: 422 }
       : failed(capped(all, maxIssues));
   };
 
@@ -140,6 +151,17 @@ export function createResourceValidator(options: ResourceValidatorOptions = {}):
             'structure',
             `The resource nests more than ${MAX_NESTING_DEPTH} levels of JSON objects and arrays`,
             type,
+          ),
+        ]);
+      }
+      // Before anything reaches the store: PostgreSQL's JSON refuses these (a 400, not a 500).
+      const unstorable = findUnstorableText(body, type);
+      if (unstorable !== undefined) {
+        return failed([
+          validationIssue(
+            'invalid',
+            `${unstorable.expression} ${unstorable.reason}: FHIR strings are Unicode text without NUL`,
+            unstorable.expression,
           ),
         ]);
       }

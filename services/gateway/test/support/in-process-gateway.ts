@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createTokenVerifier, openDevIssuer, type Actor } from '@carenet/access';
 import type { SqlDatabase } from '@carenet/eventsourcing';
-import { fhirRouter } from '@carenet/fhir';
+import { answerClientErrorsWithOutcome, fhirRouter } from '@carenet/fhir';
 import express from 'express';
 import { pino } from 'pino';
 import { openEmbeddedServices } from '../../src/embedded-services.js';
@@ -28,8 +28,8 @@ export interface InProcessGateway {
   readonly base: string;
   /** The gateway's log lines, parsed (pino JSON). */
   readonly logLines: Record<string, unknown>[];
-  /** A FHIR call as a GP of the tests. */
-  call(method: string, path: string, body?: unknown): Promise<FhirAnswer>;
+  /** A FHIR call as a GP of the tests (a string body is sent as it is, with `headers`). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<FhirAnswer>;
   /** POST of a new Task (a GP asks a nurse for wound care). */
   createTask(): Promise<FhirAnswer>;
   close(): Promise<void>;
@@ -74,19 +74,26 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
     }),
   );
   const http: Server = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithOutcome(http);
   await new Promise((resolve) => http.once('listening', resolve));
   const address = http.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/fhir`;
   const token = await issuer.issueToken({ actor: gp, scopes: 'user/*.cruds' });
 
-  async function call(method: string, path: string, body?: unknown): Promise<FhirAnswer> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<FhirAnswer> {
     const response = await fetch(`${base}/${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body !== undefined && { 'content-type': 'application/fhir+json' }),
+        ...headers,
       },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     return {
       status: response.status,

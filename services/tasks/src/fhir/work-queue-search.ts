@@ -1,5 +1,6 @@
 import { preparedSql, type SqlDatabase } from '@carenet/eventsourcing';
 import {
+  checkCursorValue,
   decodeCursor,
   encodeCursor,
   resourceTextColumns,
@@ -83,7 +84,10 @@ export async function searchWorkQueue(
   let after = '';
   if (cursor !== undefined) {
     // Rows strictly after the cursor in (rank DESC NULLS LAST, start ASC NULLS LAST, id ASC).
-    const [rank = null, start = null] = cursor.keys;
+    // A forged cursor is a 400 (invalid-cursor), not a value PostgreSQL refuses.
+    const [rank = null, start = null] = cursor.keys.map((key, i) =>
+      key === null ? null : checkCursorValue(key, i === 0 ? 'int' : 'timestamptz'),
+    );
     const id = bind(cursor.id, 'text COLLATE "C"');
     const rankAfter =
       rank === null ? 'false' : `(t.priority_rank IS NULL OR t.priority_rank < ${bind(rank, 'int')})`;

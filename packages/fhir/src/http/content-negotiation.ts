@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import {
   badRequest,
   notAcceptable,
@@ -43,7 +43,7 @@ export const negotiateJson: RequestHandler = (req, _res, next) => {
  * Parses FHIR JSON bodies up to `limit` (413 beyond), refuses other content types (415) and
  * malformed JSON (400). Requests without a body pass through.
  */
-export function fhirJsonBody(limit: string | number): (RequestHandler | ErrorRequestHandler)[] {
+export function fhirJsonBody(limit: string | number): RequestHandler[] {
   const parse = express.json({ limit, type: [...ACCEPTED_BODY_TYPES], strict: false });
   const checkType: RequestHandler = (req, _res, next) => {
     const hasBody =
@@ -61,33 +61,29 @@ export function fhirJsonBody(limit: string | number): (RequestHandler | ErrorReq
           ),
     );
   };
-  // What the body parser refuses is the client's fault, always answered as such (never a 500).
-  const parseErrors: ErrorRequestHandler = (error: unknown, req, _res, next) => {
-    next(bodyReadError(error, req.headers['content-encoding']));
-  };
-  return [checkType, parse, parseErrors];
+  return [checkType, parse];
 }
 
 /**
- * An error of the body parser as a FHIR error: the known kinds (`bodyParserError`), or a body
- * that does not decompress as its `Content-Encoding` says (zlib's and brotli's errors, which
- * body-parser passes on with a 400 but no `type`). Any other error (an earlier middleware's) is
- * left as it is.
+ * A body that does not decompress as its `Content-Encoding` says (a bogus `gzip`, `deflate`,
+ * `br`): body-parser passes zlib's or brotli's error on as a 400 without a `type`, recognisable by
+ * the stream's numeric `errno` (no other error reaches the edge with status 400 and an errno).
  */
-function bodyReadError(error: unknown, contentEncoding: string | undefined): unknown {
-  const known = bodyParserError(error);
-  if (known !== undefined) return known;
-  const { status, errno } = (error ?? {}) as { status?: unknown; errno?: unknown };
-  if (status !== 400 || typeof errno !== 'number' || !(error instanceof Error)) return error;
-  return badRequest(
-    `the request body is not ${(contentEncoding ?? '').slice(0, 40)} data, as its Content-Encoding ` +
-      `says (${error.message.slice(0, 100)}): send it uncompressed, or compressed as declared`,
-  );
+function isDecompressionError(error: object): error is Error {
+  const { status, errno } = error as { status?: unknown; errno?: unknown };
+  return error instanceof Error && status === 400 && typeof errno === 'number';
 }
 
 /** Body-parser errors, as FHIR errors (called by the error handler). */
 export function bodyParserError(error: unknown): FhirError | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  if (isDecompressionError(error)) {
+    return badRequest(
+      `the request body does not decompress as its Content-Encoding says (${error.message.slice(0, 100)}): ` +
+        'send it uncompressed, or compressed as declared',
+    );
+  }
+  if (!('type' in error)) return undefined;
   switch (error.type) {
     case 'entity.too.large':
       return payloadTooLarge('the request body is larger than the server accepts');

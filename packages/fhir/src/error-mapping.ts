@@ -79,12 +79,15 @@ function searchStoreErrorToFhir(error: SearchStoreError, correlationId: string):
 
 /**
  * The one mapping at the edge: a FhirError as it is, a kernel error by its kind, a search store
- * refusal by its reason, anything else a 500 with a generic outcome naming the correlation id (the
- * error itself goes to the log only).
+ * refusal by its reason, a URL that does not percent-decode 400, anything else a 500 with a
+ * generic outcome naming the correlation id (the error itself goes to the log only).
  */
 export function errorToFhir(error: unknown, correlationId: string): FhirError {
   if (error instanceof FhirError) return error;
   if (error instanceof DomainError) return domainErrorToFhir(error);
   if (error instanceof SearchStoreError) return searchStoreErrorToFhir(error, correlationId);
+  // The router decodes the path's parameters: `%ZZ` or a cut UTF-8 sequence fails there.
+  if (error instanceof URIError)
+    return badRequest('the URL is not correctly percent-encoded (UTF-8): encode it again');
   return internalError(correlationId);
 }

@@ -140,7 +140,11 @@ function probe(next: () => number): Probe {
     case 4:
       return { method: 'GET', path: `/Basic/x1/_history?_since=${nasty()}&_count=${nasty()}`, headers: {} };
     case 5:
-      return { method: 'GET', path: `/${nasty()}/${nasty()}`, headers: {} };
+      return {
+        method: 'GET',
+        path: pick([`/${nasty()}/${nasty()}`, `/Basic/${pick(['%ZZ', '%E0%A4%A', '%C0%AF', '%'])}`]),
+        headers: {},
+      };
     case 6:
       return {
         method: 'PATCH',
@@ -502,6 +506,12 @@ describe('malformed requests (fuzz)', () => {
     }
     // 12 KB is within the limit: an ordinary answer.
     expect((await send('GET', '/Basic/x1', { 'x-padding': 'a'.repeat(12_000) })).status).toBe(404);
+  });
+
+  it('a path that does not percent-decode: 400', async () => {
+    for (const path of ['/Basic/%ZZ', '/Basic/x1/_history/%E0%A4%A', '/%C0', '/Basic/x1/$%FF']) {
+      await expectRefused(send('GET', path), [400], /percent-encoded/);
+    }
   });
 
   it('X-Content-Type-Options: nosniff and Cache-Control: no-store on successes too', async () => {

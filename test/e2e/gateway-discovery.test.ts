@@ -8,6 +8,7 @@ import { r4Validator } from './support/r4-json-schema.js';
 
 const ALLOWED = 'https://app.example.org';
 const OTHER = 'https://evil.example.net';
+const RESOURCE_VALIDATE = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
 
 /**
  * The SMART App Launch 2.x metadata (`/.well-known/smart-configuration`), as its conformance page
@@ -168,9 +169,15 @@ describe('gateway discovery (SMART, CapabilityStatement, OperationDefinitions, C
     const statement = (await (await fetch(`${gateway.base}/fhir/metadata`)).json()) as {
       rest: { resource: { type: string; operation?: { name: string; definition: string }[] }[] }[];
     };
-    const named = (statement.rest[0]?.resource ?? []).flatMap((r) =>
+    const listed = (statement.rest[0]?.resource ?? []).flatMap((r) =>
       (r.operation ?? []).map((o) => ({ type: r.type, ...o })),
     );
+    // R4's $validate on every hosted type, named by its HL7 canonical (HL7 serves that definition).
+    for (const r of statement.rest[0]?.resource ?? []) {
+      if (r.type === 'OperationDefinition') continue;
+      expect(r.operation).toContainEqual({ name: 'validate', definition: RESOURCE_VALIDATE });
+    }
+    const named = listed.filter((o) => o.definition !== RESOURCE_VALIDATE);
     expect(named.map((o) => `${o.type}/$${o.name}`).sort()).toEqual([
       'CarePlan/$record-agreement',
       'CarePlan/$validate-plan',

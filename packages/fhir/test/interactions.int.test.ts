@@ -276,6 +276,7 @@ describe('FHIR interactions over HTTP (fhir-kit-client, PostgreSQL)', () => {
     ]);
     expect(resources[0]?.operation).toEqual([
       { name: 'echo', definition: 'https://carenet.example.org/fhir/OperationDefinition/Basic-echo' },
+      { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
     ]);
     expect(resources[1]?.interaction).toEqual([{ code: 'read' }]);
     expect(resources[1]?.readHistory).toBe(false);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Resource } from 'fhir/r4.js';
+import type { OperationOutcomeIssue as Issue, Resource } from 'fhir/r4.js';
 import type * as FastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import {
@@ -16,6 +16,7 @@ import { fhirResponseHeaders } from '../http/response-headers.js';
 import { sendFhir, sendFhirJson } from '../http/send-fhir.js';
 import {
   badRequest,
+  FhirError,
   forbidden,
   invalidResource,
   issue,
@@ -56,6 +57,11 @@ const PERMISSION_NAMES: Readonly<Record<Permission, string>> = {
 const jsonPatch = createRequire(import.meta.url)('fast-json-patch') as typeof FastJsonPatch;
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** The canonical of R4's `$validate` (Resource-validate), which the router serves on every type. */
+export const RESOURCE_VALIDATE = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
+
+const VALIDATE_MODES: ReadonlySet<string> = new Set(['create', 'update', 'delete']);
 
 export interface FhirRouterOptions {
   readonly providers: readonly ResourceProvider[];
@@ -115,7 +121,13 @@ export function registrationsOf(
       ...(p.create ? (['create'] as const) : []),
     ],
     conditionalCreate: Boolean(p.create && p.search && registry),
-    operations: Object.entries(p.operations ?? {}).map(([name, o]) => ({ name, definition: o.definition })),
+    operations: [
+      ...Object.entries(p.operations ?? {}).map(([name, o]) => ({ name, definition: o.definition })),
+      // Served by the router for every type (unless the provider registers its own `validate`).
+      ...(Object.hasOwn(p.operations ?? {}, 'validate')
+        ? []
+        : [{ name: 'validate', definition: RESOURCE_VALIDATE }]),
+    ],
   }));
 }
 
@@ -409,11 +421,160 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     );
   }
 
+  /**
+   * The resource and mode of a `$validate` body: the resource itself, or a `Parameters` with
+   * `resource` (and `mode`, `profile`); 400 when it is neither.
+   */
+  function validateRequestOf(
+    provider: ResourceProvider,
+    body: unknown,
+  ): { resource: unknown; mode: string | undefined; notes: Issue[] } {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badRequest(`$validate takes a ${provider.type} or a Parameters resource as its body`);
+    const { resourceType } = body as { resourceType?: unknown };
+    if (resourceType === provider.type) return { resource: body, mode: undefined, notes: [] };
+    if (resourceType !== 'Parameters') {
+      throw badRequest(
+        `$validate on ${provider.type} takes a ${provider.type} or a Parameters resource, got ${
+          typeof resourceType === 'string' ? resourceType.slice(0, 64) : 'no resourceType'
+        }`,
+        [`${provider.type}.resourceType`],
+      );
+    }
+    // Untrusted JSON: every shape is checked, whatever the R4 typings say.
+    const parameters: unknown = (body as { parameter?: unknown }).parameter ?? [];
+    if (!Array.isArray(parameters)) throw badRequest('Parameters.parameter must be an array');
+    const notes: Issue[] = [];
+    let resource: unknown;
+    let mode: string | undefined;
+    for (const item of parameters as unknown[]) {
+      if (typeof item !== 'object' || item === null)
+        throw badRequest('a parameter of $validate is not an object');
+      const p = item as Partial<Record<'name' | 'valueCode' | 'valueString', unknown>> & {
+        resource?: unknown;
+      };
+      switch (p.name) {
+        case 'resource':
+          if (resource !== undefined) throw badRequest('$validate takes one resource parameter');
+          resource = p.resource;
+          break;
+        case 'mode': {
+          const value = p.valueCode ?? p.valueString;
+          if (typeof value !== 'string' || !VALIDATE_MODES.has(value))
+            throw badRequest('the mode of $validate is create, update or delete', ['Parameters.parameter']);
+          mode = value;
+          break;
+        }
+        case 'profile':
+          notes.push(
+            issue(
+              'information',
+              'informational',
+              'the profile parameter is ignored: the resource is validated against the base R4 ' +
+                'definition and the rules of this server',
+            ),
+          );
+          break;
+        default:
+          throw badRequest(
+            `unknown parameter "${typeof p.name === 'string' ? p.name.slice(0, 64) : '(no name)'}" of $validate`,
+            ['Parameters.parameter'],
+          );
+      }
+    }
+    if (resource === undefined && mode !== 'delete')
+      throw badRequest('$validate needs a resource parameter', ['Parameters.parameter']);
+    if (resource !== undefined) {
+      const type = (resource as { resourceType?: unknown }).resourceType;
+      if (type !== provider.type) {
+        throw badRequest(
+          `$validate on ${provider.type} takes a ${provider.type}, got ${
+            typeof type === 'string' ? type.slice(0, 64) : 'no resourceType'
+          }`,
+          [`${provider.type}.resourceType`],
+        );
+      }
+    }
+    return { resource, mode, notes };
+  }
+
+  /**
+   * R4 `$validate` (Resource-validate) on every type: the checks of a create (type level,
+   * `mode=create`) or an update (instance level, or `mode=update` with the resource's id), nothing
+   * stored; 200 with an OperationOutcome of the issues (one `information` issue when there are
+   * none). Permission: read or create on the type (it reads nothing stored but `mode=delete`).
+   */
+  async function validateOperation(
+    req: Request,
+    res: Response,
+    provider: ResourceProvider,
+    id: string | undefined,
+  ): Promise<void> {
+    if (req.method !== 'POST') throw methodNotAllowed('$validate takes a POST with the resource as the body');
+    const principal = principalOf(res);
+    if (
+      principal !== undefined &&
+      !principal.allows(provider.type, 'r') &&
+      !principal.allows(provider.type, 'c')
+    ) {
+      throw forbidden(
+        `the token's scopes grant neither read (r) nor create (c) on ${provider.type}, one of which ` +
+          `$validate needs: a scope such as user/${provider.type}.r or system/${provider.type}.c`,
+      );
+    }
+    const { resource, mode, notes } = validateRequestOf(
+      provider,
+      boundedJsonBody(req.body, '$validate body'),
+    );
+    if (mode === 'delete') {
+      if (id === undefined) throw badRequest('$validate with mode=delete needs the id: POST /T/id/$validate');
+      // It reads what is stored: the read permission, not create.
+      permit(res, provider.type, 'r');
+      await need(provider, 'read', 'read').call(provider, id, context(res));
+      sendFhir(
+        res,
+        200,
+        outcome(
+          ...notes,
+          issue(
+            'information',
+            'informational',
+            `${provider.type}/${id} exists; this server sets no rule on deletes`,
+          ),
+        ),
+      );
+      return;
+    }
+    const bodyId = (resource as { id?: unknown }).id;
+    const expectedId = id ?? (mode === 'update' ? (typeof bodyId === 'string' ? bodyId : '') : undefined);
+    let issues: Issue[] = [];
+    try {
+      validated(provider, resource, expectedId);
+    } catch (error) {
+      if (!(error instanceof FhirError)) throw error;
+      issues = error.outcome.issue;
+    }
+    sendFhir(
+      res,
+      200,
+      outcome(
+        ...notes,
+        ...(issues.length > 0
+          ? issues
+          : [issue('information', 'informational', `no issues: the ${provider.type} is valid`)]),
+      ),
+    );
+  }
+
   async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
     const provider = providerOf(req, res, undefined);
     const name = segment.slice(1);
     // Own properties only: `$toString` or `$__proto__` name no operation.
     const operations = provider.operations ?? {};
+    if (name === 'validate' && !Object.hasOwn(operations, name)) {
+      await validateOperation(req, res, provider, id);
+      return;
+    }
     const op = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
     permit(res, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));

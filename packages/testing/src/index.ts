@@ -35,3 +35,10 @@ export {
   type RunningGateway,
   type GatewayProcessOptions,
 } from './infra/gateway-process.js';
+export {
+  ensureHl7ValidatorJars,
+  startHl7Validator,
+  type Hl7ValidationError,
+  type Hl7ValidationResult,
+  type Hl7Validator,
+} from './infra/hl7-validator.js';

@@ -38,6 +38,7 @@ import { searchBundleJson } from './search-bundle.js';
 import { matchResource } from './resource-text.js';
 import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
 import type {
+  FhirInteraction,
   HistoryOptions,
   IncomingResourceValidator,
   RequestContext,
@@ -173,10 +174,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
   const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
 
-  const context = (res: Response): RequestContext => {
+  const context = (res: Response, interaction?: FhirInteraction): RequestContext => {
     const principal = principalOf(res);
     const trace = requestTraceOf(res);
     return {
+      ...(interaction !== undefined && { interaction }),
       baseUrl: options.publicBaseUrl,
       requestId: String(res.getHeader('x-request-id') ?? ''),
       ...(trace !== undefined && { traceparent: trace.traceparent }),
@@ -366,7 +368,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       }
     }
     try {
-      const stored = await create.call(provider, resource, context(res), taken ? {} : { id });
+      const stored = await create.call(provider, resource, context(res, 'create'), taken ? {} : { id });
       send(req, res, 201, stored, true);
     } catch (error) {
       // Another request with the same condition created it first: answer with that one.
@@ -586,7 +588,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const method = req.method === 'GET' ? 'GET' : 'POST';
     const result = await op.handler(
       { ...(id !== undefined && { id }), method, parameters, query },
-      context(res),
+      context(res, 'operation'),
     );
     sendFhir(res, result.status ?? 200, result.resource);
   }
@@ -708,7 +710,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       );
       return;
     }
-    const stored = await create.call(provider, resource, context(res));
+    const stored = await create.call(provider, resource, context(res, 'create'));
     send(req, res, 201, stored, true);
   });
 
@@ -721,7 +723,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       id,
       validated(provider, req.body, id),
       ifMatchOf(req, provider),
-      context(res),
+      context(res, 'update'),
     );
     send(req, res, created ? 201 : 200, stored, created);
   });
@@ -762,7 +764,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       id,
       validated(provider, patched, id),
       { ifMatch: current.versionId },
-      context(res),
+      context(res, 'patch'),
     );
     send(req, res, 200, stored, false);
   });
@@ -773,7 +775,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       provider,
       idOf(req),
       ifMatchOf(req, provider),
-      context(res),
+      context(res, 'delete'),
     );
     res.status(204).end();
   });

@@ -3,6 +3,24 @@ import { etagOf } from './http-headers.js';
 import type { StoredHistoryVersion } from '../storage/postgres-search-store.js';
 import type { HistoryEntry } from './resource-provider.js';
 
+/**
+ * The `request.method` of a history entry: from the interaction recorded with the write (an event's
+ * `metadata.fhirInteraction`), else inferred (version 1 POST, later versions PUT: writes recorded
+ * before the interaction was, and operations).
+ */
+export function historyMethodOf(interaction: unknown, versionId: number | string): 'POST' | 'PUT' | 'PATCH' {
+  switch (interaction) {
+    case 'create':
+      return 'POST';
+    case 'update':
+      return 'PUT';
+    case 'patch':
+      return 'PATCH';
+    default:
+      return Number(versionId) === 1 ? 'POST' : 'PUT';
+  }
+}
+
 /** A version of the search store's history as a history entry (version 1 was a create). */
 export function historyEntryOf(version: StoredHistoryVersion): HistoryEntry {
   const versionId = String(version.versionId);

@@ -17,6 +17,12 @@ export type HistoryEntry<R extends Resource = Resource> =
   | (StoredResource<R> & { readonly deleted?: false; readonly method: 'POST' | 'PUT' | 'PATCH' })
   | { readonly deleted: true; readonly id: string; readonly versionId: string; readonly lastUpdated: string };
 
+/**
+ * The FHIR interaction a request is (set by the router): providers record it with the write, in the
+ * events' metadata (`fhirInteraction`), so the history shows the method as sent (PATCH as PATCH).
+ */
+export type FhirInteraction = 'create' | 'update' | 'patch' | 'delete' | 'operation';
+
 export interface RequestContext {
   /** The FHIR base URL as clients see it (for Location, fullUrl, links). */
   readonly baseUrl: string;
@@ -29,6 +35,8 @@ export interface RequestContext {
   readonly traceparent?: string;
   /** The authenticated caller, when the router has an authenticator. */
   readonly principal?: Principal;
+  /** Which interaction this is, on writes (`create`, `update`, `patch`, `delete`, `operation`). */
+  readonly interaction?: FhirInteraction;
 }
 
 export interface UpdateOptions {

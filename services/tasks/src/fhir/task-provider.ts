@@ -13,6 +13,7 @@ import {
 import {
   badRequest,
   historyEntryOf,
+  historyMethodOf,
   methodNotAllowed,
   type HistoryEntry,
   type PostgresSearchStore,
@@ -64,6 +65,8 @@ interface TaskVersion {
   readonly state: ExistingTask;
   readonly versionId: string;
   readonly lastUpdated: string;
+  /** The FHIR interaction of the write (event metadata `fhirInteraction`), when recorded. */
+  readonly interaction?: unknown;
 }
 
 const streamOf = (id: string): string => `Task-${id}`;
@@ -77,7 +80,14 @@ function versions(events: readonly RecordedEvent[]): TaskVersion[] {
   let state: TaskState = taskDecider.initialState();
   for (const event of events) {
     state = taskDecider.evolve(state, event as unknown as TaskEvent);
-    if (state.exists) out.push({ state, versionId: String(event.revision + 1), lastUpdated: atOf(event) });
+    if (state.exists) {
+      out.push({
+        state,
+        versionId: String(event.revision + 1),
+        lastUpdated: atOf(event),
+        interaction: event.metadata.fhirInteraction,
+      });
+    }
   }
   return out;
 }
@@ -114,6 +124,8 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
     const result = await handleCommands(deps.store, taskDecider, streamOf(id), commandsOf, {
       metadata: {
         correlationId: ctx.requestId,
+        // The interaction as sent: the history shows its method (PATCH as PATCH).
+        ...(ctx.interaction !== undefined && { fhirInteraction: ctx.interaction }),
         ...(ctx.traceparent !== undefined && { traceparent: ctx.traceparent }),
       },
       ...(expectedRevision !== undefined && { expectedRevision }),
@@ -164,7 +176,7 @@ export function taskProvider(deps: TaskProviderDependencies): ResourceProvider<T
           resource: taskResource(v.state, v),
           versionId: v.versionId,
           lastUpdated: v.lastUpdated,
-          method: v.versionId === '1' ? 'POST' : 'PUT',
+          method: historyMethodOf(v.interaction, v.versionId),
         }));
     },
 

@@ -13,6 +13,7 @@ import {
 } from '@carenet/eventsourcing';
 import {
   historyEntryOf,
+  historyMethodOf,
   methodNotAllowed,
   type HistoryEntry,
   type OperationHandler,
@@ -86,7 +87,7 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
   });
 
   function versions(events: readonly RecordedEvent[]) {
-    const out: { state: Existing<S>; versionId: string; lastUpdated: string }[] = [];
+    const out: { state: Existing<S>; versionId: string; lastUpdated: string; interaction?: unknown }[] = [];
     let state = decider.initialState();
     for (const event of events) {
       state = decider.evolve(state, event);
@@ -95,6 +96,7 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
           state: state as Existing<S>,
           versionId: String(event.revision + 1),
           lastUpdated: atOf(event),
+          interaction: event.metadata.fhirInteraction,
         });
       }
     }
@@ -125,6 +127,8 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
     const result = await handleCommands(store, decider, streamOf(id), commandsOf, {
       metadata: {
         correlationId: ctx.requestId,
+        // The interaction as sent: the history shows its method (PATCH as PATCH).
+        ...(ctx.interaction !== undefined && { fhirInteraction: ctx.interaction }),
         ...(ctx.traceparent !== undefined && { traceparent: ctx.traceparent }),
       },
       ...(expectedRevision !== undefined && { expectedRevision }),
@@ -212,7 +216,7 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
           resource: model.resourceOf(v.state, v),
           versionId: v.versionId,
           lastUpdated: v.lastUpdated,
-          method: v.versionId === '1' ? 'POST' : 'PUT',
+          method: historyMethodOf(v.interaction, v.versionId),
         }));
     },
 

@@ -155,12 +155,12 @@ describe('gateway discovery (SMART, CapabilityStatement, OperationDefinitions, C
       system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
       code: 'SMART-on-FHIR',
     });
+    // The dev issuer has a token endpoint and no authorization endpoint: no oauth-uris extension
+    // (it requires both); clients discover the token endpoint by .well-known/smart-configuration.
     const oauth = security?.extension?.find(
       (e) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
     );
-    expect(oauth?.extension).toEqual([
-      { url: 'token', valueUri: `${gateway.base.replace('127.0.0.1', 'localhost')}/dev-issuer/token` },
-    ]);
+    expect(oauth).toBeUndefined();
     const types = statement.rest[0]?.resource ?? [];
     expect(types.find((r) => r.type === 'OperationDefinition')?.interaction).toEqual([{ code: 'read' }]);
   });

@@ -93,17 +93,37 @@ describe('CapabilityStatement', () => {
 });
 
 describe('CapabilityStatement: security, patchFormat, OperationDefinitions', () => {
+  it('leaves the oauth-uris extension out without an authorization endpoint (it requires both)', () => {
+    const statement = buildCapabilityStatement({
+      ...base,
+      resources: [],
+      security: { smart: true, cors: false, oauthUris: { token: 'https://auth.example.org/token' } },
+    });
+    expect(statement.rest?.[0]?.security?.extension).toBeUndefined();
+    expect(statement.rest?.[0]?.security?.service?.[0]?.coding?.[0]?.code).toBe('SMART-on-FHIR');
+  });
+
   it('states SMART on FHIR, the token endpoint and CORS in rest.security', () => {
     const statement = buildCapabilityStatement({
       ...base,
       resources: [],
-      security: { smart: true, cors: true, oauthUris: { token: 'https://auth.example.org/token' } },
+      security: {
+        smart: true,
+        cors: true,
+        oauthUris: {
+          authorize: 'https://auth.example.org/authorize',
+          token: 'https://auth.example.org/token',
+        },
+      },
     });
     expect(statement.rest?.[0]?.security).toEqual({
       extension: [
         {
           url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-          extension: [{ url: 'token', valueUri: 'https://auth.example.org/token' }],
+          extension: [
+            { url: 'authorize', valueUri: 'https://auth.example.org/authorize' },
+            { url: 'token', valueUri: 'https://auth.example.org/token' },
+          ],
         },
       ],
       cors: true,

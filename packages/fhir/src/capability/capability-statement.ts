@@ -74,12 +74,18 @@ export const SMART_ON_FHIR_SERVICE = {
 /** The extension carrying the OAuth endpoints in `rest.security` (SMART App Launch). */
 export const OAUTH_URIS_EXTENSION = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 
+/**
+ * The SMART `oauth-uris` extension requires both `authorize` and `token` (the HL7 validator
+ * refuses it otherwise): a server for backend services only, with a token endpoint and no
+ * authorization endpoint, leaves it out and is discovered by `.well-known/smart-configuration`.
+ */
 function restSecurity(security: CapabilitySecurity): CapabilityStatementRestSecurity {
   const uris = Object.entries(security.oauthUris ?? {}).filter(
     (entry): entry is [string, string] => typeof entry[1] === 'string',
   );
+  const complete = security.oauthUris?.authorize !== undefined && security.oauthUris.token !== undefined;
   const extension: Extension[] =
-    uris.length === 0
+    !complete || uris.length === 0
       ? []
       : [{ url: OAUTH_URIS_EXTENSION, extension: uris.map(([url, valueUri]) => ({ url, valueUri })) }];
   return {

@@ -48,5 +48,12 @@ describe('CarePlan history request.method', () => {
       ['PUT', `CarePlan/${id}`],
       ['POST', 'CarePlan'],
     ]);
+    const typeHistory = await gateway.call('GET', 'CarePlan/_history');
+    const versions = typeHistory.body.entry as { resource: { id: string }; request: { method: string } }[];
+    expect(versions.filter((e) => e.resource.id === id).map((e) => e.request.method)).toEqual([
+      'PATCH',
+      'PUT',
+      'POST',
+    ]);
   });
 });

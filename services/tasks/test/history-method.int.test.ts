@@ -1,6 +1,7 @@
 // The history shows each write's method as sent (issue 15): the router tells the provider the
 // interaction, the provider records it in the events' metadata (`fhirInteraction`), and the
-// instance history reads it back; versions recorded without it keep the inference.
+// instance history reads it back, the search store records it in fhir.resource_history for the
+// type history; versions recorded without it keep the inference.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, Task } from 'fhir/r4.js';
 import { IDNPS, INS, professional, startTasksServer, type TasksServer } from './support/tasks-server.js';
@@ -60,6 +61,18 @@ describe('history request.method', () => {
     const history = (await call('GET', `Task/${id}/_history`)).body as Bundle;
     expect(
       history.entry?.map((e) => [e.resource?.meta?.versionId, e.request?.method, e.request?.url]),
+    ).toEqual([
+      ['3', 'PATCH', `Task/${id}`],
+      ['2', 'PUT', `Task/${id}`],
+      ['1', 'POST', 'Task'],
+    ]);
+
+    // The type history (the search store's fhir.resource_history) too.
+    const typeHistory = (await call('GET', 'Task/_history')).body as Bundle;
+    expect(
+      typeHistory.entry
+        ?.filter((e) => e.resource?.id === id)
+        .map((e) => [e.resource?.meta?.versionId, e.request?.method, e.request?.url]),
     ).toEqual([
       ['3', 'PATCH', `Task/${id}`],
       ['2', 'PUT', `Task/${id}`],

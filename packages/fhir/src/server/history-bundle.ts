@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { etagOf } from './http-headers.js';
-import type { StoredHistoryVersion } from '../storage/postgres-search-store.js';
+import type { HistoryMethod, StoredHistoryVersion } from '../storage/postgres-search-store.js';
 import type { HistoryEntry } from './resource-provider.js';
 
 /**
@@ -8,7 +8,7 @@ import type { HistoryEntry } from './resource-provider.js';
  * `metadata.fhirInteraction`), else inferred (version 1 POST, later versions PUT: writes recorded
  * before the interaction was, and operations).
  */
-export function historyMethodOf(interaction: unknown, versionId: number | string): 'POST' | 'PUT' | 'PATCH' {
+export function historyMethodOf(interaction: unknown, versionId: number | string): HistoryMethod {
   switch (interaction) {
     case 'create':
       return 'POST';
@@ -21,6 +21,13 @@ export function historyMethodOf(interaction: unknown, versionId: number | string
   }
 }
 
+/** The method recorded for an interaction (`fhirInteraction`): none for operations and unknowns. */
+export function recordedMethodOf(interaction: unknown): HistoryMethod | undefined {
+  return interaction === 'create' || interaction === 'update' || interaction === 'patch'
+    ? historyMethodOf(interaction, 0)
+    : undefined;
+}
+
 /** A version of the search store's history as a history entry (version 1 was a create). */
 export function historyEntryOf(version: StoredHistoryVersion): HistoryEntry {
   const versionId = String(version.versionId);
@@ -31,7 +38,7 @@ export function historyEntryOf(version: StoredHistoryVersion): HistoryEntry {
     resource: version.resource,
     versionId,
     lastUpdated: version.lastUpdated,
-    method: version.versionId === 1 ? 'POST' : 'PUT',
+    method: version.method ?? historyMethodOf(undefined, version.versionId),
   };
 }
 

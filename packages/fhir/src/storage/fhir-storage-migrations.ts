@@ -170,10 +170,23 @@ ALTER TABLE fhir.resource_history ALTER COLUMN content TYPE json USING content::
 `,
 };
 
+/**
+ * The method of each write as sent (`POST`, `PUT`, `PATCH`): what the type-level history shows as
+ * `request.method`. Nullable: versions stored before it (and operations) keep the inference.
+ */
+const historyMethod: Migration = {
+  version: 5,
+  name: 'resource history method',
+  sql: `
+ALTER TABLE fhir.resource_history ADD COLUMN method text;
+`,
+};
+
 export const FHIR_STORAGE_SCHEMA = 'fhir';
 export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [
   searchModel,
   coveringIndexes,
   resourceHistory,
   contentAsJson,
+  historyMethod,
 ];

@@ -1,5 +1,6 @@
 export {
   PostgresSearchStore,
+  type HistoryMethod,
   type PutOptions,
   type StoredHistoryVersion,
   type StoredVersion,

@@ -23,10 +23,15 @@ export interface PutOptions {
 }
 
 /** The version a resource is stored at. */
+/** The `request.method` a history entry shows for a stored version (deletions aside). */
+export type HistoryMethod = 'POST' | 'PUT' | 'PATCH';
+
 export interface StoredVersion {
   readonly versionId: number;
   /** An instant: ISO string or Date. */
   readonly lastUpdated: string | Date;
+  /** The method of the write, as sent (the history's `request.method`); none: inferred. */
+  readonly method?: HistoryMethod;
 }
 
 export interface StoreSearchResult {
@@ -48,6 +53,8 @@ export interface StoredHistoryVersion {
   readonly versionId: number;
   readonly lastUpdated: string;
   readonly resource?: Resource;
+  /** The method recorded with the version (versions stored before it was: none). */
+  readonly method?: HistoryMethod;
 }
 
 interface HistoryRow {
@@ -55,7 +62,10 @@ interface HistoryRow {
   readonly version_id: number;
   readonly last_updated: string;
   readonly content: Resource | null;
+  readonly method: string | null;
 }
+
+const HISTORY_METHODS: ReadonlySet<string> = new Set<HistoryMethod>(['POST', 'PUT', 'PATCH']);
 
 /**
  * `resourceType`, `id` and `meta` first, as FHIR JSON is written, the rest as given: the order
@@ -106,7 +116,14 @@ function putParams(
   });
   const c = indexColumns(values);
   return {
-    row: [resource.resourceType, id, version.versionId, lastUpdated, JSON.stringify(content)],
+    row: [
+      resource.resourceType,
+      id,
+      version.versionId,
+      lastUpdated,
+      JSON.stringify(content),
+      version.method ?? null,
+    ],
     indexArrays: [...c.token, ...c.reference, ...c.date, ...c.string, ...c.number, ...c.quantity, ...c.uri],
   };
 }
@@ -230,7 +247,7 @@ export class PostgresSearchStore {
       );
     }
     const rows = await this.db.query<HistoryRow>(
-      `SELECT h.id, h.version_id, to_json(h.last_updated) #>> '{}' AS last_updated, h.content
+      `SELECT h.id, h.version_id, to_json(h.last_updated) #>> '{}' AS last_updated, h.content, h.method
        FROM fhir.resource_history h WHERE ${conditions.join(' AND ')}
        ORDER BY h.last_updated DESC, h.id DESC, h.version_id DESC
        LIMIT ${p.bind(options.count + 1, 'int')}`,
@@ -243,6 +260,7 @@ export class PostgresSearchStore {
       versionId: row.version_id,
       lastUpdated: new Date(row.last_updated).toISOString(),
       ...(row.content !== null && { resource: inFhirOrder(row.content) }),
+      ...(row.method !== null && HISTORY_METHODS.has(row.method) && { method: row.method as HistoryMethod }),
     }));
     return {
       versions,
@@ -495,10 +513,10 @@ const deletes = TABLES.map(
 // The version goes to the history too (a rebuild writes it again: the same row).
 const UPSERT_SQL = preparedSql(`
 WITH h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
 )
 INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
 VALUES ($1, $2, $3, $4::timestamptz, $5::json)
@@ -625,10 +643,10 @@ SELECT 1`);
  */
 const PUT_SERIALISED_SQL = preparedSql(`
 WITH h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
 ),
 r AS (
   INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
@@ -636,7 +654,7 @@ r AS (
   ON CONFLICT (resource_type, id) DO UPDATE
     SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),
-${replaceIndexCtes(6)}
+${replaceIndexCtes(7)}
 SELECT 1`);
 
 /**
@@ -645,10 +663,10 @@ SELECT 1`);
  */
 function guardedPutCtes(guard: string): string {
   return `h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json WHERE ${guard}
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json, $6::text WHERE ${guard}
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
 ),
 r AS (
   INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
@@ -656,13 +674,13 @@ r AS (
   ON CONFLICT (resource_type, id) DO UPDATE
     SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
 ),
-${replaceIndexCtes(6, guard)}`;
+${replaceIndexCtes(7, guard)}`;
 }
 const guardedCtes = new Map<string, string>();
 const guardedTogether = new Map<string, Map<string, string>>();
 
-/** Parameters of PUT_SERIALISED_SQL: the row (5) and the index arrays (26). */
-const PUT_SERIALISED_PARAMS = 31;
+/** Parameters of PUT_SERIALISED_SQL: the row (6) and the index arrays (26). */
+const PUT_SERIALISED_PARAMS = 32;
 const putTogether = new Map<string, string>();
 
 /** A caller's statement (`together`) with its parameters numbered after those of a put. */

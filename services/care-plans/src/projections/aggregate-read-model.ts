@@ -6,7 +6,7 @@ import type {
   RecordedEvent,
   SqlExecutor,
 } from '@carenet/eventsourcing';
-import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
+import { recordedMethodOf, type IndexValueExtractor, type PostgresSearchStore } from '@carenet/fhir';
 
 /** What every aggregate state of this service looks like from outside: exists or not. */
 export type AggregateState = { readonly exists: false } | ({ readonly exists: true } & object);
@@ -75,7 +75,9 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
               versionId: String(versionId),
               lastUpdated,
             });
-            await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource));
+            const method = recordedMethodOf(event.metadata.fhirInteraction);
+            const version = { versionId, lastUpdated, ...(method !== undefined && { method }) };
+            await search.put(tx, resource, version, extractor.extract(resource));
           }
         }
         if (lastUpdated === '') continue;

@@ -6,7 +6,12 @@ import {
   type SqlExecutor,
   type StreamStateCache,
 } from '@carenet/eventsourcing';
-import type { IndexValueExtractor, PostgresSearchStore } from '@carenet/fhir';
+import {
+  recordedMethodOf,
+  type HistoryMethod,
+  type IndexValueExtractor,
+  type PostgresSearchStore,
+} from '@carenet/fhir';
 import { CARE_PLAN_ACTION_SYSTEM } from '../care-plan-actions/care-plan-action-identifier.js';
 import { taskResource } from '../fhir/index.js';
 import {
@@ -169,7 +174,8 @@ export function taskReadModel(
           const stateRow =
             index === fresh.length - 1 ? stateRowOf(id, revision, lastUpdated, state) : undefined;
           if (state.exists) {
-            await putVersion(tx, search, extractor, state, revision, lastUpdated, stateRow);
+            const method = recordedMethodOf(event.metadata.fhirInteraction);
+            await putVersion(tx, search, extractor, state, { revision, lastUpdated, method }, stateRow);
           } else if (stateRow !== undefined) {
             await tx.query(UPSERT_STATE_SQL, stateRow);
           }
@@ -188,7 +194,9 @@ export function taskReadModel(
       const lastUpdated = (event.data as { at: string }).at;
       const versionId = event.revision + 1;
       const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
-      return search.putStatement(resource, { versionId, lastUpdated }, extractor.extract(resource), {
+      const method = recordedMethodOf(event.metadata.fhirInteraction);
+      const version = { versionId, lastUpdated, ...(method !== undefined && { method }) };
+      return search.putStatement(resource, version, extractor.extract(resource), {
         guard: APPENDED_GUARD,
         together: {
           sql: GUARDED_UPSERT_STATE_SQL,
@@ -208,14 +216,18 @@ async function putVersion(
   search: PostgresSearchStore,
   extractor: IndexValueExtractor,
   state: ExistingTask,
-  revision: number,
-  lastUpdated: string,
+  {
+    revision,
+    lastUpdated,
+    method,
+  }: { readonly revision: number; readonly lastUpdated: string; readonly method: HistoryMethod | undefined },
   stateRow: readonly unknown[] | undefined,
 ): Promise<void> {
   const versionId = revision + 1;
   const resource = taskResource(state, { versionId: String(versionId), lastUpdated });
   // The append locked the Task's stream first: no other writer of this resource can interleave.
-  await search.put(tx, resource, { versionId, lastUpdated }, extractor.extract(resource), {
+  const version = { versionId, lastUpdated, ...(method !== undefined && { method }) };
+  await search.put(tx, resource, version, extractor.extract(resource), {
     serialised: true,
     ...(stateRow !== undefined && { together: { sql: UPSERT_STATE_SQL, params: stateRow } }),
   });

@@ -5,12 +5,13 @@
 // same run: raw kafkajs produce → consume of a message of the same size at the same rate, and a
 // trivial PUT of the same body on the same server.
 import { randomUUID } from 'node:crypto';
-import type { CarePlan, CarePlanActivity, Reference } from 'fhir/r4.js';
+import type { CarePlan, Reference } from 'fhir/r4.js';
 import type { Actor } from '@carenet/access';
 import { CARE_PLAN_EXTENSIONS } from '@carenet/care-plans';
 import { headersToStrings } from '@carenet/messaging';
 import { uniqueName } from '@carenet/testing';
 import type { IHeaders, Message } from 'kafkajs';
+import { activity } from '../e2e/support/ppcs-scenario.js';
 import { batchingSender } from './batching-sender.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import { deliveryTracker } from './delivery-tracker.js';
@@ -60,22 +61,6 @@ const MEDECIN_TRAITANT = professional('810000000002', '10', 'Dr B');
 const practitioner = (idnps: string): Reference => ({
   type: 'Practitioner',
   identifier: { system: IDNPS, value: idnps },
-});
-
-const activity = (
-  performer: Reference,
-  code: string,
-  schedule: Partial<CarePlanActivity['detail'] & object>,
-  priority = 'routine',
-): CarePlanActivity => ({
-  detail: {
-    extension: [{ url: CARE_PLAN_EXTENSIONS.actionPriority, valueCode: priority }],
-    kind: 'Task',
-    code: { text: code },
-    status: 'not-started',
-    performer: [performer],
-    ...schedule,
-  },
 });
 
 /** The S2 plan with two more actions (5 in all), for patient n (a distinct INS each). */

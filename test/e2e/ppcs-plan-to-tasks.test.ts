@@ -10,6 +10,7 @@ import { CARE_PLAN_EXTENSIONS, startReviewClock } from '@carenet/care-plans';
 import { startOverdueClock } from '@carenet/tasks';
 import { activity, C, D, draftPpcs, DR_B, IDEL, PHARMACIST, ref, Y } from './support/ppcs-scenario.js';
 import { FINESS, type professional, startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
+import { until as pollUntil } from './support/until.js';
 
 const SAD: Reference = {
   type: 'Organization',
@@ -27,15 +28,9 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; data: 
   }
   throw new Error('expected the request to fail');
 }
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Polls until the probe gives a value (15_000 ms at most unless told). */
+const until = <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000) =>
+  pollUntil(probe, what, timeoutMs);
 
 /** S2: IDEL wound care 3×/week, pharmacist medication reconciliation within 48 h, SAD daily help; review D+30. */
 function s2Plan(): CarePlan {

@@ -21,6 +21,7 @@ import {
 import { uniqueName } from '@carenet/testing';
 import { activity, C, D, draftPpcs, DR_B, IDEL, PHARMACIST, ref } from './support/ppcs-scenario.js';
 import { startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
+import { until as pollUntil } from './support/until.js';
 
 const asFhir = (resource: object) => resource as unknown as FhirResource;
 const as = async <T>(call: Promise<unknown>): Promise<T> => (await call) as T;
@@ -34,15 +35,9 @@ function callerTrace(): { traceparent: string; traceId: string; spanId: string }
 
 const traceIdOf = (event: RecordedEvent) => parseTraceparent(event.metadata.traceparent)?.traceId;
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Polls until the probe gives a value (20_000 ms at most unless told). */
+const until = <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000) =>
+  pollUntil(probe, what, timeoutMs);
 
 function plan(): CarePlan {
   return draftPpcs('PPCS of Y (trace context)', [

@@ -3,6 +3,7 @@ export * from './party.js';
 export * from './references/identifier-systems.js';
 export * from './references/party-reference.js';
 export * from './references/patient-reference.js';
+export * from './references/literal-reference.js';
 export * from './references/actor-reference.js';
 export * from './naming-systems.js';
 export * from './smart-scopes.js';

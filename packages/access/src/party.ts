@@ -18,8 +18,16 @@ export type PartyIdentifier = Readonly<{
 
 export type Party = Readonly<{
   kind: PartyKind;
+  /**
+   * The national identifier; for a party named only by a literal reference, the reference itself
+   * under LITERAL_REFERENCE_SYSTEM (references/literal-reference.ts).
+   */
   identifier: PartyIdentifier;
   display?: string;
+  /** `Reference.reference` as given (`Practitioner/x`, an absolute URL, `#id`): kept and served back. */
+  reference?: string;
+  /** `Reference.type` as given, when it was (served back as given). */
+  type?: string;
 }>;
 
 /**

@@ -94,7 +94,11 @@ export async function handleCommands<Command, Event extends DomainEvent, State>(
       id: options.newEventId?.(index) ?? randomUUID(),
       type: event.type,
       data: event.data,
-      metadata: options.metadata ?? {},
+      metadata: {
+        ...options.metadata,
+        // One write, one version: the read models version the write at its last event.
+        ...(decided.length > 1 && { write: { index, count: decided.length } }),
+      },
     }));
     try {
       const result = await store.append(streamId, newEvents, revision === -1 ? 'no-stream' : revision);

@@ -17,6 +17,24 @@ export interface EventMetadata extends JsonObject {
   /** Id of the command or message that caused the event. */
   causationId?: string;
   correlationId?: string;
+  /**
+   * Where the event stands among the events one write appended together (set by
+   * `handleCommands` when it appends more than one): a read model keeps one version per write,
+   * not one per event (FHIR: one request, one version). Absent: the event is a write of its own.
+   */
+  write?: WritePlace;
+}
+
+/** The place of an event in the events of one write: `index` from 0 to `count - 1`. */
+export interface WritePlace extends JsonObject {
+  index: number;
+  count: number;
+}
+
+/** Whether an event is the last of its write (or a write of its own): where a version ends. */
+export function endsWrite(event: { readonly metadata: EventMetadata }): boolean {
+  const place = event.metadata.write;
+  return place === undefined || place.index >= place.count - 1;
 }
 
 /** An event ready to append: the id makes the append idempotent. */

@@ -18,6 +18,7 @@ export {
 export { ValidationIssues } from './validation-issues.js';
 export {
   categoryOf,
+  endsWrite,
   START,
   streamIdOf,
   type DomainEvent,
@@ -27,6 +28,7 @@ export {
   type LogPosition,
   type NewEvent,
   type RecordedEvent,
+  type WritePlace,
 } from './events.js';
 export type {
   AppendResult,

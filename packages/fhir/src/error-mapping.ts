@@ -16,7 +16,10 @@ import {
 } from './outcomes.js';
 import { SearchStoreError } from './storage/search-store-error.js';
 
-/** How a kernel error reads to a FHIR client (DESIGN.md §5: 400 … 422; 503 and 507 for the database). */
+/**
+ * How a kernel error reads to a FHIR client (DESIGN.md §5): a content or business rule refusal is
+ * 422, a conflict 409, a stale If-Match 412; 503 and 507 for the database.
+ */
 export function domainErrorToFhir(error: DomainError): FhirError {
   switch (error.kind) {
     case 'concurrency':
@@ -32,12 +35,16 @@ export function domainErrorToFhir(error: DomainError): FhirError {
         'rule' in error && typeof error.rule === 'string' ? error.rule : 'business-rule',
         error.message,
       );
+    // Content that parsed as R4 but breaks the network's rules for it (a patient not named by INS
+    // or reference, an intent the profile does not take): 422. A body that is not R4 at all is
+    // refused before, by the R4 validator, with 400.
     case 'validation':
       return 'issues' in error && Array.isArray(error.issues)
         ? invalidResource(
             (error.issues as { path: string; message: string }[]).map((i) =>
               issue('error', 'invalid', i.message, [i.path]),
             ),
+            422,
           )
         : badRequest(error.message);
     case 'forbidden':

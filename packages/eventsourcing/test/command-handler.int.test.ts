@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   BusinessRuleError,
+  endsWrite,
   handleCommand,
   handleCommands,
   PostgresEventStore,
@@ -46,7 +47,9 @@ describe('handleCommand', () => {
     expect(closed.revision).toBe(1);
     expect(closed.events).toEqual([{ type: 'TicketClosed', data: { reason: 'b', at } }]);
     const stored = await store.readStream(id);
+    // A write of one event is its own version: no `write` place recorded.
     expect(stored.map((e) => e.metadata)).toEqual([metadata, metadata]);
+    expect(stored.every((e) => endsWrite(e))).toBe(true);
   });
 
   it('appends nothing when the decider decides nothing', async () => {
@@ -70,7 +73,14 @@ describe('handleCommand', () => {
     expect(result.revision).toBe(1);
     expect(result.events.map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
     expect(result.state).toMatchObject({ status: 'closed' });
-    expect((await store.readStream(id)).map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
+    const stored = await store.readStream(id);
+    expect(stored.map((e) => e.type)).toEqual(['TicketOpened', 'TicketClosed']);
+    // One write: its events say where they stand in it, so a read model makes one version of it.
+    expect(stored.map((e) => e.metadata.write)).toEqual([
+      { index: 0, count: 2 },
+      { index: 1, count: 2 },
+    ]);
+    expect(stored.map((e) => endsWrite(e))).toEqual([false, true]);
   });
 
   it('writes nothing when a later command of the batch is refused', async () => {

@@ -12,3 +12,4 @@ export * from './jwks-source.js';
 export * from './access-principal.js';
 export * from './token-verifier.js';
 export * from './dev-issuer.js';
+export * from './decision/index.js';

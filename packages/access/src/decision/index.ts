@@ -1,0 +1,3 @@
+export * from './data-category.js';
+export * from './access-facts.js';
+export * from './access-decision.js';

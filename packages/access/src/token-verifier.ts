@@ -37,6 +37,12 @@ export interface TokenVerifierOptions {
   readonly audience: string | readonly string[];
   /** Clock skew accepted on `exp`, `nbf` and `iat` (default 30 s). */
   readonly clockToleranceSeconds?: number;
+  /**
+   * The longest lifetime accepted (`exp` minus `iat`, or minus now without `iat`), in seconds
+   * (default 3600: an hour). A token issued for longer is refused, so a leaked token cannot serve
+   * for years; ask the issuer for shorter-lived tokens.
+   */
+  readonly maxLifetimeSeconds?: number;
   /** Accepted signature algorithms (default RS256 and ES256). */
   readonly algorithms?: readonly AcceptedAlgorithm[];
   /**
@@ -63,6 +69,9 @@ export interface TokenVerifier extends Authenticator {
   verify(token: string): Promise<AccessPrincipal>;
 }
 
+/** The longest token lifetime accepted by default: an hour. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** A value the caller sent, safe to quote back: printable, short, JSON-quoted. */
@@ -86,6 +95,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (!ASYMMETRIC.has(alg)) throw new TokenVerifierConfigError(`the algorithm ${alg} cannot be accepted`);
   }
   const tolerance = options.clockToleranceSeconds ?? 30;
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isInteger(maxLifetime) || maxLifetime <= 0) {
+    throw new TokenVerifierConfigError(
+      `the longest token lifetime must be a positive number of seconds (got ${maxLifetime})`,
+    );
+  }
   const issuers = typeof options.issuer === 'string' ? [options.issuer] : [...options.issuer];
   const audiences = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
   if (issuers.length === 0 || audiences.length === 0) {
@@ -141,9 +156,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (payload.iat !== undefined && payload.iat > current.getTime() / 1000 + tolerance) {
       throw unauthorized('the token is issued in the future (iat)');
     }
+    const exp = payload.exp ?? 0;
+    const issuedAt = payload.iat ?? Math.floor(current.getTime() / 1000);
+    if (exp - issuedAt > maxLifetime + tolerance) {
+      throw unauthorized(
+        `the token lives ${exp - issuedAt} s, longer than this server accepts (${maxLifetime} s): ask the issuer for a shorter-lived token`,
+      );
+    }
     const actor = actorFromClaims(payload);
     const scopes = scopesFromClaims(payload);
-    const exp = payload.exp ?? 0;
     const expiresAt = new Date(exp * 1000);
     const principal =
       typeof payload.jti === 'string'

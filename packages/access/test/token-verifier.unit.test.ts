@@ -174,6 +174,26 @@ describe('createTokenVerifier: refusals are 401 with a specific reason', () => {
     );
   });
 
+  it('living longer than accepted (an hour by default), with iat or without', async () => {
+    const now = nowSeconds();
+    const century = await signToken(es, { iat: now, exp: now + 100 * 365 * 86_400 });
+    expect(await expect401(verifier.verify(century))).toMatch(
+      /^the token lives \d+ s, longer than this server accepts \(3600 s\)/,
+    );
+    expect(
+      await expect401(verifier.verify(await signToken(es, { iat: undefined, exp: now + 7200 }))),
+    ).toMatch(/longer than this server accepts/);
+    // An hour, as the dev issuer makes them, is accepted; so is a longer cap when configured.
+    await expect(verifier.verify(await signToken(es, { iat: now, exp: now + 3600 }))).resolves.toBeDefined();
+    const lenient = createTokenVerifier({
+      keys: jwksFromKeys({ keys: [es.publicJwk] }),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      maxLifetimeSeconds: 86_400,
+    });
+    await expect(lenient.verify(await signToken(es, { iat: now, exp: now + 7200 }))).resolves.toBeDefined();
+  });
+
   it('without exp', async () => {
     expect(await expect401(verifier.verify(await signToken(es, { exp: undefined })))).toBe(
       'the token has no exp claim',

@@ -23,7 +23,12 @@ export async function openAuthentication(
   if (auth.kind === 'jwks') {
     const keys = auth.jwksUrl !== undefined ? jwksFromUrl(auth.jwksUrl) : jwksFromFile(auth.jwksFile ?? '');
     return {
-      authenticator: createTokenVerifier({ keys, issuer: auth.issuer, audience: auth.audience }),
+      authenticator: createTokenVerifier({
+        keys,
+        issuer: auth.issuer,
+        audience: auth.audience,
+        maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
+      }),
       description: `tokens of ${auth.issuer} (JWKS ${auth.jwksUrl ?? auth.jwksFile ?? ''}), audience ${auth.audience}`,
     };
   }
@@ -38,6 +43,7 @@ export async function openAuthentication(
       keys: devIssuer.keys,
       issuer: devIssuer.issuer,
       audience: devIssuer.audience,
+      maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
     }),
     devIssuer,
     description: `tokens of the dev issuer ${devIssuer.issuer} (embedded mode only), audience ${devIssuer.audience}`,

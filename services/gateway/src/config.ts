@@ -36,6 +36,8 @@ export interface GatewayConfig {
   /** How long a relay may fail to publish before `/readyz` says not ready (ms). */
   readonly readyRelayStallMs: number;
   readonly auth: AuthConfig;
+  /** The longest lifetime of an accepted bearer token, in seconds (CARENET_AUTH_MAX_TOKEN_LIFETIME). */
+  readonly maxTokenLifetimeSeconds: number;
   /**
    * The authorization server's token endpoint (SMART discovery, CapabilityStatement); unset: the
    * embedded dev issuer's placeholder, or none with an external issuer.
@@ -162,6 +164,14 @@ const schema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   ),
   CARENET_AUTH_JWKS_FILE: optional(z.string().min(1).optional()),
+  CARENET_AUTH_MAX_TOKEN_LIFETIME: optional(
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(60, 'must be between 60 and 86400 seconds')
+      .max(86_400, 'must be between 60 and 86400 seconds')
+      .default(3600),
+  ),
   CARENET_AUTH_TOKEN_URL: optional(
     z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   ),
@@ -240,6 +250,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     readyRelayStallMs: data.CARENET_READY_RELAY_STALL_MS,
     ...(data.CARENET_AUTH_TOKEN_URL !== undefined && { authTokenUrl: data.CARENET_AUTH_TOKEN_URL }),
     corsOrigins: data.CARENET_CORS_ORIGINS ?? [],
+    maxTokenLifetimeSeconds: data.CARENET_AUTH_MAX_TOKEN_LIFETIME,
     auth:
       jwks === undefined
         ? {

@@ -17,6 +17,7 @@ describe('gateway configuration', () => {
       readyRelayStallMs: 30_000,
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
       corsOrigins: [],
+      maxTokenLifetimeSeconds: 3600,
     });
   });
 
@@ -183,6 +184,15 @@ describe('gateway configuration: CORS and the token endpoint', () => {
     ['*,https://app.example.org', 'CARENET_CORS_ORIGINS: must be * alone'],
   ])('rejects CARENET_CORS_ORIGINS=%s', (value, message) => {
     expect(() => loadConfig({ CARENET_CORS_ORIGINS: value })).toThrow(message);
+  });
+
+  it('caps the token lifetime at an hour, or as configured between a minute and a day', () => {
+    expect(loadConfig({ CARENET_AUTH_MAX_TOKEN_LIFETIME: '300' }).maxTokenLifetimeSeconds).toBe(300);
+    for (const value of ['30', '100000', 'an hour', '1.5']) {
+      expect(() => loadConfig({ CARENET_AUTH_MAX_TOKEN_LIFETIME: value })).toThrow(
+        'CARENET_AUTH_MAX_TOKEN_LIFETIME: must',
+      );
+    }
   });
 
   it('reads the token endpoint of the authorization server', () => {

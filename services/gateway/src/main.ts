@@ -14,6 +14,7 @@ import { openDatabase } from './database.js';
 import { openEmbeddedServices } from './embedded-services.js';
 import { createApp } from './http/app.js';
 import { corsMiddleware } from './http/cors.js';
+import { logSerializers } from './http/request-log.js';
 import { smartConfiguration } from './http/smart-configuration.js';
 import { processMetrics, serveMetrics } from './metrics-server.js';
 import { databaseHealth, readiness } from './readiness.js';
@@ -40,6 +41,8 @@ const config = readConfig();
 const role = config.httpWorkers <= 1 ? 'single' : cluster.isPrimary ? 'background' : 'http-worker';
 const logger = pino({
   level: config.logLevel,
+  // Errors without the statement values drivers attach to them (request-log.ts).
+  serializers: logSerializers,
   base: {
     service: 'gateway',
     version: CARENET_VERSION,

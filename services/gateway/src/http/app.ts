@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Readiness } from '../readiness.js';
 import { httpMetrics, httpMetricsMiddleware, type HttpMetrics } from './http-metrics.js';
+import { logSerializers, requestLogProps } from './request-log.js';
 import {
   DEV_ISSUER_TOKEN_ERROR,
   DEV_ISSUER_TOKEN_PATH,
@@ -61,8 +62,9 @@ export function createApp(dependencies: AppDependencies): Express {
       autoLogging: {
         ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
       },
-      // Never log bearer tokens.
-      redact: ['req.headers.authorization'],
+      // Who did what, never patient identifiers, clinical text or tokens (request-log.ts).
+      serializers: logSerializers,
+      customProps: requestLogProps,
     }),
   );
   // Before every route, so before authentication: a preflight needs no token.

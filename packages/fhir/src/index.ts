@@ -23,7 +23,24 @@ export {
   operationDefinitionRouter,
   operationDefinitionsServed,
 } from './capability/operation-definitions.js';
-export { fhirRouter, registrationsOf, type FhirRouterOptions } from './server/fhir-router.js';
+export {
+  bundleInteractions,
+  fhirRouter,
+  registrationsOf,
+  type FhirRouterOptions,
+} from './server/fhir-router.js';
+export {
+  DEFAULT_MAX_BUNDLE_ENTRIES,
+  parseBundleRequest,
+  type BundleEntryRequest,
+  type ParsedBundle,
+} from './server/bundle-request.js';
+export { isPlaceholderUrl, resolveBundleReferences } from './server/bundle-references.js';
+export {
+  applyFhirPathPatch,
+  parseFhirPathPatch,
+  type FhirPathPatchOperation,
+} from './server/fhirpath-patch.js';
 export { searchBundleJson, type SearchBundleInput } from './server/search-bundle.js';
 export { matchResource, ResourceText, type SearchMatch } from './server/resource-text.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
@@ -42,6 +59,7 @@ export type {
   ResourceProvider,
   SearchResult,
   StoredResource,
+  UnitOfWork,
   UpdateOptions,
 } from './server/resource-provider.js';
 export { conditionalCreateId } from './server/conditional-create-id.js';

@@ -147,15 +147,26 @@ describe('CapabilityStatement: security, patchFormat, OperationDefinitions', () 
     ).toEqual({ cors: false });
   });
 
-  it('lists JSON Patch as the patch format only when some type takes PATCH', () => {
+  it('lists JSON Patch and FHIRPath Patch as the patch formats only when some type takes PATCH', () => {
     expect(
       buildCapabilityStatement({ ...base, resources: [{ type: 'Task', interactions: ['read', 'patch'] }] })
         .patchFormat,
-    ).toEqual(['application/json-patch+json']);
+    ).toEqual(['application/json-patch+json', 'application/fhir+json']);
     expect(
       buildCapabilityStatement({ ...base, resources: [{ type: 'Task', interactions: ['read'] }] })
         .patchFormat,
     ).toBeUndefined();
+  });
+
+  it('lists the system interactions batch and transaction with their documentation, only when served', () => {
+    const systemInteractions = [
+      { code: 'batch' as const, documentation: 'each entry on its own' },
+      { code: 'transaction' as const, documentation: 'atomic within one service only' },
+    ];
+    expect(
+      buildCapabilityStatement({ ...base, resources: [], systemInteractions }).rest?.[0]?.interaction,
+    ).toEqual(systemInteractions);
+    expect(buildCapabilityStatement({ ...base, resources: [] }).rest?.[0]?.interaction).toBeUndefined();
   });
 
   it('claims the read of OperationDefinition when it serves some', () => {

@@ -3,6 +3,7 @@ import {
   migrate,
   PostgresEventStore,
   silentLogger,
+  transactionScope,
   type Logger,
   type SqlDatabase,
 } from '@carenet/eventsourcing';
@@ -11,6 +12,7 @@ import {
   type PostgresSearchStore,
   type ResourceProvider,
   type SearchParameterRegistry,
+  type UnitOfWork,
 } from '@carenet/fhir';
 import type { EventSubscriber } from '@carenet/messaging';
 import { carePlanDecider, type CarePlanCommand, type CarePlanState } from './care-plan/index.js';
@@ -105,65 +107,86 @@ export async function openCarePlansService(options: CarePlansServiceOptions): Pr
       aggregateReadModel(goalModel, search, extractor),
     ],
   });
-  const common = {
-    store,
-    db,
-    search,
-    ...(options.clock !== undefined && { clock: options.clock }),
-    ...(options.newId !== undefined && { newId: options.newId }),
-  };
+  /** The FHIR providers on a database and an event store: the service's own, or a transaction's. */
+  function providersOn(
+    db: SqlDatabase,
+    store: PostgresEventStore,
+    search: PostgresSearchStore,
+  ): ResourceProvider[] {
+    const common = {
+      store,
+      db,
+      search,
+      ...(options.clock !== undefined && { clock: options.clock }),
+      ...(options.newId !== undefined && { newId: options.newId }),
+    };
 
-  /** The other active PPCS of the plan's patient, if any (the rule spans streams). */
-  const otherActivePpcs = async (state: { id: string; subject: { system: string; value: string } }) => {
-    const rows = await db.query<{ care_plan_id: string }>(
-      'SELECT care_plan_id FROM care_plans.active_ppcs WHERE patient_system = $1 AND patient_value = $2',
-      [state.subject.system, state.subject.value],
-    );
-    const other = rows[0]?.care_plan_id;
-    return other !== undefined && other !== state.id ? other : undefined;
-  };
+    /** The other active PPCS of the plan's patient, if any (the rule spans streams). */
+    const otherActivePpcs = async (state: { id: string; subject: { system: string; value: string } }) => {
+      const rows = await db.query<{ care_plan_id: string }>(
+        'SELECT care_plan_id FROM care_plans.active_ppcs WHERE patient_system = $1 AND patient_value = $2',
+        [state.subject.system, state.subject.value],
+      );
+      const other = rows[0]?.care_plan_id;
+      return other !== undefined && other !== state.id ? other : undefined;
+    };
 
-  const carePlans = aggregateProvider<CarePlanState, CarePlanCommand, CarePlan>({
-    ...common,
-    model: carePlanModel,
-    decider: carePlanDecider,
-    create: (resource, input) => draftCarePlanCommand(resource, { ...input, carePlanId: input.id }),
-    async update(state, resource, input) {
-      const other = await otherActivePpcs(state);
-      return updateCarePlanCommands(state, resource, {
-        ...input,
-        ...(other !== undefined && { otherActivePpcs: other }),
-      });
-    },
-    operations: {
-      'validate-plan': {
-        definition: VALIDATE_PLAN_OPERATION,
-        permission: 'u',
-        commands: (_state, request, input) =>
-          Promise.resolve([validatePlanCommand(request.parameters as Parameters | undefined, input)]),
+    const carePlans = aggregateProvider<CarePlanState, CarePlanCommand, CarePlan>({
+      ...common,
+      model: carePlanModel,
+      decider: carePlanDecider,
+      create: (resource, input) => draftCarePlanCommand(resource, { ...input, carePlanId: input.id }),
+      async update(state, resource, input) {
+        const other = await otherActivePpcs(state);
+        return updateCarePlanCommands(state, resource, {
+          ...input,
+          ...(other !== undefined && { otherActivePpcs: other }),
+        });
       },
-      'record-agreement': {
-        definition: RECORD_AGREEMENT_OPERATION,
-        permission: 'u',
-        commands: (_state, request, input) =>
-          Promise.resolve([recordAgreementCommand(request.parameters as Parameters | undefined, input)]),
+      operations: {
+        'validate-plan': {
+          definition: VALIDATE_PLAN_OPERATION,
+          permission: 'u',
+          commands: (_state, request, input) =>
+            Promise.resolve([validatePlanCommand(request.parameters as Parameters | undefined, input)]),
+        },
+        'record-agreement': {
+          definition: RECORD_AGREEMENT_OPERATION,
+          permission: 'u',
+          commands: (_state, request, input) =>
+            Promise.resolve([recordAgreementCommand(request.parameters as Parameters | undefined, input)]),
+        },
       },
-    },
-  });
-  const careTeams = aggregateProvider<CareTeamState, CareTeamCommand, CareTeam>({
-    ...common,
-    model: careTeamModel,
-    decider: careTeamDecider,
-    create: (resource, input) => formCareTeamCommand(resource, { ...input, careTeamId: input.id }),
-    update: (state, resource, input) => Promise.resolve(updateCareTeamCommands(state, resource, input)),
-  });
-  const goals = aggregateProvider<GoalState, GoalCommand, Goal>({
-    ...common,
-    model: goalModel,
-    decider: goalDecider,
-    create: (resource, input) => setGoalCommand(resource, { ...input, goalId: input.id }),
-    update: (state, resource, input) => Promise.resolve(updateGoalCommands(state, resource, input)),
-  });
+    });
+    const careTeams = aggregateProvider<CareTeamState, CareTeamCommand, CareTeam>({
+      ...common,
+      model: careTeamModel,
+      decider: careTeamDecider,
+      create: (resource, input) => formCareTeamCommand(resource, { ...input, careTeamId: input.id }),
+      update: (state, resource, input) => Promise.resolve(updateCareTeamCommands(state, resource, input)),
+    });
+    const goals = aggregateProvider<GoalState, GoalCommand, Goal>({
+      ...common,
+      model: goalModel,
+      decider: goalDecider,
+      create: (resource, input) => setGoalCommand(resource, { ...input, goalId: input.id }),
+      update: (state, resource, input) => Promise.resolve(updateGoalCommands(state, resource, input)),
+    });
+    return [carePlans, careTeams, goals] as ResourceProvider[];
+  }
+
+  // FHIR transaction Bundles of CarePlan, CareTeam and Goal: one database transaction, the events
+  // and read models of all their entries committed together or not at all.
+  const unitOfWork: UnitOfWork = {
+    name: CARE_PLANS_CONTEXT,
+    run: (work) =>
+      db.transaction(async (tx) => {
+        const scope = transactionScope(tx, db.dialect);
+        const bound = providersOn(scope, store.within(tx), search.within(scope));
+        return work(new Map(bound.map((p) => [p.type, p])));
+      }),
+  };
+  const providers = providersOn(db, store, search).map((p): ResourceProvider => ({ ...p, unitOfWork }));
 
   const review =
     options.reviewIntervalMs === false
@@ -176,7 +199,7 @@ export async function openCarePlansService(options: CarePlansServiceOptions): Pr
           ...(options.reviewIntervalMs !== undefined && { intervalMs: options.reviewIntervalMs }),
         });
   return {
-    providers: [carePlans, careTeams, goals] as ResourceProvider[],
+    providers,
     store,
     subscribers: [taskProgressSubscriber({ store, logger })],
     review,

@@ -4,6 +4,7 @@ import {
   PostgresEventStore,
   silentLogger,
   StreamStateCache,
+  transactionScope,
   type Logger,
   type SqlDatabase,
 } from '@carenet/eventsourcing';
@@ -12,6 +13,7 @@ import {
   type PostgresSearchStore,
   type ResourceProvider,
   type SearchParameterRegistry,
+  type UnitOfWork,
 } from '@carenet/fhir';
 import { taskProvider } from './fhir/task-provider.js';
 import { startOverdueClock, type OverdueClock } from './overdue/overdue-clock.js';
@@ -70,14 +72,30 @@ export async function openTasksService(options: TasksServiceOptions): Promise<Ta
   const store = await PostgresEventStore.open(options.db, {
     projections: [taskReadModel(options.search, extractor, states)],
   });
-  const provider = taskProvider({
-    store,
-    db: options.db,
-    search: options.search,
-    states,
+  const common = {
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.newId !== undefined && { newId: options.newId }),
-  });
+  };
+  // FHIR transaction Bundles of Tasks: one database transaction, its events and read models
+  // committed together or not at all; no state cache there (it holds committed states only).
+  const unitOfWork: UnitOfWork = {
+    name: TASKS_CONTEXT,
+    run: (work) =>
+      options.db.transaction(async (tx) => {
+        const scope = transactionScope(tx, options.db.dialect);
+        const bound = taskProvider({
+          store: store.within(tx),
+          db: scope,
+          search: options.search.within(scope),
+          ...common,
+        });
+        return work(new Map([['Task', bound]]));
+      }),
+  };
+  const provider: ResourceProvider<Task> = {
+    ...taskProvider({ store, db: options.db, search: options.search, states, ...common }),
+    unitOfWork,
+  };
   const overdue =
     options.overdueIntervalMs === false
       ? undefined

@@ -59,10 +59,18 @@ export interface CapabilityOptions {
    * are, the statement lists OperationDefinition with the `read` interaction.
    */
   readonly operationDefinitions?: readonly OperationDefinition[];
+  /** `rest.interaction`: the system interactions served (`batch`, `transaction`), with what they do. */
+  readonly systemInteractions?: readonly {
+    readonly code: 'batch' | 'transaction';
+    readonly documentation: string;
+  }[];
 }
 
-/** The media types `PATCH` takes (CapabilityStatement.patchFormat): JSON Patch only. */
-export const PATCH_FORMATS: readonly string[] = ['application/json-patch+json'];
+/**
+ * The media types `PATCH` takes (CapabilityStatement.patchFormat): JSON Patch, and FHIRPath Patch
+ * (a `Parameters` resource as `application/fhir+json`).
+ */
+export const PATCH_FORMATS: readonly string[] = ['application/json-patch+json', 'application/fhir+json'];
 
 /** `http://terminology.hl7.org/CodeSystem/restful-security-service`, code `SMART-on-FHIR`. */
 export const SMART_ON_FHIR_SERVICE = {
@@ -167,6 +175,9 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
         ...(search && { documentation: SEARCH_HANDLING_DOCUMENTATION }),
         ...(options.security && { security: restSecurity(options.security) }),
         resource: resources.sort((a, b) => a.type.localeCompare(b.type)).map(restResource),
+        ...((options.systemInteractions ?? []).length > 0 && {
+          interaction: (options.systemInteractions ?? []).map((i) => ({ ...i })),
+        }),
       },
     ],
   };

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import express, { type Request, type Response, type Router } from 'express';
-import type { OperationOutcomeIssue as Issue, Resource } from 'fhir/r4.js';
+import type { Bundle, BundleEntry, OperationOutcomeIssue as Issue, Resource } from 'fhir/r4.js';
+import { assertNever } from '@carenet/eventsourcing';
 import type * as FastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import {
@@ -8,6 +10,7 @@ import {
   type CapabilityOptions,
   type RegisteredResourceType,
 } from '../capability/capability-statement.js';
+import { errorToFhir } from '../error-mapping.js';
 import { fhirErrorHandler } from '../http/error-handler.js';
 import { fhirJsonBody, negotiateJson } from '../http/content-negotiation.js';
 import { JSON_PATCH } from '../http/media-types.js';
@@ -30,13 +33,30 @@ import { parseSearchRequest } from '../search/parse-search-request.js';
 import { parseReadSubset, subsetResource } from '../search/resource-subset.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
+import { nestsDeeperThan } from '../validation/nesting-depth.js';
 import type { Authenticator, Permission, Principal } from './access-port.js';
+import {
+  DEFAULT_MAX_BUNDLE_ENTRIES,
+  parseBundleRequest,
+  statusLine,
+  transactionOrder,
+  type BundleEntryRequest,
+  type ParsedBundle,
+} from './bundle-request.js';
+import { isPlaceholderUrl, resolveBundleReferences } from './bundle-references.js';
 import { conditionalCreateId } from './conditional-create-id.js';
+import { applyFhirPathPatch, parseFhirPathPatch } from './fhirpath-patch.js';
 import { historyBundle } from './history-bundle.js';
-import { boundedJsonBody, checkIfMatchVersion, checkSince, checkVreadVersion } from './request-limits.js';
+import {
+  boundedJsonBody,
+  checkIfMatchVersion,
+  checkSince,
+  checkVreadVersion,
+  MAX_BODY_NESTING_DEPTH,
+} from './request-limits.js';
 import { searchBundleJson } from './search-bundle.js';
 import { matchResource } from './resource-text.js';
-import { etagOf, httpDate, parsePrefer, versionFromEtag } from './http-headers.js';
+import { etagOf, httpDate, parsePrefer, versionFromEtag, type PreferReturn } from './http-headers.js';
 import type {
   FhirInteraction,
   HistoryOptions,
@@ -44,6 +64,7 @@ import type {
   RequestContext,
   ResourceProvider,
   StoredResource,
+  UnitOfWork,
 } from './resource-provider.js';
 
 const PERMISSION_NAMES: Readonly<Record<Permission, string>> = {
@@ -63,6 +84,72 @@ const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 export const RESOURCE_VALIDATE = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
 
 const VALIDATE_MODES: ReadonlySet<string> = new Set(['create', 'update', 'delete']);
+
+/** Who calls, with which providers: an HTTP request, or one entry of a batch or transaction. */
+interface Call {
+  readonly principal: Principal | undefined;
+  readonly context: (interaction?: FhirInteraction) => RequestContext;
+  /** By type: the router's providers, or (in a transaction) those its unit of work bound. */
+  readonly providers: ReadonlyMap<string, ResourceProvider>;
+  readonly handling: 'strict' | 'lenient';
+}
+
+/** What an interaction answers: its status, the version, whether it gets a Location. */
+interface Answer {
+  readonly status: number;
+  readonly stored: StoredResource;
+  readonly location: boolean;
+}
+
+/** Where a transaction's create goes, decided before any write: an id, or what its condition found. */
+interface Preset {
+  readonly id: string;
+  readonly existing?: StoredResource;
+}
+
+/** The `:type` of the route (generic request handlers type params loosely). */
+const typeOf = (req: Request): string => String(req.params.type);
+
+const queryOf = (req: Request): URLSearchParams => new URLSearchParams(req.url.split('?')[1] ?? '');
+
+/** The criteria of `If-None-Exist` (`identifier=…`, or with the type: `Task?identifier=…`). */
+const conditionOf = (header: string): URLSearchParams => new URLSearchParams(header.replace(/^.*\?/, ''));
+
+/**
+ * The system interactions `batch` and `transaction` of the CapabilityStatement, with what they do
+ * here (transactions: within the types of one unit of work, one service's database).
+ */
+export function bundleInteractions(
+  providers: readonly ResourceProvider[],
+  maxEntries: number,
+): { code: 'batch' | 'transaction'; documentation: string }[] {
+  const units = new Map<UnitOfWork, string[]>();
+  for (const p of providers) {
+    if (p.unitOfWork) units.set(p.unitOfWork, [...(units.get(p.unitOfWork) ?? []), p.type]);
+  }
+  const groups = [...units].map(([unit, types]) => `${unit.name}: ${types.join(', ')}`).join('; ');
+  return [
+    {
+      code: 'batch',
+      documentation:
+        `POST [base] with a batch Bundle of at most ${maxEntries} entries (413 beyond): each entry ` +
+        'is processed on its own, in order, with the checks of its interaction (GET read, vread and ' +
+        'search; POST create and conditional create; PUT update and conditional update; PATCH with a ' +
+        'FHIRPath Patch Parameters or a JSON Patch Binary; DELETE); a failing entry gets its ' +
+        'OperationOutcome in its response and never fails the others.',
+    },
+    {
+      code: 'transaction',
+      documentation:
+        `POST [base] with a transaction Bundle of at most ${maxEntries} entries: all or nothing, in ` +
+        'one database transaction, processed DELETE, POST, PUT/PATCH then GET; urn:uuid fullUrls of ' +
+        'created entries are resolved in the references of the others; ifNoneExist honoured. A ' +
+        'transaction is atomic within one service only: its entries must all be of the types of one ' +
+        `of (${groups || 'none'}); one spanning two services is refused (422 not-supported). A ` +
+        "failing entry fails the whole transaction with that entry's status and OperationOutcome.",
+    },
+  ];
+}
 
 export interface FhirRouterOptions {
   readonly providers: readonly ResourceProvider[];
@@ -95,7 +182,9 @@ export interface FhirRouterOptions {
    * When given, `GET /metadata` serves the CapabilityStatement of these providers (with the
    * `security` and the served `operationDefinitions` the composition root states).
    */
-  readonly capability?: Omit<CapabilityOptions, 'baseUrl' | 'resources'>;
+  readonly capability?: Omit<CapabilityOptions, 'baseUrl' | 'resources' | 'systemInteractions'>;
+  /** Batch and transaction Bundles (`POST [base]`): entries per Bundle (default 100; 413 beyond). */
+  readonly bundle?: { readonly maxEntries?: number };
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
@@ -122,6 +211,7 @@ export function registrationsOf(
       ...(p.create ? (['create'] as const) : []),
     ],
     conditionalCreate: Boolean(p.create && p.search && registry),
+    conditionalUpdate: Boolean(p.update && p.create && p.read && p.search && registry),
     operations: [
       ...Object.entries(p.operations ?? {}).map(([name, o]) => ({ name, definition: o.definition })),
       // Served by the router for every type (unless the provider registers its own `validate`).
@@ -186,9 +276,17 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     };
   };
 
+  /** The call an HTTP request is: its caller, the router's providers. */
+  const callOf = (req: Request, res: Response): Call => ({
+    principal: principalOf(res),
+    context: (interaction) => context(res, interaction),
+    providers,
+    handling: parsePrefer(req.get('prefer')).handling,
+  });
+
   /** 403 unless the caller's scopes grant `permission` on `type` (no authenticator: all granted). */
-  function permit(res: Response, type: string, permission: Permission): void {
-    const principal = principalOf(res);
+  function permit(call: Call, type: string, permission: Permission): void {
+    const { principal } = call;
     if (principal === undefined || principal.allows(type, permission)) return;
     throw forbidden(
       `the token's scopes do not grant ${PERMISSION_NAMES[permission]} (${permission}) on ${type}: ` +
@@ -196,12 +294,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     );
   }
 
-  /** The provider of the request's type, once the caller may do `permission` on it. */
-  function providerOf(req: Request, res: Response, permission: Permission | undefined): ResourceProvider {
-    const type = String(req.params.type);
-    const provider = providers.get(type);
+  /** The provider of `type`, once the caller may do `permission` on it. */
+  function providerOf(call: Call, type: string, permission: Permission | undefined): ResourceProvider {
+    const provider = call.providers.get(type);
     if (!provider) throw notSupported(`resource type "${type.slice(0, 64)}" is not supported by this server`);
-    if (permission !== undefined) permit(res, type, permission);
+    if (permission !== undefined) permit(call, type, permission);
     return provider;
   }
 
@@ -242,8 +339,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     return resource;
   }
 
-  function ifMatchOf(req: Request, provider: ResourceProvider): { ifMatch?: string } {
-    const header = req.headers['if-match'];
+  function ifMatchOf(header: string | undefined, provider: ResourceProvider): { ifMatch?: string } {
     if (!header) {
       if (provider.requireIfMatch)
         throw preconditionFailed(`updates of ${provider.type} must carry If-Match`);
@@ -296,8 +392,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
    * A read's `_summary`/`_elements` (R4: they apply to reads too): the part asked for, with the
    * mandatory elements, tagged SUBSETTED; a bad value is a 400 naming the parameter.
    */
-  function subsetOf(req: Request, stored: StoredResource): StoredResource {
-    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+  function subsetOf(query: URLSearchParams, stored: StoredResource): StoredResource {
     if (!query.has('_summary') && !query.has('_elements')) return stored;
     const parsed = parseReadSubset(stored.resource.resourceType, query);
     if (!parsed.ok) throw badRequest(parsed.message, [parsed.parameter]);
@@ -306,12 +401,13 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
   /** Up to two matches of a search criterion (conditional interactions). */
   async function matching(
+    call: Call,
     provider: ResourceProvider,
     query: URLSearchParams,
-    res: Response,
+    what: string,
   ): Promise<readonly Resource[]> {
     if (!provider.search || !options.search) {
-      throw badRequest(`conditional create needs search, which ${provider.type} does not support`);
+      throw badRequest(`${what} needs search, which ${provider.type} does not support`);
     }
     query.set('_count', '2');
     const parsed = parseSearchRequest(provider.type, query, {
@@ -320,7 +416,42 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       localBaseUrls: [options.publicBaseUrl],
     });
     if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    return (await provider.search(parsed.request, context(res))).resources.map(matchResource);
+    return (await provider.search(parsed.request, call.context())).resources.map(matchResource);
+  }
+
+  /** The one resource the criteria of a conditional interaction find (412 when several). */
+  async function matchOne(
+    call: Call,
+    provider: ResourceProvider,
+    condition: URLSearchParams,
+    what: string,
+  ): Promise<StoredResource | undefined> {
+    const read = need(provider, 'read', what);
+    const existing = await matching(call, provider, new URLSearchParams(condition), what);
+    if (existing.length > 1) {
+      throw preconditionFailed(
+        `${what} matches ${existing.length} ${provider.type} resources: be more specific`,
+      );
+    }
+    const id = existing[0]?.id;
+    return id === undefined ? undefined : read.call(provider, id, call.context());
+  }
+
+  /**
+   * Where a conditional interaction's create goes, once nothing matches: the id derived from the
+   * condition (`conditionalCreateId`), so that concurrent requests with it (in any process) race for
+   * one stream; `taken` when a resource already has that id (created since by a request with the
+   * same condition, or one that no longer matches).
+   */
+  async function conditionalTarget(
+    call: Call,
+    provider: ResourceProvider,
+    condition: URLSearchParams,
+  ): Promise<{ readonly id: string; readonly taken: boolean }> {
+    const read = need(provider, 'read', 'a conditional interaction');
+    const id = conditionalCreateId(provider.type, condition);
+    const taken = (await read.call(provider, id, call.context()).catch(() => undefined)) !== undefined;
+    return { id, taken };
   }
 
   /**
@@ -330,70 +461,124 @@ export function fhirRouter(options: FhirRouterOptions): Router {
    * had that id but no longer matches gets a random id instead (not atomic then).
    */
   async function conditionalCreate(
-    req: Request,
-    res: Response,
+    call: Call,
     provider: ResourceProvider,
     resource: Resource,
     condition: URLSearchParams,
-  ): Promise<void> {
-    permit(res, provider.type, 's');
+  ): Promise<Answer> {
+    permit(call, provider.type, 's');
     const create = need(provider, 'create', 'create');
     const read = need(provider, 'read', 'conditional create');
-    /** The one resource the condition finds (412 when it finds several). */
-    const match = async () => {
-      const existing = await matching(provider, new URLSearchParams(condition), res);
-      if (existing.length > 1) {
-        throw preconditionFailed(
-          `If-None-Exist matches ${existing.length} ${provider.type} resources: be more specific`,
-        );
-      }
-      const id = existing[0]?.id;
-      return id === undefined ? undefined : read.call(provider, id, context(res));
-    };
+    const match = () => matchOne(call, provider, condition, 'If-None-Exist');
     const found = await match();
-    if (found !== undefined) {
-      send(req, res, 200, found, false);
-      return;
-    }
-    const id = conditionalCreateId(provider.type, condition);
-    const readById = () => read.call(provider, id, context(res)).catch(() => undefined);
+    if (found !== undefined) return { status: 200, stored: found, location: false };
+    const { id, taken } = await conditionalTarget(call, provider, condition);
     // The condition's id is taken: by a request with the same condition that created it since
     // (the search now finds it), or by a resource that no longer matches (a random id then).
-    const taken = (await readById()) !== undefined;
     if (taken) {
       const created = await match();
-      if (created !== undefined) {
-        send(req, res, 200, created, false);
-        return;
-      }
+      if (created !== undefined) return { status: 200, stored: created, location: false };
     }
     try {
-      const stored = await create.call(provider, resource, context(res, 'create'), taken ? {} : { id });
-      send(req, res, 201, stored, true);
+      const stored = await create.call(provider, resource, call.context('create'), taken ? {} : { id });
+      return { status: 201, stored, location: true };
     } catch (error) {
       // Another request with the same condition created it first: answer with that one.
-      const winner = taken ? undefined : await readById();
+      const winner = taken ? undefined : await read.call(provider, id, call.context()).catch(() => undefined);
       if (winner === undefined) throw error;
-      send(req, res, 200, winner, false);
+      return { status: 200, stored: winner, location: false };
     }
   }
 
-  async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
-    const provider = providerOf(req, res, 's');
+  /**
+   * Conditional update (`PUT /T?criteria`, R4): no match, a create (201) with the body's id when it
+   * has one, else the id derived from the criteria, so that concurrent requests with the same
+   * criteria race for one stream and exactly one creates (the others then update it); one match,
+   * an update of that resource (the body's id, if any, must be its id: 400 otherwise); several, 412.
+   */
+  async function conditionalUpdate(
+    call: Call,
+    type: string,
+    condition: URLSearchParams,
+    body: unknown,
+    ifMatchHeader: string | undefined,
+  ): Promise<Answer> {
+    const provider = providerOf(call, type, 'u');
+    permit(call, type, 's');
+    const update = need(provider, 'update', 'update');
+    const create = need(provider, 'create', 'conditional update');
+    if ([...condition.keys()].filter((k) => k !== '_count').length === 0) {
+      throw badRequest(`a conditional update needs search criteria: PUT ${type}?<criteria>`);
+    }
+    const bodyId = (body as { id?: unknown } | null | undefined)?.id;
+    if (bodyId !== undefined && (typeof bodyId !== 'string' || !ID.test(bodyId))) {
+      throw badRequest(`${JSON.stringify(bodyId).slice(0, 80)} is not a valid FHIR id`, [`${type}.id`]);
+    }
+    const resource = validated(provider, body, typeof bodyId === 'string' ? bodyId : undefined);
+    const updateOf = async (id: string): Promise<Answer> => {
+      if (bodyId !== undefined && bodyId !== id) {
+        throw badRequest(
+          `the criteria match ${type}/${id}, the body's id is ${bodyId}: they must be the same`,
+          [`${type}.id`],
+        );
+      }
+      const { stored, created } = await update.call(
+        provider,
+        id,
+        { ...resource, id },
+        ifMatchOf(ifMatchHeader, provider),
+        call.context('update'),
+      );
+      return { status: created ? 201 : 200, stored, location: created };
+    };
+    const found = await matchOne(call, provider, condition, 'the conditional update');
+    if (found !== undefined) return updateOf(found.resource.id ?? '');
+    const target =
+      typeof bodyId === 'string'
+        ? { id: bodyId, taken: false }
+        : await conditionalTarget(call, provider, condition);
+    if (target.taken) {
+      // Created since by a request with the same criteria: update it if it matches now.
+      const created = await matchOne(call, provider, condition, 'the conditional update');
+      if (created !== undefined) return updateOf(created.resource.id ?? '');
+    }
+    permit(call, type, 'c');
+    try {
+      const stored = await create.call(
+        provider,
+        resource,
+        call.context('create'),
+        target.taken ? {} : { id: target.id },
+      );
+      return { status: 201, stored, location: true };
+    } catch (error) {
+      // Another request with the same criteria created it first: update that one.
+      if (target.taken) throw error;
+      const winner = await matchOne(call, provider, condition, 'the conditional update').catch(
+        () => undefined,
+      );
+      if (winner === undefined) throw error;
+      return updateOf(winner.resource.id ?? '');
+    }
+  }
+
+  /** A search of `type`: the searchset Bundle's JSON text. */
+  async function searchJson(call: Call, type: string, query: URLSearchParams): Promise<string> {
+    const provider = providerOf(call, type, 's');
     const run = need(provider, 'search', 'search');
     if (!options.search) throw methodNotAllowed(`search is not supported for ${provider.type}`);
     const parsed = parseSearchRequest(provider.type, query, {
       registry: options.search.registry,
       now: options.search.now?.() ?? new Date(),
-      handling: parsePrefer(req.get('prefer')).handling,
+      handling: call.handling,
       localBaseUrls: [options.publicBaseUrl],
       ...(options.search.defaultCount !== undefined && { defaultCount: options.search.defaultCount }),
       ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
     });
     if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    const found = await run.call(provider, parsed.request, context(res));
+    const found = await run.call(provider, parsed.request, call.context());
     // `_include`/`_revinclude` entries of types the caller may not read are left out, and said so.
-    const principal = principalOf(res);
+    const { principal } = call;
     const hidden = new Set<string>();
     const included = (found.included ?? []).filter((r) => {
       const readable = principal === undefined || principal.allows(r.resourceType, 'r');
@@ -409,18 +594,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         message: `included ${type} resources were left out: the token's scopes do not grant read (r) on ${type}`,
       })),
     ];
-    sendFhirJson(
-      res,
-      200,
-      searchBundleJson({
-        request: parsed.request,
-        result,
-        warnings,
-        baseUrl: options.publicBaseUrl,
-        // The self link shows what was applied: ignored parameters are left out.
-        query: parsed.applied,
-      }),
-    );
+    return searchBundleJson({
+      request: parsed.request,
+      result,
+      warnings,
+      baseUrl: options.publicBaseUrl,
+      // The self link shows what was applied: ignored parameters are left out.
+      query: parsed.applied,
+    });
+  }
+
+  async function search(req: Request, res: Response, query: URLSearchParams): Promise<void> {
+    sendFhirJson(res, 200, await searchJson(callOf(req, res), typeOf(req), query));
   }
 
   /**
@@ -531,7 +716,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (mode === 'delete') {
       if (id === undefined) throw badRequest('$validate with mode=delete needs the id: POST /T/id/$validate');
       // It reads what is stored: the read permission, not create.
-      permit(res, provider.type, 'r');
+      permit(callOf(req, res), provider.type, 'r');
       await need(provider, 'read', 'read').call(provider, id, context(res));
       sendFhir(
         res,
@@ -569,7 +754,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   }
 
   async function operation(req: Request, res: Response, id: string | undefined, segment: string) {
-    const provider = providerOf(req, res, undefined);
+    const call = callOf(req, res);
+    const provider = providerOf(call, typeOf(req), undefined);
     const name = segment.slice(1);
     // Own properties only: `$toString` or `$__proto__` name no operation.
     const operations = provider.operations ?? {};
@@ -579,7 +765,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     }
     const op = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
-    permit(res, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
+    permit(call, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
     const parameters =
       req.method === 'POST'
         ? (boundedJsonBody(req.body, 'operation body') as Resource | undefined)
@@ -593,27 +779,450 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     sendFhir(res, result.status ?? 200, result.resource);
   }
 
+  /** A read (200), with `_summary`/`_elements` applied. */
+  async function readAnswer(call: Call, type: string, id: string, query: URLSearchParams): Promise<Answer> {
+    const provider = providerOf(call, type, 'r');
+    const stored = await need(provider, 'read', 'read').call(provider, id, call.context());
+    return { status: 200, stored: subsetOf(query, stored), location: false };
+  }
+
+  async function vreadAnswer(
+    call: Call,
+    type: string,
+    id: string,
+    versionId: string,
+    query: URLSearchParams,
+  ): Promise<Answer> {
+    const provider = providerOf(call, type, 'r');
+    const stored = await need(provider, 'vread', 'vread').call(
+      provider,
+      id,
+      checkVreadVersion(provider.type, id, versionId),
+      call.context(),
+    );
+    return { status: 200, stored: subsetOf(query, stored), location: false };
+  }
+
+  /**
+   * A create (201), or a conditional create with `ifNoneExist`. A transaction decides beforehand
+   * where its creates go (`preset`: the id, or the resource its condition found).
+   */
+  async function createAnswer(
+    call: Call,
+    type: string,
+    body: unknown,
+    ifNoneExist: string | undefined,
+    preset?: Preset,
+  ): Promise<Answer> {
+    const provider = providerOf(call, type, 'c');
+    const create = need(provider, 'create', 'create');
+    const resource = validated(provider, body);
+    if (ifNoneExist !== undefined) {
+      if (preset === undefined) {
+        return conditionalCreate(call, provider, resource, conditionOf(ifNoneExist));
+      }
+      permit(call, type, 's');
+    }
+    if (preset?.existing !== undefined) return { status: 200, stored: preset.existing, location: false };
+    const stored = await create.call(
+      provider,
+      resource,
+      call.context('create'),
+      preset === undefined ? undefined : { id: preset.id },
+    );
+    return { status: 201, stored, location: true };
+  }
+
+  /** An update (200), or a create with the client's id (201) when the provider allows it. */
+  async function updateAnswer(
+    call: Call,
+    type: string,
+    id: string,
+    body: unknown,
+    ifMatchHeader: string | undefined,
+  ): Promise<Answer> {
+    const provider = providerOf(call, type, 'u');
+    const update = need(provider, 'update', 'update');
+    const { stored, created } = await update.call(
+      provider,
+      id,
+      validated(provider, body, id),
+      ifMatchOf(ifMatchHeader, provider),
+      call.context('update'),
+    );
+    return { status: created ? 201 : 200, stored, location: created };
+  }
+
+  /**
+   * A patch (200): a JSON Patch document or a FHIRPath Patch `Parameters`, applied to the current
+   * version, validated as an update, stored with that version as precondition.
+   */
+  async function patchAnswer(
+    call: Call,
+    type: string,
+    id: string,
+    format: 'json-patch' | 'fhirpath',
+    body: unknown,
+    ifMatchHeader: string | undefined,
+  ): Promise<Answer> {
+    const provider = providerOf(call, type, 'u');
+    const read = need(provider, 'read', 'patch');
+    const update = need(provider, 'update', 'patch');
+    let apply: (current: Resource) => unknown;
+    if (format === 'json-patch') {
+      const patch = boundedJsonBody(body, 'JSON Patch document', 'Patch');
+      const problem = Array.isArray(patch) ? jsonPatch.validate(patch as Operation[]) : undefined;
+      if (!Array.isArray(patch) || problem) {
+        throw badRequest(`not a valid JSON Patch document${problem ? `: ${problem.message}` : ''}`);
+      }
+      apply = (current) => {
+        try {
+          return jsonPatch.applyPatch(structuredClone(current), patch as Operation[], true, false)
+            .newDocument;
+        } catch (error) {
+          throw badRequest(`the patch does not apply: ${(error as Error).message.split('\n')[0] ?? ''}`);
+        }
+      };
+    } else {
+      const operations = parseFhirPathPatch(boundedJsonBody(body, 'FHIRPath Patch', 'Parameters'));
+      apply = (current) => applyFhirPathPatch(current, operations);
+    }
+    const current = await read.call(provider, id, call.context());
+    const ifMatch = ifMatchOf(ifMatchHeader, provider);
+    if (ifMatch.ifMatch !== undefined && ifMatch.ifMatch !== current.versionId) {
+      throw preconditionFailed(
+        `${provider.type}/${id} is at version ${current.versionId}, If-Match says ${ifMatch.ifMatch}`,
+      );
+    }
+    const { stored } = await update.call(
+      provider,
+      id,
+      validated(provider, apply(current.resource), id),
+      { ifMatch: current.versionId },
+      call.context('patch'),
+    );
+    return { status: 200, stored, location: false };
+  }
+
+  async function deleteAnswer(
+    call: Call,
+    type: string,
+    id: string,
+    ifMatchHeader: string | undefined,
+  ): Promise<void> {
+    const provider = providerOf(call, type, 'd');
+    await need(provider, 'delete', 'delete').call(
+      provider,
+      id,
+      ifMatchOf(ifMatchHeader, provider),
+      call.context('delete'),
+    );
+  }
+
+  /** The patch of a Bundle entry: a FHIRPath Patch `Parameters`, or a JSON Patch in a `Binary`. */
+  function entryPatchOf(resource: unknown): { format: 'json-patch' | 'fhirpath'; body: unknown } {
+    const r = resource as { resourceType?: unknown; contentType?: unknown; data?: unknown };
+    if (r.resourceType === 'Parameters') return { format: 'fhirpath', body: resource };
+    if (r.resourceType === 'Binary' && r.contentType === JSON_PATCH && typeof r.data === 'string') {
+      try {
+        return { format: 'json-patch', body: JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')) };
+      } catch {
+        throw badRequest('the Binary of the PATCH entry is not a base64 JSON Patch document', [
+          'Binary.data',
+        ]);
+      }
+    }
+    throw badRequest(`a PATCH entry takes a FHIRPath Patch (Parameters) or a Binary of ${JSON_PATCH}`, [
+      'Bundle.entry.resource',
+    ]);
+  }
+
+  /** A Bundle's response entry for an answer. */
+  function responseEntry(answer: Answer, preferReturn: PreferReturn): BundleEntry {
+    const { stored, status, location } = answer;
+    const path = `${stored.resource.resourceType}/${stored.resource.id ?? ''}`;
+    return {
+      fullUrl: `${options.publicBaseUrl}/${path}`,
+      ...(preferReturn !== 'minimal' && { resource: stored.resource }),
+      response: {
+        status: statusLine(status),
+        ...(location && { location: `${path}/_history/${stored.versionId}` }),
+        etag: etagOf(stored.versionId),
+        lastModified: stored.lastUpdated,
+      },
+    };
+  }
+
+  /** One entry of a batch or transaction, through the same code as its HTTP interaction. */
+  async function performEntry(
+    call: Call,
+    entry: BundleEntryRequest,
+    preferReturn: PreferReturn,
+    preset?: Preset,
+  ): Promise<BundleEntry> {
+    const { type, id } = entry;
+    switch (entry.method) {
+      case 'GET': {
+        if (id === undefined) {
+          const bundle = JSON.parse(await searchJson(call, type, entry.query)) as Resource;
+          return { resource: bundle, response: { status: statusLine(200) } };
+        }
+        const answer =
+          entry.versionId === undefined
+            ? await readAnswer(call, type, id, entry.query)
+            : await vreadAnswer(call, type, id, entry.versionId, entry.query);
+        return responseEntry(answer, preferReturn === 'minimal' ? 'representation' : preferReturn);
+      }
+      case 'POST':
+        return responseEntry(
+          await createAnswer(call, type, entry.resource, entry.ifNoneExist, preset),
+          preferReturn,
+        );
+      case 'PUT':
+        return responseEntry(
+          id === undefined
+            ? await conditionalUpdate(call, type, entry.query, entry.resource, entry.ifMatch)
+            : await updateAnswer(call, type, id, entry.resource, entry.ifMatch),
+          preferReturn,
+        );
+      case 'PATCH': {
+        const { format, body } = entryPatchOf(entry.resource);
+        return responseEntry(
+          await patchAnswer(call, type, id ?? '', format, body, entry.ifMatch),
+          preferReturn,
+        );
+      }
+      case 'DELETE':
+        await deleteAnswer(call, type, id ?? '', entry.ifMatch);
+        return { response: { status: statusLine(204) } };
+      default:
+        return assertNever(entry.method);
+    }
+  }
+
+  /** An error as an entry's outcome (a 500 is logged here: it never reaches the edge). */
+  function mappedError(error: unknown, requestId: string): FhirError {
+    const mapped = errorToFhir(error, requestId);
+    if (mapped.status >= 500) options.logger.error({ err: error, requestId }, 'bundle entry failed');
+    return mapped;
+  }
+
+  /**
+   * The failure of a transaction's entry as the whole transaction's answer: its status, its
+   * issues said to be of `Bundle.entry[index]` (diagnostics and expression).
+   */
+  function entryFailure(
+    error: unknown,
+    entry: { index: number; label: string },
+    requestId: string,
+  ): FhirError {
+    const mapped = mappedError(error, requestId);
+    const at = `Bundle.entry[${entry.index}]`;
+    return new FhirError(
+      mapped.status,
+      outcome(
+        ...mapped.outcome.issue.map((i) => ({
+          ...i,
+          diagnostics: `${at} (${entry.label}): ${i.diagnostics ?? i.code}; nothing in the transaction was stored`,
+          expression: [
+            ...(i.expression ?? []).map((e) =>
+              e.startsWith('Bundle.')
+                ? e
+                : /^[A-Z][A-Za-z]*\./.test(e)
+                  ? `${at}.resource${e.slice(e.indexOf('.'))}`
+                  : e,
+            ),
+            ...((i.expression ?? []).some((e) => e.startsWith(at)) ? [] : [at]),
+          ],
+        })),
+      ),
+      mapped.headers,
+    );
+  }
+
+  async function batch(
+    call: Call,
+    parsed: ParsedBundle,
+    requestId: string,
+    prefer: PreferReturn,
+  ): Promise<Bundle> {
+    const entries: BundleEntry[] = [];
+    for (const entry of parsed.entries) {
+      let failure: FhirError;
+      if (entry.ok) {
+        try {
+          entries.push(await performEntry(call, entry.request, prefer));
+          continue;
+        } catch (error) {
+          failure = mappedError(error, requestId);
+        }
+      } else {
+        failure = entry.error;
+      }
+      entries.push({ response: { status: statusLine(failure.status), outcome: failure.outcome } });
+    }
+    return { resourceType: 'Bundle', type: 'batch-response', ...(entries.length > 0 && { entry: entries }) };
+  }
+
+  /**
+   * A transaction, all or nothing: its entries' types must belong to one unit of work (one
+   * service's database transaction; 422 `not-supported` otherwise); creates get their ids first
+   * (conditional ones by their condition) so that `urn:uuid:` references to them resolve; then, in
+   * the unit of work, DELETE, POST, PUT/PATCH and GET entries run in that order. The first failure
+   * rolls everything back and is the answer, naming its entry.
+   */
+  async function transaction(
+    call: Call,
+    parsed: ParsedBundle,
+    requestId: string,
+    prefer: PreferReturn,
+  ): Promise<Bundle> {
+    const requests: BundleEntryRequest[] = [];
+    for (const entry of parsed.entries) {
+      if (!entry.ok) throw entryFailure(entry.error, { index: entry.index, label: 'request' }, requestId);
+      requests.push(entry.request);
+    }
+    const label = (r: BundleEntryRequest) => ({ index: r.index, label: `${r.method} ${r.type}` });
+    const units = new Map<UnitOfWork, Set<string>>();
+    for (const r of requests) {
+      const provider = providers.get(r.type);
+      if (!provider) {
+        throw entryFailure(
+          notSupported(`resource type "${r.type}" is not supported by this server`),
+          label(r),
+          requestId,
+        );
+      }
+      if (!provider.unitOfWork) {
+        throw entryFailure(
+          new FhirError(
+            422,
+            outcome(
+              issue('error', 'not-supported', `${r.type} cannot take part in a transaction on this server`),
+            ),
+          ),
+          label(r),
+          requestId,
+        );
+      }
+      units.set(provider.unitOfWork, (units.get(provider.unitOfWork) ?? new Set()).add(r.type));
+    }
+    if (units.size > 1) {
+      const spans = [...units]
+        .map(([unit, types]) => `${unit.name} (${[...types].join(', ')})`)
+        .join(' and ');
+      throw new FhirError(
+        422,
+        outcome(
+          issue(
+            'error',
+            'not-supported',
+            `a transaction is atomic within one service only, and this one spans ${spans}: send one ` +
+              'transaction per service (or a batch, which is not atomic); nothing was stored',
+            ['Bundle.entry'],
+          ),
+        ),
+      );
+    }
+    const [unit] = units.keys();
+    if (unit === undefined) return { resourceType: 'Bundle', type: 'transaction-response' };
+    // Where each create goes, decided before anything is written: placeholders resolve to it.
+    const presets = new Map<number, Preset>();
+    const resolved = new Map<string, string>();
+    for (const r of requests) {
+      if (r.method !== 'POST') continue;
+      let preset: Preset;
+      try {
+        preset =
+          r.ifNoneExist === undefined
+            ? { id: randomUUID() }
+            : await conditionalPreset(call, r.type, conditionOf(r.ifNoneExist));
+      } catch (error) {
+        throw entryFailure(error, label(r), requestId);
+      }
+      presets.set(r.index, preset);
+      if (isPlaceholderUrl(r.fullUrl)) {
+        if (resolved.has(r.fullUrl)) {
+          throw entryFailure(badRequest(`two entries have the fullUrl ${r.fullUrl}`), label(r), requestId);
+        }
+        resolved.set(r.fullUrl, `${r.type}/${preset.id}`);
+      }
+    }
+    const ordered = requests
+      .map((r) =>
+        r.resource === undefined ? r : { ...r, resource: resolveBundleReferences(r.resource, resolved) },
+      )
+      .sort((a, b) => transactionOrder(a.method) - transactionOrder(b.method) || a.index - b.index);
+    const entries = await unit.run(async (bound) => {
+      const inTransaction: Call = { ...call, providers: new Map([...providers, ...bound]) };
+      const out: BundleEntry[] = new Array<BundleEntry>(requests.length);
+      for (const r of ordered) {
+        try {
+          out[r.index] = await performEntry(inTransaction, r, prefer, presets.get(r.index));
+        } catch (error) {
+          throw entryFailure(error, label(r), requestId);
+        }
+      }
+      return out;
+    });
+    return { resourceType: 'Bundle', type: 'transaction-response', entry: entries };
+  }
+
+  /** Where a transaction's conditional create goes: the match, else the condition's id. */
+  async function conditionalPreset(call: Call, type: string, condition: URLSearchParams): Promise<Preset> {
+    const provider = providerOf(call, type, 'c');
+    permit(call, type, 's');
+    const found = await matchOne(call, provider, condition, 'If-None-Exist');
+    if (found !== undefined) return { id: found.resource.id ?? '', existing: found };
+    const target = await conditionalTarget(call, provider, condition);
+    if (!target.taken) return { id: target.id };
+    const created = await matchOne(call, provider, condition, 'If-None-Exist');
+    return created === undefined
+      ? { id: randomUUID() }
+      : { id: created.resource.id ?? '', existing: created };
+  }
+
+  const maxBundleEntries = options.bundle?.maxEntries ?? DEFAULT_MAX_BUNDLE_ENTRIES;
+
   if (options.capability) {
     const statement = buildCapabilityStatement({
       baseUrl: options.publicBaseUrl,
       ...options.capability,
       resources: registrationsOf(options.providers, options.search?.registry),
+      systemInteractions: bundleInteractions(options.providers, maxBundleEntries),
     });
     router.get('/metadata', (_req, res) => {
       sendFhir(res, 200, statement);
     });
   }
 
+  // A batch or transaction Bundle (R4 http.html#transaction) at the base URL.
+  router.post('/', async (req, res) => {
+    if (nestsDeeperThan(req.body, MAX_BODY_NESTING_DEPTH + 2)) {
+      throw badRequest(
+        `the Bundle nests more than ${MAX_BODY_NESTING_DEPTH + 2} levels of JSON objects and arrays`,
+      );
+    }
+    const parsed = parseBundleRequest(req.body, options.publicBaseUrl, maxBundleEntries);
+    const call = callOf(req, res);
+    const requestId = String(res.getHeader('x-request-id') ?? '');
+    const prefer = parsePrefer(req.get('prefer')).return;
+    const bundle =
+      parsed.type === 'batch'
+        ? await batch(call, parsed, requestId, prefer)
+        : await transaction(call, parsed, requestId, prefer);
+    sendFhir(res, 200, bundle);
+  });
+
   router.get('/:type/:id/_history/:vid', async (req, res) => {
-    const provider = providerOf(req, res, 'r');
-    const id = idOf(req);
-    const stored = await need(provider, 'vread', 'vread').call(
-      provider,
-      id,
-      checkVreadVersion(provider.type, id, idOf(req, 'vid')),
-      context(res),
+    const answer = await vreadAnswer(
+      callOf(req, res),
+      req.params.type,
+      idOf(req),
+      idOf(req, 'vid'),
+      queryOf(req),
     );
-    send(req, res, 200, subsetOf(req, stored), false);
+    send(req, res, answer.status, answer.stored, answer.location);
   });
 
   /** `_since` and `_count` of a history request. */
@@ -626,7 +1235,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   }
 
   router.get('/:type/_history', async (req, res) => {
-    const provider = providerOf(req, res, 'r');
+    const provider = providerOf(callOf(req, res), req.params.type, 'r');
     const history = historyOptionsOf(req);
     const cursor = typeof req.query._cursor === 'string' ? req.query._cursor : undefined;
     const page = await need(provider, 'typeHistory', 'type-level history').call(
@@ -634,7 +1243,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       { ...history, ...(cursor !== undefined && { cursor }) },
       context(res),
     );
-    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const query = queryOf(req);
     const url = (params: URLSearchParams) =>
       `${options.publicBaseUrl}/${provider.type}/_history${params.size > 0 ? `?${params.toString()}` : ''}`;
     const next = new URLSearchParams(query);
@@ -653,7 +1262,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.get('/:type/:id/_history', async (req, res) => {
-    const provider = providerOf(req, res, 'r');
+    const provider = providerOf(callOf(req, res), req.params.type, 'r');
     const id = idOf(req);
     const entries = await need(provider, 'history', 'history').call(
       provider,
@@ -686,97 +1295,68 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   });
 
   router.get('/:type/:id', async (req, res) => {
-    const provider = providerOf(req, res, 'r');
-    const stored = await need(provider, 'read', 'read').call(provider, idOf(req), context(res));
-    send(req, res, 200, subsetOf(req, stored), false);
+    const answer = await readAnswer(callOf(req, res), req.params.type, idOf(req), queryOf(req));
+    send(req, res, answer.status, answer.stored, answer.location);
   });
 
   router.get('/:type', async (req, res) => {
-    await search(req, res, new URLSearchParams(req.url.split('?')[1] ?? ''));
+    await search(req, res, queryOf(req));
   });
 
   router.post('/:type', async (req, res) => {
-    const provider = providerOf(req, res, 'c');
-    const create = need(provider, 'create', 'create');
-    const resource = validated(provider, req.body);
-    const condition = req.get('if-none-exist');
-    if (condition !== undefined) {
-      await conditionalCreate(
-        req,
-        res,
-        provider,
-        resource,
-        new URLSearchParams(condition.replace(/^.*\?/, '')),
-      );
-      return;
-    }
-    const stored = await create.call(provider, resource, context(res, 'create'));
-    send(req, res, 201, stored, true);
+    const answer = await createAnswer(callOf(req, res), req.params.type, req.body, req.get('if-none-exist'));
+    send(req, res, answer.status, answer.stored, answer.location);
+  });
+
+  // Conditional update: `PUT /T?criteria`.
+  router.put('/:type', async (req, res) => {
+    const answer = await conditionalUpdate(
+      callOf(req, res),
+      req.params.type,
+      queryOf(req),
+      req.body,
+      req.get('if-match'),
+    );
+    send(req, res, answer.status, answer.stored, answer.location);
   });
 
   router.put('/:type/:id', async (req, res) => {
-    const provider = providerOf(req, res, 'u');
-    const id = idOf(req);
-    const update = need(provider, 'update', 'update');
-    const { stored, created } = await update.call(
-      provider,
-      id,
-      validated(provider, req.body, id),
-      ifMatchOf(req, provider),
-      context(res, 'update'),
+    const answer = await updateAnswer(
+      callOf(req, res),
+      req.params.type,
+      idOf(req),
+      req.body,
+      req.get('if-match'),
     );
-    send(req, res, created ? 201 : 200, stored, created);
+    send(req, res, answer.status, answer.stored, answer.location);
   });
 
   router.patch('/:type/:id', async (req, res) => {
-    const provider = providerOf(req, res, 'u');
+    const call = callOf(req, res);
+    const type = req.params.type;
+    // The type and permission first: an unknown type is a 404 whatever the body.
+    providerOf(call, type, 'u');
     const id = idOf(req);
-    const read = need(provider, 'read', 'patch');
-    const update = need(provider, 'update', 'patch');
-    if (!(req.headers['content-type'] ?? '').startsWith(JSON_PATCH)) {
-      throw unsupportedMediaType(`PATCH takes ${JSON_PATCH}`);
-    }
-    const patch = boundedJsonBody(req.body, 'JSON Patch document', 'Patch');
-    const problem = Array.isArray(patch) ? jsonPatch.validate(patch as Operation[]) : undefined;
-    if (!Array.isArray(patch) || problem) {
-      throw badRequest(`not a valid JSON Patch document${problem ? `: ${problem.message}` : ''}`);
-    }
-    const current = await read.call(provider, id, context(res));
-    const ifMatch = ifMatchOf(req, provider);
-    if (ifMatch.ifMatch !== undefined && ifMatch.ifMatch !== current.versionId) {
-      throw preconditionFailed(
-        `${provider.type}/${id} is at version ${current.versionId}, If-Match says ${ifMatch.ifMatch}`,
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    let format: 'json-patch' | 'fhirpath';
+    if (mediaType === JSON_PATCH) {
+      format = 'json-patch';
+    } else if (
+      (mediaType === 'application/fhir+json' || mediaType === 'application/json') &&
+      (req.body as { resourceType?: unknown } | undefined)?.resourceType === 'Parameters'
+    ) {
+      format = 'fhirpath';
+    } else {
+      throw unsupportedMediaType(
+        `PATCH takes ${JSON_PATCH} (JSON Patch) or application/fhir+json with a Parameters body (FHIRPath Patch)`,
       );
     }
-    let patched: unknown;
-    try {
-      patched = jsonPatch.applyPatch(
-        structuredClone(current.resource),
-        patch as Operation[],
-        true,
-        false,
-      ).newDocument;
-    } catch (error) {
-      throw badRequest(`the patch does not apply: ${(error as Error).message.split('\n')[0] ?? ''}`);
-    }
-    const { stored } = await update.call(
-      provider,
-      id,
-      validated(provider, patched, id),
-      { ifMatch: current.versionId },
-      context(res, 'patch'),
-    );
-    send(req, res, 200, stored, false);
+    const answer = await patchAnswer(call, type, id, format, req.body, req.get('if-match'));
+    send(req, res, answer.status, answer.stored, answer.location);
   });
 
   router.delete('/:type/:id', async (req, res) => {
-    const provider = providerOf(req, res, 'd');
-    await need(provider, 'delete', 'delete').call(
-      provider,
-      idOf(req),
-      ifMatchOf(req, provider),
-      context(res, 'delete'),
-    );
+    await deleteAnswer(callOf(req, res), req.params.type, idOf(req), req.get('if-match'));
     res.status(204).end();
   });
 

@@ -93,6 +93,18 @@ export interface CreateOptions {
 }
 
 /**
+ * A transaction's unit of work, shared by the providers of one service (one database): `run`
+ * opens one database transaction and hands `work` providers bound to it (by type), whose writes
+ * (events and inline projections) commit together when `work` resolves and roll back when it
+ * throws. The router runs a transaction Bundle in it when all its entries are of its types.
+ */
+export interface UnitOfWork {
+  /** The service, for messages (`tasks`, `care-plans`). */
+  readonly name: string;
+  run<T>(work: (providers: ReadonlyMap<string, ResourceProvider>) => Promise<T>): Promise<T>;
+}
+
+/**
  * What a service provides for a resource type it owns. Every method is optional: the router
  * serves (and the CapabilityStatement claims) only what is there. Methods throw typed errors
  * (FhirError or the kernel's DomainError): the router maps them to HTTP once.
@@ -120,6 +132,11 @@ export interface ResourceProvider<R extends Resource = Resource> {
   typeHistory?(options: TypeHistoryOptions, ctx: RequestContext): Promise<TypeHistoryPage<R>>;
   /** A parsed, validated search of this type (parameters the registry supports only). */
   search?(request: SearchRequest, ctx: RequestContext): Promise<SearchResult>;
+  /**
+   * The unit of work of the provider's service: transaction Bundles of its types run in it. The
+   * same object for every provider of one service; none: its type takes no part in transactions.
+   */
+  readonly unitOfWork?: UnitOfWork;
   /** Updates must carry `If-Match` (428 otherwise)… answered 412 per R4 when missing. */
   readonly requireIfMatch?: boolean;
   readonly operations?: Readonly<

@@ -143,6 +143,14 @@ export class PostgresSearchStore {
   }
 
   /**
+   * The same store inside a caller's transaction (`transactionScope(tx, dialect)`): its searches
+   * and reads see what the transaction wrote, and never wait for another session (PGlite has one).
+   */
+  within(scope: SqlDatabase): PostgresSearchStore {
+    return new PostgresSearchStore(scope);
+  }
+
+  /**
    * Stores a resource version (its `meta.versionId` and `meta.lastUpdated` set from `version`) and
    * replaces its index rows (two statements, whatever the number of values), on the caller's
    * transaction. `serialised`: the caller's transaction already holds a lock, taken before this

@@ -13,3 +13,4 @@ export * from './access-principal.js';
 export * from './token-verifier.js';
 export * from './dev-issuer.js';
 export * from './decision/index.js';
+export * from './facts/index.js';

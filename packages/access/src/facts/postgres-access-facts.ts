@@ -1,0 +1,235 @@
+import type { SqlExecutor } from '@carenet/eventsourcing';
+import type { Actor } from '../actor.js';
+import type { PartyKind } from '../party.js';
+import { hasNationalIdentifier, type PatientIdentifier } from '../references/patient-reference.js';
+import type {
+  CareRelation,
+  ConsentRecipient,
+  FactPeriod,
+  Objection,
+  PatientAccessFacts,
+  SharingConsent,
+} from '../decision/access-facts.js';
+import type { DataCategory } from '../decision/data-category.js';
+import type { Sector } from '../actor.js';
+import { accessFactsMigrations } from './access-facts-migrations.js';
+import { actorKeys, partyKey, patientKey, recipientKey } from './fact-keys.js';
+
+/** What one source (a Task, a CareTeam, a PPCS, a Consent) says about one patient, at its latest version. */
+export interface SourceFacts {
+  readonly patient: Pick<PatientIdentifier, 'system' | 'value'>;
+  readonly relations?: readonly Omit<CareRelation, 'source'>[];
+  readonly consents?: readonly Omit<SharingConsent, 'source'>[];
+  readonly objections?: readonly Omit<Objection, 'source'>[];
+}
+
+/** The patients an actor may see, for a search: all, none, or those a SELECT of patient keys gives. */
+export type VisiblePatients =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'some'; readonly sql: string; readonly params: readonly unknown[] };
+
+/** An instant as PostgreSQL must read it: UTC, whatever the session's time zone. */
+const instant = (value: string | undefined): string | null =>
+  value === undefined ? null : new Date(Date.parse(value)).toISOString();
+
+const period = (start: Date | null, end: Date | null): FactPeriod => ({
+  ...(start === null ? {} : { start: start.toISOString() }),
+  ...(end === null ? {} : { end: end.toISOString() }),
+});
+
+/** `system|value` back into its parts (systems are URIs: no `|`). */
+function split(key: string): { system: string; value: string } {
+  const bar = key.indexOf('|');
+  return { system: key.slice(0, bar), value: key.slice(bar + 1) };
+}
+
+function recipientOf(kind: string, key: string, partyKind: string | null): ConsentRecipient {
+  switch (kind) {
+    case 'party':
+      return {
+        kind: 'party',
+        party: { kind: (partyKind ?? 'professional') as PartyKind, identifier: split(key) },
+      };
+    case 'profession': {
+      const { system, value } = split(key);
+      return { kind: 'profession', system, code: value };
+    }
+    default:
+      return { kind: 'sector', sector: key as Sector };
+  }
+}
+
+interface RelationRow {
+  party_key: string;
+  party_kind: string;
+  basis: CareRelation['basis'];
+  source: string;
+  start_at: Date | null;
+  end_at: Date | null;
+}
+interface GrantRow {
+  effect: 'consent' | 'objection';
+  source: string;
+  recipient_kind: string;
+  recipient_key: string;
+  party_kind: string | null;
+  categories: DataCategory[] | null;
+  start_at: Date | null;
+  end_at: Date | null;
+}
+
+/**
+ * A service's access facts in PostgreSQL (schema `schema`, `accessFactsMigrations`): written by
+ * its projections in the transaction of the events that state them (`replaceSource`), read for
+ * one patient to decide a read (`factsOf` → `decideAccess`), and turned into the set of visible
+ * patients for a search (`visiblePatients`), the same rules in SQL: (care relation ∪ consent
+ * covering the category) minus objection covering it, at the instant.
+ */
+export class PostgresAccessFacts {
+  readonly migrations;
+
+  constructor(readonly schema: string) {
+    this.migrations = accessFactsMigrations(schema);
+  }
+
+  /** Replaces every fact `source` stated by what it states now (`undefined`: nothing any more). */
+  async replaceSource(tx: SqlExecutor, source: string, facts: SourceFacts | undefined): Promise<void> {
+    const s = this.schema;
+    await tx.query(`DELETE FROM ${s}.care_relation WHERE source = $1`, [source]);
+    await tx.query(`DELETE FROM ${s}.sharing_grant WHERE source = $1`, [source]);
+    if (facts === undefined) return;
+    const patient = patientKey(facts.patient);
+    for (const relation of facts.relations ?? []) {
+      await tx.query(
+        `INSERT INTO ${s}.care_relation (patient_key, party_key, party_kind, basis, source, start_at, end_at)
+         VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz)`,
+        [
+          patient,
+          partyKey(relation.party),
+          relation.party.kind,
+          relation.basis,
+          source,
+          instant(relation.period.start),
+          instant(relation.period.end),
+        ],
+      );
+    }
+    const grants = [
+      ...(facts.consents ?? []).flatMap((c) =>
+        c.recipients.map((r) => ({
+          effect: 'consent',
+          recipient: r,
+          categories: c.categories,
+          period: c.period,
+        })),
+      ),
+      ...(facts.objections ?? []).map((o) => ({
+        effect: 'objection',
+        recipient: o.against,
+        categories: o.categories,
+        period: o.period,
+      })),
+    ];
+    for (const grant of grants) {
+      const { kind, key } = recipientKey(grant.recipient);
+      await tx.query(
+        `INSERT INTO ${s}.sharing_grant (patient_key, effect, source, recipient_kind, recipient_key, party_kind,
+           categories, start_at, end_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::timestamptz, $9::timestamptz)`,
+        [
+          patient,
+          grant.effect,
+          source,
+          kind,
+          key,
+          grant.recipient.kind === 'party' ? grant.recipient.party.kind : null,
+          grant.categories === undefined ? null : [...grant.categories],
+          instant(grant.period.start),
+          instant(grant.period.end),
+        ],
+      );
+    }
+  }
+
+  /** What is known of one patient: the input of `decideAccess`. */
+  async factsOf(
+    db: SqlExecutor,
+    patient: Pick<PatientIdentifier, 'system' | 'value'>,
+  ): Promise<PatientAccessFacts> {
+    const key = patientKey(patient);
+    const relations = await db.query<RelationRow>(
+      `SELECT party_key, party_kind, basis, source, start_at, end_at FROM ${this.schema}.care_relation
+       WHERE patient_key = $1`,
+      [key],
+    );
+    const grants = await db.query<GrantRow>(
+      `SELECT effect, source, recipient_kind, recipient_key, party_kind, categories, start_at, end_at
+       FROM ${this.schema}.sharing_grant WHERE patient_key = $1`,
+      [key],
+    );
+    return {
+      relations: relations.map((r) => ({
+        party: { kind: r.party_kind as PartyKind, identifier: split(r.party_key) },
+        basis: r.basis,
+        source: r.source,
+        period: period(r.start_at, r.end_at),
+      })),
+      consents: grants
+        .filter((g) => g.effect === 'consent')
+        .map((g) => ({
+          source: g.source,
+          recipients: [recipientOf(g.recipient_kind, g.recipient_key, g.party_kind)],
+          categories: g.categories ?? [],
+          period: period(g.start_at, g.end_at),
+        })),
+      objections: grants
+        .filter((g) => g.effect === 'objection')
+        .map((g) => ({
+          source: g.source,
+          against: recipientOf(g.recipient_kind, g.recipient_key, g.party_kind),
+          ...(g.categories === null ? {} : { categories: g.categories }),
+          period: period(g.start_at, g.end_at),
+        })),
+    };
+  }
+
+  /**
+   * The patients `actor` may see `category` data of at `at`, for a search's filter: a patient
+   * token its own record (by national identifier), an administrator system all, anyone else the
+   * patients of an active care relation or consent, less those with an active objection naming
+   * them. The SELECT's parameters are numbered from `firstParameter`. Break-glass is per read,
+   * never for a search.
+   */
+  visiblePatients(actor: Actor, category: DataCategory, at: string, firstParameter = 1): VisiblePatients {
+    if (actor.kind === 'patient') {
+      const own = { system: actor.identifier.system, value: actor.identifier.value };
+      if (!hasNationalIdentifier(own)) return { kind: 'none' };
+      return { kind: 'some', sql: `SELECT $${firstParameter}::text`, params: [patientKey(own)] };
+    }
+    if (actor.kind === 'system' && actor.administrator === true) return { kind: 'all' };
+    const keys = actorKeys(actor);
+    const p = (n: number) => `$${firstParameter + n}`;
+    const active = (alias: string) =>
+      `(${alias}.start_at IS NULL OR ${alias}.start_at <= ${p(1)}::timestamptz) AND (${alias}.end_at IS NULL OR ${alias}.end_at > ${p(1)}::timestamptz)`;
+    const names = (alias: string) =>
+      `((${alias}.recipient_kind = 'party' AND ${alias}.recipient_key = ANY(${p(0)}::text[]))
+         OR (${alias}.recipient_kind = 'profession' AND ${alias}.recipient_key = ${p(3)}::text)
+         OR (${alias}.recipient_kind = 'sector' AND ${alias}.recipient_key = ${p(4)}::text))`;
+    const s = this.schema;
+    const sql = `(SELECT r.patient_key FROM ${s}.care_relation r
+        WHERE r.party_key = ANY(${p(0)}::text[]) AND ${active('r')}
+      UNION
+      SELECT c.patient_key FROM ${s}.sharing_grant c
+        WHERE c.effect = 'consent' AND ${p(2)}::text = ANY(c.categories) AND ${active('c')} AND ${names('c')})
+      EXCEPT
+      SELECT o.patient_key FROM ${s}.sharing_grant o
+        WHERE o.effect = 'objection' AND (o.categories IS NULL OR ${p(2)}::text = ANY(o.categories))
+          AND ${active('o')} AND ${names('o')}`;
+    return {
+      kind: 'some',
+      sql,
+      params: [keys.parties, instant(at), category, keys.profession ?? null, keys.sector ?? null],
+    };
+  }
+}

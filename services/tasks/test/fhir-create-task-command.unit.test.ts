@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { PatientActor } from '@carenet/access';
+import { LITERAL_REFERENCE_SYSTEM, type PatientActor } from '@carenet/access';
 import type { Task } from 'fhir/r4.js';
 import { COOPERATION_MODE_SYSTEM, createTaskCommand, TASK_EXTENSIONS } from '../src/fhir/index.js';
 import { CLIENT_ID_SYSTEM, taskDecider, TASK_RULES } from '../src/task/index.js';
@@ -33,13 +33,19 @@ describe('createTaskCommand', () => {
       status: 'requested',
       intent: 'order',
       mode: 'delegation',
-      for: { system: INS, value: '279035121518989' },
+      for: { system: INS, value: '279035121518989', type: 'Patient' },
       requester: {
         kind: 'professional',
         identifier: { system: IDNPS, value: '810000000001' },
         display: 'Dr A',
+        type: 'Practitioner',
       },
-      owner: { kind: 'professional', identifier: { system: IDNPS, value: '860000000001' }, display: 'N1' },
+      owner: {
+        kind: 'professional',
+        identifier: { system: IDNPS, value: '860000000001' },
+        display: 'N1',
+        type: 'Practitioner',
+      },
       identifiers: [{ system: 'urn:oid:1.2.3.4.5', value: 'ehr-task-42' }],
       details: {
         code: { coding: [{ system: 'http://snomed.info/sct', code: '225358003', display: 'Wound care' }] },
@@ -72,20 +78,83 @@ describe('createTaskCommand', () => {
     expect(taskDecider.decide(command, taskDecider.initialState())[0]?.type).toBe('TaskDrafted');
   });
 
-  it('ignores the server-owned elements (authoredOn is now)', () => {
+  it('ignores id and meta; keeps authoredOn and lastModified as given (now when absent)', () => {
     const command = create(
       delegationBody({
         id: 'client-id',
         meta: { versionId: '7' },
-        authoredOn: '2020-01-01',
-        lastModified: '2020-01-01',
-        statusReason: { text: 'x' },
-        output: [{ type: { text: 'report' }, valueString: 'done' }],
-        executionPeriod: { start: '2020-01-01' },
+        authoredOn: '2016-03-10T22:39:32-04:00',
+        lastModified: '2016-03-11T09:00:00+01:00',
       }),
     );
-    expect(command).toEqual(create(delegationBody()));
-    expect(stateAfter([command]).authoredOn).toBe(CREATED);
+    expect(command).toEqual({
+      ...create(delegationBody()),
+      authoredOn: '2016-03-10T22:39:32-04:00',
+      lastModified: '2016-03-11T09:00:00+01:00',
+    });
+    expect(stateAfter([command])).toMatchObject({
+      authoredOn: '2016-03-10T22:39:32-04:00',
+      lastModified: '2016-03-11T09:00:00+01:00',
+    });
+    expect(stateAfter([create(delegationBody())])).toMatchObject({
+      authoredOn: CREATED,
+      lastModified: CREATED,
+    });
+  });
+
+  it('refuses a date alone as authoredOn or lastModified (the events record instants)', () => {
+    expect(paths(delegationBody({ authoredOn: '2020-01-01', lastModified: '2020-01' }))).toEqual([
+      'Task.authoredOn',
+      'Task.lastModified',
+    ]);
+  });
+
+  it.each<[string, Partial<Task>]>([
+    ['statusReason', { statusReason: { text: 'x' } }],
+    ['output', { output: [{ type: { text: 'report' }, valueString: 'done' }] }],
+    ['executionPeriod', { executionPeriod: { start: '2020-01-01T00:00:00Z' } }],
+  ])('refuses %s at creation: recorded by the moves of the task (422)', (element, body) => {
+    const error = businessRule(() => create(delegationBody(body)));
+    expect(error.rule).toBe(TASK_RULES.recordedByMoves);
+    expect(error.message).toContain(`Task.${element}`);
+  });
+
+  it('keeps every element the domain does not model as given', () => {
+    const kept = {
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+      contained: [{ resourceType: 'Patient', id: 'p1' }],
+      groupIdentifier: { system: 'urn:x', value: 'G1' },
+      businessStatus: { text: 'waiting' },
+      encounter: { reference: 'Encounter/e1' },
+      performerType: [{ text: 'Performer' }],
+      reasonCode: { text: 'why' },
+      reasonReference: { reference: 'Condition/c1' },
+      location: { reference: 'Location/l1' },
+      insurance: [{ reference: 'Coverage/c1' }],
+      relevantHistory: [{ reference: 'Provenance/p1' }],
+      instantiatesUri: 'https://example.org/protocol',
+      language: 'fr',
+      implicitRules: 'https://example.org/rules',
+      modifierExtension: [{ url: 'https://example.org/m', valueBoolean: true }],
+      _description: { extension: [{ url: 'https://example.org/d', valueString: 'd' }] },
+    };
+    const command = create(
+      delegationBody({
+        ...kept,
+        extension: [{ url: 'https://example.org/e', valueString: 'e' }],
+        restriction: {
+          repetitions: 2,
+          period: { end: '2026-05-31T18:00:00.000Z' },
+          recipient: [{ reference: 'Practitioner/x' }],
+        },
+      } as unknown as Partial<Task>),
+    );
+    expect(command.elements).toEqual({
+      ...kept,
+      extension: [{ url: 'https://example.org/e', valueString: 'e' }],
+      restriction: { repetitions: 2, recipient: [{ reference: 'Practitioner/x' }] },
+    });
+    expect(command.details.restrictionPeriod).toEqual({ end: '2026-05-31T18:00:00.000Z' });
   });
 
   it('reads sharing (co-owner) and transfer (responsibilityMoves) from their extensions', () => {
@@ -157,11 +226,20 @@ describe('createTaskCommand', () => {
     },
   );
 
-  it('refuses a patient given by literal reference: references are by national identifier', () => {
-    const issues = validationIssues(() => create(delegationBody({ for: { reference: 'Patient/123' } })));
-    expect(issues).toHaveLength(1);
-    expect(issues[0]?.path).toBe('Task.for.identifier');
-    expect(issues[0]?.message).toMatch(/national identifier/);
+  it('takes a patient by literal reference (relative, absolute, contained), kept as given', () => {
+    expect(create(delegationBody({ for: { reference: 'Patient/123', display: 'P' } })).for).toEqual({
+      system: LITERAL_REFERENCE_SYSTEM,
+      value: 'Patient/123',
+      reference: 'Patient/123',
+      display: 'P',
+    });
+    const absolute = 'https://ehr.example/fhir/Patient/x';
+    expect(create(delegationBody({ for: { reference: absolute } })).for.value).toBe(absolute);
+    const contained = create(
+      delegationBody({ contained: [{ resourceType: 'Patient', id: 'p1' }], for: { reference: '#p1' } }),
+    );
+    expect(contained.for).toEqual({ system: LITERAL_REFERENCE_SYSTEM, value: '#p1', reference: '#p1' });
+    expect(paths(delegationBody({ for: { reference: '#nowhere' } }))).toEqual(['Task.for.reference']);
   });
 
   it('refuses a task without patient, a patient by another system, a for that is no Patient', () => {
@@ -188,10 +266,35 @@ describe('createTaskCommand', () => {
     }
   });
 
-  it('refuses parties by literal reference, unknown system, or a type that contradicts the system', () => {
-    expect(paths(delegationBody({ owner: { reference: 'Practitioner/p1' } }))).toEqual([
-      'Task.owner.identifier',
-    ]);
+  it('takes parties by literal reference; a contained one by its type', () => {
+    const command = create(
+      delegationBody({
+        contained: [{ resourceType: 'PractitionerRole', id: 'r1' }],
+        requester: { reference: '#r1', display: 'Dr A' },
+        owner: { reference: 'Organization/lab' },
+      }),
+    );
+    expect(command.requester).toEqual({
+      kind: 'professional',
+      identifier: { system: LITERAL_REFERENCE_SYSTEM, value: '#r1' },
+      reference: '#r1',
+      display: 'Dr A',
+    });
+    expect(command.owner).toMatchObject({ kind: 'organization', reference: 'Organization/lab' });
+  });
+
+  it('refuses a Patient or RelatedPerson as requester or owner (422, content)', () => {
+    expect(
+      paths(
+        delegationBody({
+          requester: { reference: 'Patient/example' },
+          owner: { reference: 'RelatedPerson/r' },
+        }),
+      ),
+    ).toEqual(['Task.requester.reference', 'Task.owner.reference']);
+  });
+
+  it('refuses parties by unknown system, or a type that contradicts the system', () => {
     expect(paths(delegationBody({ requester: { identifier: { system: 'urn:x', value: '1' } } }))).toEqual([
       'Task.requester.identifier.system',
     ]);
@@ -238,9 +341,9 @@ describe('createTaskCommand', () => {
   });
 
   it('reports every content issue at once', () => {
-    expect(paths(without('code', { intent: 'option', for: { reference: 'Patient/1' } }))).toEqual([
+    expect(paths(without('code', { intent: 'option', for: { reference: 'Device/1' } }))).toEqual([
       'Task.intent',
-      'Task.for.identifier',
+      'Task.for.reference',
       'Task.code',
     ]);
   });

@@ -48,7 +48,7 @@ describe('transferTaskCommand', () => {
       type: 'TransferTask',
       actor: NURSE_1,
       now: LATER,
-      to: party(NURSE_2),
+      to: { ...party(NURSE_2), type: 'Practitioner' },
       reason: { text: 'leave' },
       responsibilityMoves: true,
       period: LEAVE,
@@ -117,7 +117,7 @@ describe('transferTaskCommand', () => {
     expect(
       paths(
         parameters(
-          { name: 'owner', valueReference: { reference: 'Practitioner/1' } },
+          { name: 'owner', valueReference: { reference: 'Patient/1' } },
           { name: 'reason', valueBoolean: true },
           { name: 'responsibilityMoves', valueString: 'yes' },
           { name: 'period', valuePeriod: { start: 'soon' } },
@@ -130,7 +130,7 @@ describe('transferTaskCommand', () => {
       'Parameters.parameter[newOwner]',
       'Parameters.parameter[reason]',
       'Parameters.parameter[responsibilityMoves]',
-      'Parameters.parameter[owner].valueReference.identifier',
+      'Parameters.parameter[owner].valueReference.reference',
       'Parameters.parameter[period].start',
     ]);
     expect(paths(undefined, 'owner=860000000002&reason=leave&responsibilityMoves=maybe')).toEqual([

@@ -128,18 +128,97 @@ describe('updateTaskCommands: request and owner', () => {
   it('a new owner is ChangeTaskOwner', () => {
     const state = stateOf('requested');
     expect(updateTaskCommands(state, edited(state, { owner: N2_REFERENCE }), { actor: GP, now: AT })).toEqual(
-      [{ type: 'ChangeTaskOwner', actor: GP, now: AT, owner: party(NURSE_2) }],
+      [{ type: 'ChangeTaskOwner', actor: GP, now: AT, owner: { ...party(NURSE_2), type: 'Practitioner' } }],
     );
   });
 
-  it('another display of the same owner is no change', () => {
+  it('another display of the same owner is no change of owner: the owner is restated, kept as given', () => {
     const state = stateOf('requested');
     const owner = {
       type: 'Practitioner',
       identifier: { system: IDNPS, value: '860000000001' },
       display: 'Nurse N1',
     };
-    expect(updateTaskCommands(state, edited(state, { owner }), { actor: GP, now: AT })).toEqual([]);
+    const commands = updateTaskCommands(state, edited(state, { owner }), { actor: GP, now: AT });
+    expect(commands).toEqual([
+      {
+        type: 'ChangeTaskElements',
+        actor: GP,
+        now: AT,
+        elements: {},
+        restated: { owner: { ...party(NURSE_1), display: 'Nurse N1', type: 'Practitioner' } },
+      },
+    ]);
+    const after = stateAfter(commands, historyOf('requested'));
+    expect(after.owner?.display).toBe('Nurse N1');
+  });
+
+  it('another display of the same patient is no change of patient (samePatient): restated', () => {
+    const state = stateOf('requested');
+    const resource = edited(state, {});
+    const commands = updateTaskCommands(
+      state,
+      { ...resource, for: { ...resource.for, display: 'Mme Y' } },
+      { actor: GP, now: AT },
+    );
+    expect(commands).toMatchObject([{ type: 'ChangeTaskElements', restated: { for: { display: 'Mme Y' } } }]);
+    expect(
+      businessRule(() =>
+        updateTaskCommands(
+          state,
+          { ...resource, for: { reference: 'Patient/other' } },
+          { actor: GP, now: AT },
+        ),
+      ).rule,
+    ).toBe(TASK_RULES.immutableElement);
+  });
+
+  it('a changed element kept as given is ChangeTaskElements, by the owner during execution', () => {
+    const given = historyOf('in-progress');
+    const state = stateOf('in-progress');
+    const commands = updateTaskCommands(
+      state,
+      edited(state, { businessStatus: { text: 'waiting for specimen' } }),
+      { actor: NURSE_1, now: AT },
+    );
+    expect(commands).toEqual([
+      {
+        type: 'ChangeTaskElements',
+        actor: NURSE_1,
+        now: AT,
+        elements: { businessStatus: { text: 'waiting for specimen' } },
+      },
+    ]);
+    const events = run(commands, given).slice(given.length);
+    expect(events).toMatchObject([
+      {
+        type: 'TaskElementsChanged',
+        data: { changed: { businessStatus: { text: 'waiting for specimen' } }, removed: [] },
+      },
+    ]);
+    expect(stateAfter(commands, given).elements).toEqual({
+      businessStatus: { text: 'waiting for specimen' },
+    });
+  });
+
+  it('a changed executionPeriod or authoredOn is refused', () => {
+    const state = stateOf('in-progress');
+    expect(
+      businessRule(() =>
+        updateTaskCommands(state, edited(state, { executionPeriod: { start: '2020-01-01T00:00:00Z' } }), {
+          actor: NURSE_1,
+          now: AT,
+        }),
+      ).rule,
+    ).toBe(TASK_RULES.recordedByMoves);
+    expect(
+      businessRule(() =>
+        updateTaskCommands(state, edited(state, { authoredOn: '2020-01-01T00:00:00Z' }), {
+          actor: NURSE_1,
+          now: AT,
+        }),
+      ).message,
+    ).toContain('Task.authoredOn');
   });
 
   it('removing the owner is refused (task-owner-required)', () => {
@@ -235,7 +314,6 @@ describe('updateTaskCommands: refused changes', () => {
         edited(state, {
           meta: { versionId: '1' },
           lastModified: '2020-01-01T00:00:00Z',
-          authoredOn: '2020-01-01',
         }),
         { actor: GP, now: AT },
       ),

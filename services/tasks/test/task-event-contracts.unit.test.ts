@@ -69,6 +69,47 @@ function producedEvents(): TaskEvent[] {
       }),
     ]),
     ...run([createTask({ mode: 'transfer', responsibilityMoves: false, owner: party(PHARMACIST) })]),
+    // Issue 15: literal references, client dates and the elements kept as given, and their change.
+    ...literalAndKept(),
+  ];
+}
+
+const LITERAL = 'https://carenet.example.org/fhir/NamingSystem/literal-reference';
+
+function literalAndKept(): TaskEvent[] {
+  const owner = {
+    kind: 'organization',
+    identifier: { system: LITERAL, value: 'Organization/lab' },
+    reference: 'Organization/lab',
+    display: 'Lab',
+  } as const;
+  const created = run([
+    createTask({
+      for: { system: LITERAL, value: 'Patient/f001', reference: 'Patient/f001', display: 'P. Chalmers' },
+      owner,
+      authoredOn: '2016-03-10T22:39:32-04:00',
+      lastModified: '2016-03-10T22:39:32-04:00',
+      elements: {
+        text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+        businessStatus: { text: 'waiting for specimen' },
+        restriction: { repetitions: 1 },
+      },
+    }),
+  ]);
+  return [
+    ...created,
+    ...run(
+      [
+        {
+          type: 'ChangeTaskElements',
+          actor: GP,
+          now: LATER,
+          elements: { businessStatus: { text: 'specimen received' } },
+          restated: { owner: { ...owner, display: 'Clinical laboratory' } },
+        },
+      ],
+      created,
+    ).slice(created.length),
   ];
 }
 

@@ -134,7 +134,7 @@ describe('Tasks over HTTP', () => {
           delegation({
             owner: queueOwner,
             priority,
-            executionPeriod: { start: `2026-06-0${i + 1}T08:00:00Z` },
+            restriction: { period: { end: `2026-06-0${i + 1}T08:00:00Z` } },
           }),
         ),
       });
@@ -264,11 +264,21 @@ describe('Tasks over HTTP', () => {
     expect(otherPatient.status).toBe(422);
     expect(otherPatient.data.issue[0]?.details?.coding?.[0]?.code).toBe('task-immutable-element');
 
-    const literalPatient = await failure(
-      gp.create({ resourceType: 'Task', body: asFhir(delegation({ for: { reference: 'Patient/123' } })) }),
+    const patientRequester = await failure(
+      gp.create({
+        resourceType: 'Task',
+        body: asFhir(delegation({ requester: { reference: 'Patient/123' } })),
+      }),
     );
-    expect(literalPatient.status).toBe(400);
-    expect(literalPatient.data.issue[0]?.expression).toEqual(['Task.for.identifier']);
+    expect(patientRequester.status).toBe(422);
+    expect(patientRequester.data.issue[0]?.expression).toEqual(['Task.requester.reference']);
+
+    const fillerOrder = await failure(
+      gp.create({ resourceType: 'Task', body: asFhir(delegation({ intent: 'filler-order' })) }),
+    );
+    expect(fillerOrder.status).toBe(422);
+    expect(fillerOrder.data.issue[0]?.expression).toEqual(['Task.intent']);
+    expect(fillerOrder.data.issue[0]?.diagnostics).toContain('task-intent');
 
     const readOnly = await server.clientFor(GP, 'user/Task.rs');
     const forbidden = await failure(readOnly.create({ resourceType: 'Task', body: asFhir(delegation()) }));

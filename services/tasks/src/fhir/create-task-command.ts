@@ -1,4 +1,4 @@
-import { type Actor, partyOfReference, patientOfReference } from '@carenet/access';
+import { type Actor, type ContainedTypeOf, partyOfReference, patientOfReference } from '@carenet/access';
 import { BusinessRuleError, ValidationIssues } from '@carenet/eventsourcing';
 import type { Reference, Task } from 'fhir/r4.js';
 import {
@@ -15,21 +15,72 @@ import {
 import { cooperationModeOf } from './cooperation-mode-coding.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { optional, taskDetailsOf } from './task-details-of-resource.js';
+import { keptElementsOf } from './task-elements.js';
 import { extensionPath, singleExtension } from './task-extension.js';
 
 /** The mode a Task without the cooperation-mode extension is created in. */
 export const DEFAULT_COOPERATION_MODE: CooperationMode = 'delegation';
 
-/** `Task.intent`: carenet's cooperation Tasks are proposals, plans or orders (a profile constraint). */
+/**
+ * `Task.intent`: carenet's cooperation Tasks are proposals, plans or orders (rule `task-intent`).
+ * The other R4 intents (filler-order, original-order, reflex-order, instance-order, option,
+ * directive, unknown) are refused with 422 on `Task.intent`: a filler's own order for work it
+ * received is not a cooperation between professionals, and the events record only these three.
+ */
 export function intentOf(resource: Task, issues: ValidationIssues): TaskIntent | undefined {
   const intent = TASK_INTENTS.find((candidate) => candidate === resource.intent);
   if (intent === undefined) {
     issues.add(
       'Task.intent',
-      `${resource.intent} is not taken here: a cooperation task is a ${TASK_INTENTS.join(', ')}`,
+      `${resource.intent.slice(0, 40)} is valid R4 but refused by the network's rule ${TASK_RULES.intent}: a cooperation task is a ${TASK_INTENTS.join(', ')}`,
     );
   }
   return intent;
+}
+
+/** How `#id` references of the Task name its contained resources (their resourceType). */
+export function containedTypeOf(resource: Task): ContainedTypeOf {
+  const contained = resource.contained ?? [];
+  return (reference) => contained.find((r) => r.id !== undefined && `#${r.id}` === reference)?.resourceType;
+}
+
+/** An R4 dateTime down to the seconds, with its time zone: what the events record as an instant. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A client-given date-time kept as given (`authoredOn`, `lastModified`): a full instant (a date
+ * alone, `2016-03-10`, is valid R4 but the events record instants: 422 on the element).
+ */
+export function givenInstant(
+  value: string | undefined,
+  path: string,
+  issues: ValidationIssues,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+    issues.add(
+      path,
+      `${value.slice(0, 40)} is kept as given only as a full date-time with seconds and time zone`,
+    );
+    return;
+  }
+  return value;
+}
+
+/**
+ * Elements the Task's life records, refused in a create (rule `task-element-recorded-by-moves`):
+ * `executionPeriod` (start and end come with the moves of the owner), `statusReason` (recorded
+ * with a rejection, hold, failure, cancellation or entered-in-error), `output` (with completion).
+ */
+function refuseRecordedByMoves(resource: Task): void {
+  const given = (['executionPeriod', 'statusReason', 'output'] as const).filter(
+    (key) => resource[key] !== undefined,
+  );
+  if (given.length === 0) return;
+  throw new BusinessRuleError(
+    TASK_RULES.recordedByMoves,
+    `${given.map((key) => `Task.${key}`).join(', ')} ${given.length === 1 ? 'is' : 'are'} recorded by the moves of the task's life (started, completed, rejected, on hold, failed, cancelled), not given when it is created`,
+  );
 }
 
 /** The cooperation mode stated by the extension, or `undefined` when the extension is absent. */
@@ -41,11 +92,20 @@ export function statedMode(resource: Task, issues: ValidationIssues): Cooperatio
 }
 
 /** The co-owner stated by the extension (sharing), `undefined` when absent. */
-export function statedCoOwner(resource: Task, issues: ValidationIssues): Party | undefined {
+export function statedCoOwner(
+  resource: Task,
+  issues: ValidationIssues,
+  contained?: ContainedTypeOf,
+): Party | undefined {
   const url = TASK_EXTENSIONS.coOwner;
   const extension = singleExtension(resource, url, issues);
   if (extension === undefined) return undefined;
-  return partyOfReference(extension.valueReference, `${extensionPath(url)}.valueReference`, issues);
+  return partyOfReference(
+    extension.valueReference,
+    `${extensionPath(url)}.valueReference`,
+    issues,
+    contained,
+  );
 }
 
 /** Whether responsibility moves, stated by the extension (transfer), `undefined` when absent. */
@@ -82,8 +142,9 @@ function partyOrActor(
   path: string,
   actor: Actor,
   issues: ValidationIssues,
+  contained: ContainedTypeOf,
 ) {
-  if (reference !== undefined) return partyOfReference(reference, path, issues);
+  if (reference !== undefined) return partyOfReference(reference, path, issues, contained);
   const party = partyOfActor(actor);
   if (party === undefined) issues.add(path, 'is required: a patient is not a party of the cooperation');
   return party;
@@ -94,21 +155,23 @@ function partyOrActor(
  *
  * - `status`: draft, requested or ready (else BusinessRuleError `task-initial-status`).
  * - `intent`: proposal, plan or order; another R4 intent is a ValidationError on `Task.intent`
- *   (it is valid R4 but outside carenet's Task profile: the body is refused as invalid content,
- *   like a patient not given by INS, rather than as a rule of the Task's life).
+ *   (422: valid R4, refused by the network's rule `task-intent`).
  * - mode: the cooperation-mode extension; absent, `delegation`. Co-owner and
  *   responsibilityMoves from their extensions (the decider checks they fit the mode).
- * - `for`: required, by INS or NAM identifier (`Task.for.identifier`).
- * - `requester`: by identifier; absent, the acting party. `owner`: by identifier (the decider
- *   requires it unless draft). Reference.type (Practitioner, Organization, Device) gives the
- *   kind of party; absent, the identifier system does.
+ * - `for`: required, by INS or NAM identifier, or by literal reference to a Patient (`Patient/x`,
+ *   an absolute URL, `#id` of a contained Patient); kept as given (reference, type, display).
+ * - `requester`: by identifier or literal reference; absent, the acting party. `owner`: the same
+ *   (the decider requires it unless draft). Reference.type, the identifier system or the
+ *   literal reference's type gives the kind of party; a Patient or RelatedPerson is refused.
  * - `partOf`: `Task/<id>`; `basedOn`, `focus`, `note`, `input`, `identifier` kept as given;
  *   `instantiatesCanonical` (the protocol), `restriction.period`, `priority` (default routine),
  *   `code` (required), `description`.
- * - Ignored, server-owned: `id`, `meta`, `authoredOn` (= now), `lastModified`, `statusReason`,
- *   `output`, `executionPeriod`, and the recordedBy extension. Other R4 elements carenet does
- *   not model (businessStatus, performerType, location, encounter, restriction.recipient…)
- *   are not kept either.
+ * - `authoredOn`, `lastModified`: kept as given (full date-times), default now.
+ * - Refused (422 `task-element-recorded-by-moves`): `executionPeriod`, `statusReason`, `output`.
+ * - Server-owned, ignored: `id`, `meta`, the recordedBy extension.
+ * - Every other element (text, contained, groupIdentifier, businessStatus, encounter,
+ *   performerType, reasonCode, location, restriction.repetitions/recipient, other extensions…)
+ *   is kept as given (`keptElementsOf`).
  * Every content issue is reported at once in one ValidationError.
  */
 export function createTaskCommand(
@@ -118,14 +181,19 @@ export function createTaskCommand(
   const issues = new ValidationIssues();
   const intent = intentOf(resource, issues);
   const mode = statedMode(resource, issues) ?? DEFAULT_COOPERATION_MODE;
-  const coOwner = statedCoOwner(resource, issues);
+  const contained = containedTypeOf(resource);
+  const coOwner = statedCoOwner(resource, issues, contained);
   const responsibilityMoves = statedResponsibilityMoves(resource, issues);
-  const patient = patientOfReference(resource.for, 'Task.for', issues);
-  const requester = partyOrActor(resource.requester, 'Task.requester', input.actor, issues);
+  const patient = patientOfReference(resource.for, 'Task.for', issues, contained);
+  const requester = partyOrActor(resource.requester, 'Task.requester', input.actor, issues, contained);
   const owner =
-    resource.owner === undefined ? undefined : partyOfReference(resource.owner, 'Task.owner', issues);
+    resource.owner === undefined
+      ? undefined
+      : partyOfReference(resource.owner, 'Task.owner', issues, contained);
   const partOf = parentOf(resource, issues);
   const details = taskDetailsOf(resource, issues);
+  const authoredOn = givenInstant(resource.authoredOn, 'Task.authoredOn', issues);
+  const lastModified = givenInstant(resource.lastModified, 'Task.lastModified', issues);
   issues.throwIfAny();
   if (intent === undefined || patient === undefined || requester === undefined || details === undefined) {
     return issues.fail();
@@ -137,6 +205,8 @@ export function createTaskCommand(
       `a task is created as draft, requested or ready, not ${status}`,
     );
   }
+  refuseRecordedByMoves(resource);
+  const elements = keptElementsOf(resource);
   return {
     type: 'CreateTask',
     taskId: input.taskId,
@@ -155,5 +225,8 @@ export function createTaskCommand(
       ? {}
       : { identifiers: resource.identifier }),
     details,
+    ...optional('authoredOn', authoredOn),
+    ...optional('lastModified', lastModified),
+    ...(Object.keys(elements).length === 0 ? {} : { elements }),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Parameters, Task } from 'fhir/r4.js';
 import { actorOf } from '@carenet/access';
 import {
+  endsWrite,
   handleCommands,
   NotFoundError,
   preparedSql,
@@ -74,13 +75,16 @@ const instant = (value: Date | string): string => new Date(value).toISOString();
 /** Every Task event records the instant of its fact (`at`): the version's `meta.lastUpdated`. */
 const atOf = (event: { readonly data: unknown }): string => (event.data as { at: string }).at;
 
-/** The state of a Task after each of its events, with the version and instant of that event. */
+/**
+ * The versions of a Task: its state after each write (at the write's last event, `endsWrite`), with
+ * the version and instant of that event. The revisions inside a write are not versions.
+ */
 function versions(events: readonly RecordedEvent[]): TaskVersion[] {
   const out: TaskVersion[] = [];
   let state: TaskState = taskDecider.initialState();
   for (const event of events) {
     state = taskDecider.evolve(state, event as unknown as TaskEvent);
-    if (state.exists) {
+    if (state.exists && endsWrite(event)) {
       out.push({
         state,
         versionId: String(event.revision + 1),

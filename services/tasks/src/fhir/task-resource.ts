@@ -4,6 +4,7 @@ import { actorReference, partyReference, patientReference } from '@carenet/acces
 import { cooperationModeCoding } from './cooperation-mode-coding.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { optional } from './task-details-of-resource.js';
+import { withKeptElements } from './task-elements.js';
 
 /** `{ key: items }`, or `{}` for an empty list (FHIR JSON has no empty arrays). */
 function nonEmpty<K extends string, V>(key: K, items: readonly V[] | undefined): Partial<Record<K, V[]>> {
@@ -27,11 +28,20 @@ function extensionsOf(state: ExistingTask): Extension[] {
  * The FHIR R4 Task of a Task's state, at a version (`meta.versionId` = stream revision + 1,
  * `meta.lastUpdated` = time of the latest event). `owner` is the Task's current owner as the
  * state holds it (after a $transfer, the party it was transferred to); the patient, requester,
- * owner and co-owner are References by national identifier, with `type` set. Extensions:
- * TASK_EXTENSIONS (mode always, co-owner for sharing, responsibilityMoves for transfer,
- * recordedBy always).
+ * owner and co-owner are References as they were given (by national identifier, with `type` set;
+ * or by literal reference), with their display. Extensions: TASK_EXTENSIONS (mode always,
+ * co-owner for sharing, responsibilityMoves for transfer, recordedBy always), after the client's
+ * own. The elements kept as given (`state.elements`) are merged back as they came.
  */
 export function taskResource(
+  state: ExistingTask,
+  version: { readonly versionId: string; readonly lastUpdated: string },
+): Task {
+  return withKeptElements(ownedElements(state, version), state.elements);
+}
+
+/** The elements the domain owns, as the state holds them. */
+function ownedElements(
   state: ExistingTask,
   version: { readonly versionId: string; readonly lastUpdated: string },
 ): Task {

@@ -1,4 +1,11 @@
-import { type Actor, partyOfReference, patientOfReference } from '@carenet/access';
+import {
+  type Actor,
+  partyOfReference,
+  partyReference,
+  patientOfReference,
+  patientReference,
+  samePatient,
+} from '@carenet/access';
 import { BusinessRuleError, jsonEqual, ValidationIssues } from '@carenet/eventsourcing';
 import type { Task } from 'fhir/r4.js';
 import {
@@ -8,10 +15,13 @@ import {
   TASK_RULES,
   TASK_STATUSES,
   type ExistingTask,
+  type Party,
   type TaskCommand,
   type TaskStatus,
 } from '../task/index.js';
 import {
+  containedTypeOf,
+  givenInstant,
   intentOf,
   parentOf,
   statedCoOwner,
@@ -19,7 +29,8 @@ import {
   statedResponsibilityMoves,
 } from './create-task-command.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
-import { optional, taskDetailsOf } from './task-details-of-resource.js';
+import { instantPeriodOf, optional, taskDetailsOf } from './task-details-of-resource.js';
+import { keptElementsOf } from './task-elements.js';
 import { extensionPath } from './task-extension.js';
 
 function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefined {
@@ -40,6 +51,8 @@ function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefi
  *    requester"); an owner removed → BusinessRuleError `task-owner-required`.
  * 3. Request changed (code, description, focus, basedOn, instantiatesCanonical,
  *    restriction.period, priority, note, input) → ChangeTaskDetails with the full new details.
+ * 3b. Elements kept as given changed (text, contained, businessStatus, encounter…), or the same
+ *    patient or parties named with another reference, type or display → ChangeTaskElements.
  * 4. Status changed → the domain's transition command (`commandForStatusChange`), with the
  *    body's statusReason, and its outputs when completing. Always last.
  *
@@ -47,9 +60,11 @@ function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefi
  * may name the owner of a draft and submit it in one PUT, and a request is changed before it
  * can be frozen by the move (a request never changes after the move that accepts it).
  * `output` changed without a move to completed is a BusinessRuleError
- * `task-output-without-completion`. Ignored, server-owned: `meta`, `authoredOn`,
- * `lastModified`, `executionPeriod`, the recordedBy extension, and `statusReason` when the
- * status does not change. Nothing changed → `[]`. The decider still checks who may do each.
+ * `task-output-without-completion`; `executionPeriod` changed is `task-element-recorded-by-moves`;
+ * `authoredOn` changed is `task-immutable-element` (absent: unchanged). Ignored, server-owned:
+ * `meta`, `lastModified` (the instant of the change), the recordedBy extension, and
+ * `statusReason` when the status does not change. Nothing changed → `[]`. The decider still
+ * checks who may do each.
  */
 export function updateTaskCommands(
   state: ExistingTask,
@@ -60,24 +75,29 @@ export function updateTaskCommands(
   const status = statusOf(resource, issues);
   const intent = intentOf(resource, issues);
   const mode = statedMode(resource, issues);
-  const coOwner = statedCoOwner(resource, issues);
+  const contained = containedTypeOf(resource);
+  const coOwner = statedCoOwner(resource, issues, contained);
   const responsibilityMoves = statedResponsibilityMoves(resource, issues);
-  const patient = patientOfReference(resource.for, 'Task.for', issues);
+  const patient = patientOfReference(resource.for, 'Task.for', issues, contained);
   const requester =
     resource.requester === undefined
       ? undefined
-      : partyOfReference(resource.requester, 'Task.requester', issues);
+      : partyOfReference(resource.requester, 'Task.requester', issues, contained);
   const owner =
-    resource.owner === undefined ? undefined : partyOfReference(resource.owner, 'Task.owner', issues);
+    resource.owner === undefined
+      ? undefined
+      : partyOfReference(resource.owner, 'Task.owner', issues, contained);
   const partOf = parentOf(resource, issues);
   const details = taskDetailsOf(resource, issues);
+  const authoredOn = givenInstant(resource.authoredOn, 'Task.authoredOn', issues);
   issues.throwIfAny();
   if (status === undefined || intent === undefined || patient === undefined || details === undefined) {
     return issues.fail();
   }
 
   const changed = [
-    ...(jsonEqual(patient, state.for) ? [] : ['Task.for']),
+    ...(samePatient(patient, state.for) ? [] : ['Task.for']),
+    ...(authoredOn === undefined || authoredOn === state.authoredOn ? [] : ['Task.authoredOn']),
     ...(intent === state.intent ? [] : ['Task.intent']),
     ...(requester === undefined || sameParty(requester, state.requester) ? [] : ['Task.requester']),
     ...(partOf === state.partOf ? [] : ['Task.partOf']),
@@ -97,6 +117,16 @@ export function updateTaskCommands(
     );
   }
 
+  if (
+    resource.executionPeriod !== undefined &&
+    !jsonEqual(instantPeriodOf(resource.executionPeriod), state.executionPeriod ?? {})
+  ) {
+    throw new BusinessRuleError(
+      TASK_RULES.recordedByMoves,
+      'Task.executionPeriod is recorded by the moves of the task (start when started, end when completed, failed or cancelled), not changed by a request',
+    );
+  }
+
   const issued = { actor: input.actor, now: input.now };
   const commands: TaskCommand[] = [];
   if (owner === undefined && state.owner !== undefined) {
@@ -107,6 +137,30 @@ export function updateTaskCommands(
   }
   if (TASK_DETAIL_KEYS.some((key) => !jsonEqual(details[key], state[key]))) {
     commands.push({ type: 'ChangeTaskDetails', ...issued, details });
+  }
+  const elements = keptElementsOf(resource);
+  // The same patient and parties, perhaps with another reference, type or display: restated.
+  // Compared as served (an identifier's `type` is served even when it was not given).
+  const restatedParty = (given: Party | undefined, current: Party | undefined) =>
+    given === undefined ||
+    current === undefined ||
+    !sameParty(given, current) ||
+    jsonEqual(partyReference(given), partyReference(current))
+      ? undefined
+      : given;
+  const restated = {
+    ...(jsonEqual(patientReference(patient), patientReference(state.for)) ? {} : { for: patient }),
+    ...optional('requester', restatedParty(requester, state.requester)),
+    ...optional('owner', restatedParty(owner, state.owner)),
+    ...optional('coOwner', restatedParty(coOwner, state.coOwner)),
+  };
+  if (!jsonEqual(elements, state.elements ?? {}) || Object.keys(restated).length > 0) {
+    commands.push({
+      type: 'ChangeTaskElements',
+      ...issued,
+      elements,
+      ...(Object.keys(restated).length === 0 ? {} : { restated }),
+    });
   }
 
   const outputs = resource.output ?? [];

@@ -1,3 +1,4 @@
+import { LITERAL_REFERENCE_SYSTEM } from '@carenet/access';
 import { preparedSql, type SqlDatabase } from '@carenet/eventsourcing';
 import {
   checkCursorValue,
@@ -45,6 +46,9 @@ export function workQueueQuery(request: SearchRequest): WorkQueueQuery | undefin
     return undefined;
   const [match, ...others] = owner.criterion.values;
   if (match?.kind !== 'system-and-code' || others.length > 0) return undefined;
+  // An owner named by literal reference only is found by `owner=<reference>`: its Reference has
+  // no identifier, so the search store finds nothing by `owner:identifier`, and neither may this.
+  if (match.system === LITERAL_REFERENCE_SYSTEM) return undefined;
   if (status.criterion.not) return undefined;
   const statuses: string[] = [];
   for (const value of status.criterion.values) {

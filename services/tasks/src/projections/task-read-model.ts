@@ -1,5 +1,6 @@
 import {
   APPENDED_GUARD,
+  endsWrite,
   preparedSql,
   type InlineProjection,
   type RecordedEvent,
@@ -132,7 +133,9 @@ function knownBefore(
 /**
  * The read models of Tasks, kept in the append's transaction (DESIGN.md §3): the state of each
  * Task (`tasks.task_state`, evolved from the stored state by the new events) and its FHIR
- * resource with search index values and history (`fhir.*`), one version per event. Events
+ * resource with search index values and history (`fhir.*`), one version per write (at the last
+ * event of the events one write appended, `endsWrite`; its versionId = that event's revision + 1),
+ * while the state row follows every event. Events
  * already applied (a revision not above the stored one) are skipped, so a replay changes nothing.
  * The stored state is not read when it is known: before a Task's first event, or in `states` (the
  * cache of the provider's commands) at the revision before the new events.
@@ -170,10 +173,12 @@ export function taskReadModel(
           state = evolve(state, event as unknown as TaskEvent);
           revision = event.revision;
           const lastUpdated = (event.data as { at: string }).at;
-          // The Task's own row goes with its last version, in the same statement.
+          // The Task's own row goes with its last event (with its version when it ends a write).
           const stateRow =
             index === fresh.length - 1 ? stateRowOf(id, revision, lastUpdated, state) : undefined;
-          if (state.exists) {
+          // One write, one FHIR version: at the write's last event (intermediate revisions are
+          // not versions).
+          if (state.exists && endsWrite(event)) {
             const method = recordedMethodOf(event.metadata.fhirInteraction);
             await putVersion(tx, search, extractor, state, { revision, lastUpdated, method }, stateRow);
           } else if (stateRow !== undefined) {
@@ -186,7 +191,7 @@ export function taskReadModel(
     // row, its resource, history and index join the append's statement, one round trip in all.
     statementFor(events) {
       const [event] = events;
-      if (event === undefined || events.length !== 1) return undefined;
+      if (event === undefined || events.length !== 1 || !endsWrite(event)) return undefined;
       const prior = stateBefore(event, states);
       if (prior === undefined) return undefined;
       const state = evolve(prior, event as unknown as TaskEvent);

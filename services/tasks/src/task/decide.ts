@@ -14,6 +14,7 @@ import {
 } from './responsibility.js';
 import type {
   ChangeTaskDetails,
+  ChangeTaskElements,
   ChangeTaskOwner,
   CreateTask,
   MarkTaskOverdue,
@@ -27,6 +28,7 @@ import {
   ownerAt,
   requireOwner,
   requireOwnerOrAccountable,
+  requireParty,
   requireRequester,
   requireRequesterOrCreatingSystem,
   requireRequesterOrAdministrator,
@@ -41,7 +43,7 @@ import {
   targetOf,
   type TaskStatus,
 } from './task-state-machine.js';
-import type { TaskCodeableConcept } from './task-values.js';
+import type { TaskCodeableConcept, TaskElements } from './task-values.js';
 
 /** `{ key: value }`, or `{}` when the value is undefined (for optional properties). */
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
@@ -201,7 +203,9 @@ function createTask(command: CreateTask, state: TaskState): TaskEvent[] {
     ...optional('responsibilityMoves', command.responsibilityMoves),
     ...optional('partOf', command.partOf),
     ...optional('identifiers', command.identifiers),
-    authoredOn: command.now,
+    authoredOn: command.authoredOn ?? command.now,
+    ...optional('lastModified', command.lastModified),
+    ...optional('elements', nonEmptyElements(command.elements)),
   };
   const holders = holdersForMode({ ...task, isPart: task.partOf !== undefined });
   const context: AssignmentContext = {
@@ -252,6 +256,60 @@ function changeDetails(command: ChangeTaskDetails, task: ExistingTask): TaskEven
     {
       type: 'TaskDetailsChanged',
       data: { ...fact(task, command), changed: changed as Partial<TaskDetails>, removed },
+    },
+  ];
+}
+
+/** The elements kept as given, or `undefined` when there are none. */
+function nonEmptyElements(elements: TaskElements | undefined): TaskElements | undefined {
+  return elements === undefined || Object.keys(elements).length === 0 ? undefined : elements;
+}
+
+function changeElements(command: ChangeTaskElements, task: ExistingTask): TaskEvent[] {
+  const before = task.elements ?? {};
+  const changed: Record<string, TaskElements[string]> = {};
+  for (const [key, value] of Object.entries(command.elements)) {
+    if (!jsonEqual(before[key], value)) changed[key] = value;
+  }
+  const removed = Object.keys(before).filter((key) => !(key in command.elements));
+  const given = command.restated ?? {};
+  if (
+    given.for !== undefined &&
+    (given.for.system !== task.for.system || given.for.value !== task.for.value)
+  ) {
+    throw new BusinessRuleError(TASK_RULES.immutableElement, 'a restated patient is the same patient');
+  }
+  const restated = {
+    ...optional('for', given.for !== undefined && !jsonEqual(given.for, task.for) ? given.for : undefined),
+    ...(['requester', 'owner', 'coOwner'] as const).reduce<
+      Partial<Record<'requester' | 'owner' | 'coOwner', Party>>
+    >((out, role) => {
+      const party = given[role];
+      const current = task[role];
+      if (party === undefined || current === undefined || jsonEqual(party, current)) return out;
+      if (!sameParty(party, current)) {
+        throw new BusinessRuleError(
+          TASK_RULES.immutableElement,
+          `a restated ${role} names the same party (${role} changes by its own command)`,
+        );
+      }
+      return { ...out, [role]: party };
+    }, {}),
+  };
+  if (Object.keys(changed).length === 0 && removed.length === 0 && Object.keys(restated).length === 0) {
+    return [];
+  }
+  requireOpen(task, 'changing its elements');
+  requireParty(task, command.actor, command.now, 'changes its elements');
+  return [
+    {
+      type: 'TaskElementsChanged',
+      data: {
+        ...fact(task, command),
+        changed,
+        removed,
+        ...(Object.keys(restated).length === 0 ? {} : { restated }),
+      },
     },
   ];
 }
@@ -464,6 +522,8 @@ export function decide(command: TaskCommand, state: TaskState): TaskEvent[] {
   switch (command.type) {
     case 'ChangeTaskDetails':
       return changeDetails(command, state);
+    case 'ChangeTaskElements':
+      return changeElements(command, state);
     case 'ChangeTaskOwner':
       return changeOwner(command, state);
     case 'TransferTask':

@@ -42,7 +42,7 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       status,
       accepted: status === 'ready',
       outputs: [],
-      lastModified: event.data.at,
+      lastModified: event.data.task.lastModified ?? event.data.at,
       lastModifiedBy: event.data.by,
       createdBy: event.data.by,
       responsibility: recordAssignments([], event.data.assignments),
@@ -99,6 +99,21 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       return overdueNotifiedFor !== undefined && due === overdueNotifiedFor
         ? { ...changed, overdueNotifiedFor }
         : changed;
+    }
+    case 'TaskElementsChanged': {
+      const { elements: before, ...rest } = state;
+      const elements = Object.fromEntries(
+        Object.entries({ ...before, ...event.data.changed }).filter(
+          ([key]) => !event.data.removed.includes(key),
+        ),
+      );
+      return {
+        ...rest,
+        ...event.data.restated,
+        ...(Object.keys(elements).length === 0 ? {} : { elements }),
+        lastModified: at,
+        lastModifiedBy: by,
+      };
     }
     case 'TaskOverdue':
       return { ...state, overdueNotifiedFor: event.data.due };

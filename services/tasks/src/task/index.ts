@@ -59,6 +59,7 @@ export {
   type PatientIdentifier,
   type TaskAnnotation,
   type TaskCodeableConcept,
+  type TaskElements,
   type TaskIdentifier,
   type TaskInputValue,
   type TaskIntent,

@@ -8,6 +8,7 @@ import type {
   InstantPeriod,
   PatientIdentifier,
   TaskCodeableConcept,
+  TaskElements,
   TaskIdentifier,
   TaskIntent,
   TaskOutputValue,
@@ -40,6 +41,12 @@ export interface CreateTask extends Issued {
   /** Business identifiers (`Task.identifier`), kept as given; they never change. */
   readonly identifiers?: TaskIdentifier[];
   readonly details: TaskDetails;
+  /** `Task.authoredOn` as given (default: `now`). */
+  readonly authoredOn?: string;
+  /** `Task.lastModified` as given (default: `now`). */
+  readonly lastModified?: string;
+  /** The elements kept as given (see TaskElements). */
+  readonly elements?: TaskElements;
 }
 
 /** draft → requested (requester). */
@@ -97,6 +104,25 @@ export interface ChangeTaskDetails extends Issued {
   readonly type: 'ChangeTaskDetails';
   readonly details: TaskDetails;
 }
+/**
+ * A party of the Task (requester, owner, an accountable party, or the creating system) changes the
+ * elements kept as given (full new set, PUT semantics), and may restate the references of the
+ * patient and parties (same identity, another reference, type or display), while it is open.
+ */
+export interface ChangeTaskElements extends Issued {
+  readonly type: 'ChangeTaskElements';
+  readonly elements: TaskElements;
+  readonly restated?: RestatedReferences;
+}
+
+/** The patient and parties as a request names them again: the same ones, perhaps otherwise displayed. */
+export type RestatedReferences = Readonly<{
+  for?: PatientIdentifier;
+  requester?: Party;
+  owner?: Party;
+  coOwner?: Party;
+}>;
+
 /** The requester reassigns the Task (draft or requested). */
 export interface ChangeTaskOwner extends Issued {
   readonly type: 'ChangeTaskOwner';
@@ -133,4 +159,10 @@ export type TaskStatusCommand =
   | MarkTaskEnteredInError;
 
 export type TaskCommand =
-  CreateTask | TaskStatusCommand | ChangeTaskDetails | ChangeTaskOwner | TransferTask | MarkTaskOverdue;
+  | CreateTask
+  | TaskStatusCommand
+  | ChangeTaskDetails
+  | ChangeTaskElements
+  | ChangeTaskOwner
+  | TransferTask
+  | MarkTaskOverdue;

@@ -5,6 +5,7 @@ import type {
   PatientIdentifier,
   TaskAnnotation,
   TaskCodeableConcept,
+  TaskElements,
   TaskIdentifier,
   TaskInputValue,
   TaskIntent,
@@ -53,7 +54,7 @@ export const TASK_DETAIL_KEYS: readonly (keyof TaskDetails)[] = [
 export type TaskContent = TaskDetails & {
   readonly intent: TaskIntent;
   readonly mode: CooperationMode;
-  /** The patient (`Task.for`), by INS. */
+  /** The patient (`Task.for`): by INS (or NAM), or by literal reference; reference and display as given. */
   readonly for: PatientIdentifier;
   readonly requester: Party;
   /** Absent only in draft. */
@@ -66,5 +67,13 @@ export type TaskContent = TaskDetails & {
   readonly partOf?: string;
   /** `Task.identifier`: business identifiers given at creation (e.g. the EHR's own id); never change. */
   readonly identifiers?: TaskIdentifier[];
+  /** `Task.authoredOn`: as the client gave it, else the instant of creation. */
   readonly authoredOn: string;
+  /**
+   * `Task.lastModified` as the client gave it at creation (absent: the instant of creation). Any
+   * later change sets the Task's lastModified to the instant of that change.
+   */
+  readonly lastModified?: string;
+  /** The elements kept as given (absent: none); they change by TaskElementsChanged. */
+  readonly elements?: TaskElements;
 };

@@ -4,7 +4,8 @@ import type { Party } from '@carenet/access/party';
 import type { ResponsibilityAssignment, ResponsibilityBasis } from './responsibility.js';
 import type { TaskContent, TaskDetails } from './task-content.js';
 import type { TaskStatus } from './task-state-machine.js';
-import type { InstantPeriod, TaskCodeableConcept, TaskOutputValue } from './task-values.js';
+import type { RestatedReferences } from './task-commands.js';
+import type { InstantPeriod, TaskCodeableConcept, TaskElements, TaskOutputValue } from './task-values.js';
 
 /** What every Task event records: which Task, who did it, when. */
 type Fact = Readonly<{
@@ -71,6 +72,19 @@ export type TaskDetailsChanged = DomainEvent<
   'TaskDetailsChanged',
   Fact & { readonly changed: Partial<TaskDetails>; readonly removed: (keyof TaskDetails)[] }
 >;
+/**
+ * A party of the Task changed the elements kept as given (`changed`: new values by element name,
+ * `removed`: the elements no longer given), and/or restated the patient's or parties' references
+ * (`restated`: the same patient or party, with the reference, type and display now given).
+ */
+export type TaskElementsChanged = DomainEvent<
+  'TaskElementsChanged',
+  Fact & {
+    readonly changed: TaskElements;
+    readonly removed: string[];
+    readonly restated?: RestatedReferences;
+  }
+>;
 /** restriction.period.end passed and the Task is not finished (emitted once per due date). */
 export type TaskOverdue = DomainEvent<
   'TaskOverdue',
@@ -94,6 +108,7 @@ export type TaskEvent =
   | TaskOwnerChanged
   | ResponsibilityTransferred
   | TaskDetailsChanged
+  | TaskElementsChanged
   | TaskOverdue;
 
 export type TaskEventType = TaskEvent['type'];
@@ -116,5 +131,6 @@ export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
   'TaskOwnerChanged',
   'ResponsibilityTransferred',
   'TaskDetailsChanged',
+  'TaskElementsChanged',
   'TaskOverdue',
 ];

@@ -77,3 +77,20 @@ export function requireRequesterOrCreatingSystem(task: ExistingTask, actor: Acto
   if (actor.kind === 'system' && creator?.kind === 'system' && creator.clientId === actor.clientId) return;
   requireRequester(task, actor, what);
 }
+
+/**
+ * The parties of a Task: its requester, the owner or an accountable party at `at`, or the system
+ * that created it. They may change the elements kept as given (businessStatus during execution,
+ * relevantHistory, encounter…).
+ */
+export function requireParty(task: ExistingTask, actor: Actor, at: string, what: string): void {
+  const creator = task.createdBy;
+  if (actor.kind === 'system' && creator?.kind === 'system' && creator.clientId === actor.clientId) return;
+  if (actsAs(actor, task.requester)) return;
+  const owner = ownerAt(task, at);
+  if (owner !== undefined && actsAs(actor, owner)) return;
+  if (accountableAt(task, at).some((party) => actsAs(actor, party))) return;
+  throw new ForbiddenError(
+    `only a party of task ${task.id} (requester, owner, accountable party) ${what}; ${describe(actor)} is none`,
+  );
+}

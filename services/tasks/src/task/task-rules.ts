@@ -46,6 +46,14 @@ export const TASK_RULES = {
   immutableElement: 'task-immutable-element',
   /** A FHIR update changed `Task.output` without completing the Task: outputs come with completion. */
   outputWithoutCompletion: 'task-output-without-completion',
+  /**
+   * A create gave an element the Task's life records (executionPeriod: start and end; statusReason:
+   * the reason of a rejection, hold, failure, cancellation; output: with completion), or a PUT
+   * changed executionPeriod: the message names the element.
+   */
+  recordedByMoves: 'task-element-recorded-by-moves',
+  /** A cooperation Task's intent is proposal, plan or order (other R4 intents are refused, 422). */
+  intent: 'task-intent',
 } as const;
 
 export type TaskRule = (typeof TASK_RULES)[keyof typeof TASK_RULES];

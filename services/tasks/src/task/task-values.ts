@@ -1,5 +1,6 @@
 import type { Annotation, CodeableConcept, Identifier, Reference, TaskInput, TaskOutput } from 'fhir/r4.js';
-import type { Plain } from '@carenet/eventsourcing';
+import type { PatientIdentifier as AccessPatientIdentifier } from '@carenet/access';
+import type { Json, Plain } from '@carenet/eventsourcing';
 
 /** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
 export type TaskCodeableConcept = Plain<CodeableConcept>;
@@ -29,5 +30,18 @@ export const COOPERATION_MODES: readonly CooperationMode[] = [
 /** A period of instants (ISO 8601); `end` open when absent. */
 export type InstantPeriod = Readonly<{ start?: string; end?: string }>;
 
-/** The patient the Task is for, by national identifier (INS, or the Québec NAM). */
-export type PatientIdentifier = Readonly<{ system: string; value: string }>;
+/**
+ * The patient the Task is for (`@carenet/access`): by national identifier (INS, or the Québec
+ * NAM), or by the literal reference it was given under the literal-reference naming system; the
+ * reference, type and display as given ride along (patients compare by system and value only).
+ */
+export type PatientIdentifier = AccessPatientIdentifier;
+
+/**
+ * The elements of a Task the network keeps as given (issue 15): the R4 elements the domain does
+ * not model (`text`, `contained`, `groupIdentifier`, `businessStatus`, `encounter`,
+ * `performerType`, `reasonCode`, `location`, other extensions…), by element name, each with its
+ * JSON value exactly as the client sent it. `restriction` holds what is left of it without its
+ * `period` (owned by the domain), `extension` the extensions that are not carenet's own.
+ */
+export type TaskElements = Readonly<Record<string, Json>>;

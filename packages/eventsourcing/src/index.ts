@@ -92,3 +92,16 @@ export { readStreamSql } from './postgres/sql/read-stream.js';
 export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
 export { logBacklogSql, type LogBacklog } from './postgres/sql/log-backlog.js';
 export { heldBackMonitor, type HeldBackMonitor } from './held-back-monitor.js';
+// Read-only questions of the operator's command (`carenet streams|log|events|republish`).
+export {
+  countEventsSql,
+  countStreamsSql,
+  listCheckpointsSql,
+  listStreamsSql,
+  logHeadSql,
+  logPositionAtTimeSql,
+  logPositionBefore,
+  type ListStreamsOptions,
+  type StreamSummary,
+} from './postgres/sql/inspect-store.js';
+export { decodeLogPosition, encodeLogPosition } from './postgres/sql/log-position.js';

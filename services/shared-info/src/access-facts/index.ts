@@ -1,0 +1,1 @@
+export { consentAccessFacts, type ConsentAccessFacts } from './consent-access-facts.js';

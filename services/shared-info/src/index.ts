@@ -1,0 +1,28 @@
+export * as patient from './patient/index.js';
+export * as consent from './consent/index.js';
+export { consentAccessFacts, type ConsentAccessFacts } from './access-facts/index.js';
+export {
+  CONSENT_CATEGORY_LOINC,
+  CONSENT_EXTENSIONS,
+  consentResource,
+  recordConsentCommand,
+  updateConsentCommands,
+} from './fhir/consent/index.js';
+export {
+  FR_CORE_IDENTITY_RELIABILITY,
+  IDENTITY_RELIABILITY_SYSTEM,
+  IDENTITY_STATUS_CODES,
+  PATIENT_EXTENSIONS,
+  patientResource,
+  registerPatientCommand,
+  updatePatientCommands,
+} from './fhir/patient/index.js';
+export {
+  openSharedInfoService,
+  SHARED_INFO_CATEGORIES,
+  SHARED_INFO_CONTEXT,
+  SHARED_INFO_SEARCH_SUPPORT,
+  SHARED_INFO_TYPES,
+  type SharedInfoService,
+  type SharedInfoServiceOptions,
+} from './shared-info-service.js';

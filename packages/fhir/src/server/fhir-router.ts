@@ -1341,10 +1341,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     let format: 'json-patch' | 'fhirpath';
     if (mediaType === JSON_PATCH) {
       format = 'json-patch';
-    } else if (
-      (mediaType === 'application/fhir+json' || mediaType === 'application/json') &&
-      (req.body as { resourceType?: unknown } | undefined)?.resourceType === 'Parameters'
-    ) {
+    } else if (mediaType === 'application/fhir+json' || mediaType === 'application/json') {
+      // FHIRPath Patch: a Parameters resource (anything else is a 400 saying so).
       format = 'fhirpath';
     } else {
       throw unsupportedMediaType(

@@ -1,6 +1,7 @@
 // PUT of a CarePlan: the revision, the status command, immutable elements, action ids.
 import { describe, expect, it } from '@jest/globals';
 import type { CarePlan, CarePlanActivity } from 'fhir/r4.js';
+import { LITERAL_REFERENCE_SYSTEM } from '@carenet/access';
 import {
   CARE_PLAN_RULES,
   CARE_PLAN_STATUSES,
@@ -249,9 +250,40 @@ describe('reading a CarePlan body: issues, with their paths', () => {
   const draft = (body: CarePlan) =>
     draftCarePlanCommand(body, { carePlanId: CARE_PLAN_ID, actor: COORDINATOR, now: D });
 
-  it('refuses a literal-only subject at CarePlan.subject.identifier', () => {
-    expect(issuePaths(() => draft(s2Body({ subject: { reference: 'Patient/123' } })))).toEqual([
-      'CarePlan.subject.identifier',
+  it('takes a literal subject, kept as given; a literal that names no Patient is an issue', () => {
+    expect(draft(s2Body({ subject: { reference: 'Patient/123', display: 'P' } })).plan.subject).toEqual({
+      system: LITERAL_REFERENCE_SYSTEM,
+      value: 'Patient/123',
+      reference: 'Patient/123',
+      display: 'P',
+    });
+    expect(issuePaths(() => draft(s2Body({ subject: { reference: 'Group/123' } })))).toEqual([
+      'CarePlan.subject.reference',
+    ]);
+    expect(issuePaths(() => draft(s2Body({ subject: { reference: '#p' } })))).toEqual([
+      'CarePlan.subject.reference',
+    ]);
+  });
+
+  it('takes goal and careTeam as #id of contained resources, kept as given', () => {
+    const command = draft(
+      s2Body({
+        contained: [
+          { resourceType: 'Goal', id: 'g' },
+          { resourceType: 'CareTeam', id: 't' },
+        ],
+        goal: [{ reference: '#g' }, { reference: 'Goal/g2' }],
+        careTeam: [{ reference: '#t' }],
+      }),
+    );
+    expect(command.plan.goals).toEqual(['g2']);
+    expect(command.plan.careTeam).toBeUndefined();
+    expect(command.plan.kept).toMatchObject({
+      goal: [{ reference: '#g' }, { reference: 'Goal/g2' }],
+      careTeam: [{ reference: '#t' }],
+    });
+    expect(issuePaths(() => draft(s2Body({ goal: [{ reference: '#t' }] })))).toEqual([
+      'CarePlan.goal[0].reference',
     ]);
   });
 
@@ -271,7 +303,7 @@ describe('reading a CarePlan body: issues, with their paths', () => {
         period: { start: 'yesterday' },
         extension: [
           ...(body.extension ?? []).filter((e) => e.url !== CARE_PLAN_EXTENSIONS.coordinator),
-          { url: CARE_PLAN_EXTENSIONS.coordinator, valueReference: { reference: 'Practitioner/c' } },
+          { url: CARE_PLAN_EXTENSIONS.coordinator, valueReference: { reference: 'Patient/c' } },
           { url: CARE_PLAN_EXTENSIONS.situation, extension: [{ url: 'kind', valueCode: 'wish' }] },
         ],
         activity: [
@@ -296,10 +328,9 @@ describe('reading a CarePlan body: issues, with their paths', () => {
       `${SITUATION}.extension('text')`,
       'CarePlan.goal[0].reference',
       'CarePlan.careTeam',
-      `CarePlan.extension('${CARE_PLAN_EXTENSIONS.coordinator}').valueReference.identifier`,
+      `CarePlan.extension('${CARE_PLAN_EXTENSIONS.coordinator}').valueReference.reference`,
       'CarePlan.activity[0].reference',
       'CarePlan.activity[1].detail.scheduledString',
-      'CarePlan.activity[2].detail.kind',
       'CarePlan.activity[2].detail.code',
       'CarePlan.activity[2].detail.performer',
     ]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CareTeam, CareTeamParticipant } from 'fhir/r4.js';
+import { LITERAL_REFERENCE_SYSTEM } from '@carenet/access';
 import {
   CARE_TEAM_EXTENSIONS,
   careTeamResource,
@@ -91,7 +92,7 @@ describe('formCareTeamCommand', () => {
     expect(command.participants.map((p) => p.memberId)).toEqual(['m2', 'm3', 'm-idel']);
   });
 
-  it('ignores the server-owned elements and the elements carenet does not model', () => {
+  it('ignores the server-owned elements, keeps the elements carenet does not model as given', () => {
     const command = form(
       careTeamBody({
         id: 'client-id',
@@ -104,7 +105,14 @@ describe('formCareTeamCommand', () => {
         ],
       }),
     );
-    expect(command).toEqual(form(careTeamBody()));
+    const plain = form(careTeamBody());
+    expect(command).toEqual({
+      ...plain,
+      details: {
+        ...plain.details,
+        kept: { identifier: [{ system: 'urn:x', value: '1' }], note: [{ text: 'x' }] },
+      },
+    });
   });
 
   it('keeps the period of the team (CareTeam.period, what the date search reads)', () => {
@@ -119,9 +127,14 @@ describe('formCareTeamCommand', () => {
     },
   );
 
-  it('refuses a literal-only subject (CareTeam.subject.identifier), and an absent one', () => {
-    expect(paths(careTeamBody({ subject: { reference: 'Patient/123' } }))).toEqual([
-      'CareTeam.subject.identifier',
+  it('takes a literal subject (kept as given), refuses an absent one and one of another type', () => {
+    expect(form(careTeamBody({ subject: { reference: 'Patient/123' } })).subject).toEqual({
+      system: LITERAL_REFERENCE_SYSTEM,
+      value: 'Patient/123',
+      reference: 'Patient/123',
+    });
+    expect(paths(careTeamBody({ subject: { reference: 'Group/123' } }))).toEqual([
+      'CareTeam.subject.reference',
     ]);
     const { subject: _subject, ...rest } = careTeamBody();
     expect(paths(rest as CareTeam)).toEqual(['CareTeam.subject']);
@@ -137,7 +150,7 @@ describe('formCareTeamCommand', () => {
     const issues = issuesOf(
       careTeamBody({
         participant: [
-          { ...GP_PARTICIPANT, member: { reference: 'Practitioner/1' } },
+          { ...GP_PARTICIPANT, member: { reference: 'Patient/1' } },
           { ...GP_PARTICIPANT, role: undefined },
           { ...GP_PARTICIPANT, role: [{ text: 'a' }, { text: 'b' }] },
           { ...GP_PARTICIPANT, member: { type: 'RelatedPerson' } },
@@ -146,7 +159,7 @@ describe('formCareTeamCommand', () => {
             ...GP_PARTICIPANT,
             member: { type: 'Organization', identifier: GP_PARTICIPANT.member?.identifier },
           },
-          { ...GP_PARTICIPANT, onBehalfOf: { reference: 'Organization/1' } },
+          { ...GP_PARTICIPANT, onBehalfOf: { reference: 'Practitioner/1' } },
           { ...COORDINATOR_PARTICIPANT, member: { type: 'RelatedPerson', display: 'Marie' } },
           { ...GP_PARTICIPANT, member: undefined },
           { ...GP_PARTICIPANT, member: { type: 'Patient', identifier: SUBJECT.identifier } },
@@ -154,16 +167,16 @@ describe('formCareTeamCommand', () => {
       }),
     );
     expect(issues.map((issue) => issue.path)).toEqual([
-      'CareTeam.participant[0].member.identifier',
+      'CareTeam.participant[0].member.reference',
       'CareTeam.participant[1].role',
       'CareTeam.participant[2].role',
       'CareTeam.participant[3].member.display',
       'CareTeam.participant[4].member.identifier.system',
       'CareTeam.participant[5].member.type',
-      'CareTeam.participant[6].onBehalfOf.identifier',
+      'CareTeam.participant[6].onBehalfOf.reference',
       'CareTeam.participant[7].onBehalfOf',
       'CareTeam.participant[8].member',
-      'CareTeam.participant[9].member.identifier.system',
+      'CareTeam.participant[9].member.type',
     ]);
     expect(issues[7]?.message).toContain('ctm-1');
   });
@@ -174,7 +187,7 @@ describe('formCareTeamCommand', () => {
         careTeamBody({
           status: 'closed' as CareTeam['status'],
           managingOrganization: [
-            { reference: 'Organization/1' },
+            { reference: 'Practitioner/1' },
             { type: 'Practitioner', identifier: { system: RPPS, value: '1' } },
           ],
           extension: [{ url: CARE_TEAM_EXTENSIONS.carePlan, valueReference: { reference: 'Goal/1' } }],
@@ -182,7 +195,7 @@ describe('formCareTeamCommand', () => {
       ),
     ).toEqual([
       'CareTeam.status',
-      'CareTeam.managingOrganization[0].identifier',
+      'CareTeam.managingOrganization[0].reference',
       'CareTeam.managingOrganization[1].type',
       `CareTeam.extension('${CARE_TEAM_EXTENSIONS.carePlan}').valueReference.reference`,
     ]);
@@ -351,10 +364,10 @@ describe('updateCareTeamCommands', () => {
       validationIssues(() =>
         updateCareTeamCommands(
           team,
-          { ...read, subject: { reference: 'Patient/1' } },
+          { ...read, subject: { reference: 'Practitioner/1' } },
           { actor: COORDINATOR, now: LATER },
         ),
       ).map((issue) => issue.path),
-    ).toEqual(['CareTeam.subject.identifier']);
+    ).toEqual(['CareTeam.subject.reference']);
   });
 });

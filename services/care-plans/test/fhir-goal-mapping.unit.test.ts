@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Goal } from 'fhir/r4.js';
+import { LITERAL_REFERENCE_SYSTEM } from '@carenet/access';
 import { CARE_TEAM_EXTENSIONS } from '../src/fhir/care-team/index.js';
 import { GOAL_EXTENSIONS, goalResource, setGoalCommand, updateGoalCommands } from '../src/fhir/goal/index.js';
 import { GOAL_LIFECYCLE_STATUSES, GOAL_RULES, goalDecider, type ExistingGoal } from '../src/goal/index.js';
@@ -127,19 +128,36 @@ describe('goalResource', () => {
 });
 
 describe('setGoalCommand', () => {
-  it('ignores server-owned and unmodelled elements, and statusReason', () => {
-    expect(
-      set(
-        goalBody({
-          id: 'x',
-          meta: { versionId: '9' },
+  it('ignores server-owned elements, keeps the unmodelled ones as given, and statusReason', () => {
+    const command = set(
+      goalBody({
+        id: 'x',
+        meta: { versionId: '9' },
+        identifier: [{ system: 'urn:x', value: '1' }],
+        note: [{ text: 'n' }],
+        statusReason: 'why',
+        statusDate: '2026-01-01',
+      }),
+    );
+    const plain = set(goalBody());
+    expect(command).toEqual({
+      ...plain,
+      statusReason: 'why',
+      details: {
+        ...plain.details,
+        kept: {
           identifier: [{ system: 'urn:x', value: '1' }],
           note: [{ text: 'n' }],
-          statusReason: 'why',
           statusDate: '2026-01-01',
-        }),
-      ),
-    ).toEqual(set(goalBody()));
+        },
+      },
+    });
+  });
+
+  it('refuses a modifierExtension and implicitRules (422: not honoured, so not kept)', () => {
+    expect(
+      paths(goalBody({ modifierExtension: [{ url: 'urn:m', valueBoolean: true }], implicitRules: 'urn:r' })),
+    ).toEqual(['Goal.modifierExtension', 'Goal.implicitRules']);
   });
 
   it('keeps an achievement for an accepted or active goal', () => {
@@ -156,8 +174,28 @@ describe('setGoalCommand', () => {
     },
   );
 
-  it('refuses a literal-only subject (Goal.subject.identifier)', () => {
-    expect(paths(goalBody({ subject: { reference: 'Patient/123' } }))).toEqual(['Goal.subject.identifier']);
+  it('takes a literal subject (Patient/x, an absolute URL, #id of a contained Patient), kept as given', () => {
+    expect(
+      set(goalBody({ subject: { reference: 'Patient/123', display: 'P' }, expressedBy: undefined })).subject,
+    ).toEqual({
+      system: LITERAL_REFERENCE_SYSTEM,
+      value: 'Patient/123',
+      reference: 'Patient/123',
+      display: 'P',
+    });
+    expect(paths(goalBody({ subject: { reference: 'Practitioner/123' }, expressedBy: undefined }))).toEqual([
+      'Goal.subject.reference',
+    ]);
+    expect(paths(goalBody({ subject: { reference: '#p' }, expressedBy: undefined }))).toEqual([
+      'Goal.subject.reference',
+    ]);
+    const contained = goalBody({
+      contained: [{ resourceType: 'Patient', id: 'p' }],
+      subject: { reference: '#p' },
+      expressedBy: { reference: '#p' },
+    });
+    expect(set(contained).subject.value).toBe('#p');
+    expect(set(contained).details.expressedBy).toEqual({ kind: 'patient' });
   });
 
   it('reports every content issue at once, with its path', () => {
@@ -191,8 +229,13 @@ describe('setGoalCommand', () => {
         goalBody({ expressedBy: { type: 'Patient', identifier: { ...SUBJECT.identifier, value: '1' } } }),
       ),
     ).toEqual(['Goal.expressedBy.identifier']);
-    expect(paths(goalBody({ expressedBy: { reference: 'Practitioner/1' } }))).toEqual([
-      'Goal.expressedBy.identifier',
+    expect(set(goalBody({ expressedBy: { reference: 'Practitioner/1' } })).details.expressedBy).toEqual({
+      kind: 'professional',
+      identifier: { system: LITERAL_REFERENCE_SYSTEM, value: 'Practitioner/1' },
+      reference: 'Practitioner/1',
+    });
+    expect(paths(goalBody({ expressedBy: { reference: 'Patient/other' } }))).toEqual([
+      'Goal.expressedBy.reference',
     ]);
   });
 
@@ -289,10 +332,10 @@ describe('updateGoalCommands', () => {
       validationIssues(() =>
         updateGoalCommands(
           state,
-          { ...read(state), subject: { reference: 'Patient/1' } },
+          { ...read(state), subject: { reference: 'Practitioner/1' } },
           { actor: GP, now: LATER },
         ),
       ).map((issue) => issue.path),
-    ).toEqual(['Goal.subject.identifier']);
+    ).toEqual(['Goal.subject.reference']);
   });
 });

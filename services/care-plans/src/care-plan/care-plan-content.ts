@@ -8,6 +8,7 @@ import {
   type CarePlanAnnotation,
   type CarePlanCodeableConcept,
   type InstantPeriod,
+  type KeptElements,
   type PatientIdentifier,
   type SituationDimension,
 } from './care-plan-values.js';
@@ -73,7 +74,24 @@ export type CarePlanContent = Readonly<{
   /** The review date (ISO date, `YYYY-MM-DD`); mandatory for a PPCS. */
   reviewDate?: string;
   notes: CarePlanAnnotation[];
+  /**
+   * The elements of the CarePlan the domain does not model, as given (`text`, `contained`,
+   * `identifier`, `addresses`, `supportingInfo`, `replaces`, `partOf`, `encounter`,
+   * `contributor`, a `created` given by the client, other extensions…). Changed by a revision,
+   * like the rest of the content.
+   */
+  kept?: KeptElements;
+  /**
+   * Per action id, the elements of its activity (`activity`: `outcomeReference`, `progress`…) and
+   * of its detail (`detail`: `kind` other than Task, `goal`, `location`, `reasonCode`…) the domain
+   * does not model, as given. Apart from the actions: changing them changes no action (no Task
+   * amended, no approval needed again).
+   */
+  actionsKept?: Readonly<Record<string, ActionKept>>;
 }>;
+
+/** The elements of one action's activity and detail kept as given. */
+export type ActionKept = Readonly<{ activity?: KeptElements; detail?: KeptElements }>;
 
 export const CARE_PLAN_CONTENT_KEYS: readonly (keyof CarePlanContent)[] = [
   'category',
@@ -89,7 +107,13 @@ export const CARE_PLAN_CONTENT_KEYS: readonly (keyof CarePlanContent)[] = [
   'careTeam',
   'reviewDate',
   'notes',
+  'kept',
+  'actionsKept',
 ];
+
+/** The content keys of the elements kept as given (the others are the domain's). */
+export const KEPT_CONTENT_KEYS: readonly (keyof CarePlanContent)[] = ['kept', 'actionsKept'];
+export type ModelledContentKey = Exclude<keyof CarePlanContent, 'kept' | 'actionsKept'>;
 
 /** Whether the plan is a PPCS: one of its categories has the `ppcs` coding of the project CodeSystem. */
 export function isPpcs(content: Pick<CarePlanContent, 'category'>): boolean {

@@ -1,6 +1,6 @@
 import type { Actor } from '@carenet/access';
 import type { DomainEvent, Plain } from '@carenet/eventsourcing';
-import type { CarePlanAction, CarePlanContent } from './care-plan-content.js';
+import type { CarePlanAction, CarePlanContent, ModelledContentKey } from './care-plan-content.js';
 import type { CarePlanStatus } from './care-plan-status.js';
 import type {
   ActivityStatus,
@@ -39,15 +39,17 @@ type Versioned = Fact & { readonly version: number; readonly plan: CarePlanConte
 /** Created in draft, version 1. */
 export type CarePlanDrafted = DomainEvent<'CarePlanDrafted', Versioned & { readonly author: Party }>;
 /**
- * A new version (full content). `changed` names the content elements that differ from the
- * previous version, `actions` which actions were added, removed or changed;
- * `approvalRequired` says that the validation and the agreement no longer cover the actions.
+ * A new version (full content). `changed` names the content elements the domain models that
+ * differ from the previous version, `keptChanged` (true, or absent) says that the elements kept
+ * as given changed; `actions` which actions were added, removed or changed; `approvalRequired`
+ * says that the validation and the agreement no longer cover the actions.
  */
 export type CarePlanRevised = DomainEvent<
   'CarePlanRevised',
   Versioned & {
     readonly previousVersion: number;
-    readonly changed: (keyof CarePlanContent)[];
+    readonly changed: ModelledContentKey[];
+    readonly keptChanged?: true;
     readonly actions: ActionsDiff;
     /** The number of the current set of actions, which validation and agreement refer to. */
     readonly actionsVersion: number;

@@ -1,12 +1,30 @@
 import type { Annotation, CodeableConcept, Task } from 'fhir/r4.js';
-import type { Plain } from '@carenet/eventsourcing';
+import type { PatientIdentifier } from '@carenet/access';
+import type { JsonObject, Plain } from '@carenet/eventsourcing';
 
 /** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
 export type CarePlanCodeableConcept = Plain<CodeableConcept>;
 export type CarePlanAnnotation = Plain<Annotation>;
 
-/** The patient a plan is for (`CarePlan.subject`), by national identifier (INS, or the Québec NAM). */
-export type PatientIdentifier = Readonly<{ system: string; value: string }>;
+/**
+ * The patient a plan is for (`CarePlan.subject`): by national identifier (INS, or the Québec NAM),
+ * or by literal reference (`Patient/x`, an absolute URL, `#id`) under the literal-reference naming
+ * system; with the reference, type and display as given (@carenet/access). Compared by system and
+ * value only (`samePatient`).
+ */
+export type { PatientIdentifier } from '@carenet/access';
+
+/** Whether two patient references name the same patient: identifier system and value only. */
+export function samePatient(a: PatientIdentifier, b: PatientIdentifier): boolean {
+  return a.system === b.system && a.value === b.value;
+}
+
+/**
+ * FHIR elements the domain does not model, kept as given (issue 15): a JSON object keyed by
+ * element name (`text`, `contained`, `identifier`, `addresses`, other extensions…). The domain
+ * carries them in its content events and never looks inside.
+ */
+export type KeptElements = JsonObject;
 
 /** A period of instants (ISO 8601); either end open when absent. */
 export type InstantPeriod = Readonly<{ start?: string; end?: string }>;

@@ -15,7 +15,13 @@ import type {
   ReviseCarePlan,
   ValidateCarePlan,
 } from './care-plan-commands.js';
-import { CARE_PLAN_CONTENT_KEYS, isPpcs, type CarePlanContent } from './care-plan-content.js';
+import {
+  CARE_PLAN_CONTENT_KEYS,
+  isPpcs,
+  KEPT_CONTENT_KEYS,
+  type CarePlanContent,
+  type ModelledContentKey,
+} from './care-plan-content.js';
 import { requireValidContent } from './care-plan-content-rules.js';
 import type { CarePlanEvent } from './care-plan-events.js';
 import { evolve } from './evolve.js';
@@ -35,7 +41,7 @@ import {
   targetOfCarePlanCommand,
   type CarePlanStatus,
 } from './care-plan-status.js';
-import type { CarePlanCodeableConcept } from './care-plan-values.js';
+import { samePatient, type CarePlanCodeableConcept } from './care-plan-values.js';
 
 /** `{ key: value }`, or `{}` when the value is undefined (for optional properties). */
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
@@ -89,8 +95,12 @@ function contentOf(plan: ExistingCarePlan): CarePlanContent {
 
 function revise(command: ReviseCarePlan, plan: ExistingCarePlan): CarePlanEvent[] {
   const before = contentOf(plan);
-  const changed = CARE_PLAN_CONTENT_KEYS.filter((key) => !jsonEqual(before[key], command.plan[key]));
-  if (changed.length === 0) return [];
+  const differs = CARE_PLAN_CONTENT_KEYS.filter((key) => !jsonEqual(before[key], command.plan[key]));
+  if (differs.length === 0) return [];
+  // The elements kept as given are not the domain's: a change of them alone changes no action
+  // and needs no new approval; the event says so apart (`keptChanged`).
+  const changed = differs.filter((key): key is ModelledContentKey => !KEPT_CONTENT_KEYS.includes(key));
+  const keptChanged = differs.length > changed.length;
   if (plan.status !== 'draft' && plan.status !== 'active') {
     throw new BusinessRuleError(
       CARE_PLAN_RULES.reviseFromStatus,
@@ -98,7 +108,7 @@ function revise(command: ReviseCarePlan, plan: ExistingCarePlan): CarePlanEvent[
     );
   }
   requirePlanner(plan, command.actor, 'revises it');
-  if (changed.includes('subject')) {
+  if (!samePatient(before.subject, command.plan.subject)) {
     throw new BusinessRuleError(CARE_PLAN_RULES.subjectImmutable, `care plan ${plan.id} is for one patient`);
   }
   if (isPpcs(command.plan) !== plan.ppcs) {
@@ -124,6 +134,7 @@ function revise(command: ReviseCarePlan, plan: ExistingCarePlan): CarePlanEvent[
         previousVersion: plan.version,
         plan: command.plan,
         changed,
+        ...(keptChanged && { keptChanged }),
         actions,
         actionsVersion,
         approvalRequired,

@@ -11,6 +11,7 @@ export type * from './care-plan-commands.js';
 export {
   CARE_PLAN_CONTENT_KEYS,
   isPpcs,
+  type ActionKept,
   type CarePlanAction,
   type CarePlanContent,
   type SituationItem,
@@ -47,6 +48,7 @@ export {
   CARE_PLAN_CATEGORY_SYSTEM,
   PERIOD_UNITS,
   PPCS_CATEGORY_CODE,
+  samePatient,
   SITUATION_DIMENSIONS,
   type ActionKind,
   type ActionPeriod,
@@ -59,6 +61,7 @@ export {
   type CarePlanAnnotation,
   type CarePlanCodeableConcept,
   type InstantPeriod,
+  type KeptElements,
   type PatientIdentifier,
   type PeriodUnit,
   type Representative,

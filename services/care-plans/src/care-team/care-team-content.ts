@@ -2,6 +2,7 @@ import type { CareTeamParty } from './care-team-party.js';
 import type { CareTeamStatus } from './care-team-status.js';
 import type {
   CareTeamCodeableConcept,
+  CareTeamKeptElements,
   CareTeamPeriod,
   OrganizationReference,
   PatientIdentifier,
@@ -17,6 +18,12 @@ export type CareTeamDetails = Readonly<{
   carePlanId?: string;
   /** `CareTeam.period`: when the team is (or was) in place. */
   period?: CareTeamPeriod;
+  /**
+   * The elements of the CareTeam the domain does not model, as given (`text`, `contained`,
+   * `identifier`, `encounter`, `reasonCode`, `telecom`, `note`, other extensions…): changed like
+   * the other details (CareTeamDetailsChanged), by the team's managers, at any time.
+   */
+  kept?: CareTeamKeptElements;
 }>;
 
 export const CARE_TEAM_DETAIL_KEYS: readonly (keyof CareTeamDetails)[] = [
@@ -25,6 +32,7 @@ export const CARE_TEAM_DETAIL_KEYS: readonly (keyof CareTeamDetails)[] = [
   'managingOrganizations',
   'carePlanId',
   'period',
+  'kept',
 ];
 
 /** Everything a team is formed with, besides its members (they come as CareTeamMemberAdded). */

@@ -26,10 +26,16 @@ type StatusChange = Fact &
 
 /** The team was formed: its content (members follow, one CareTeamMemberAdded each). */
 export type CareTeamFormed = DomainEvent<'CareTeamFormed', Fact & { readonly careTeam: CareTeamContent }>;
-/** Name, category, managing organisations or care plan changed: the new values, the elements removed. */
+/** The details that may be removed (the elements kept as given are replaced, never removed). */
+export type RemovableCareTeamDetail = Exclude<keyof CareTeamDetails, 'kept'>;
+
+/**
+ * Name, category, managing organisations, care plan, period or the elements kept as given
+ * changed: the new values, the elements removed.
+ */
 export type CareTeamDetailsChanged = DomainEvent<
   'CareTeamDetailsChanged',
-  Fact & { readonly changed: Partial<CareTeamDetails>; readonly removed: (keyof CareTeamDetails)[] }
+  Fact & { readonly changed: Partial<CareTeamDetails>; readonly removed: RemovableCareTeamDetail[] }
 >;
 /** proposed | suspended → active. */
 export type CareTeamActivated = DomainEvent<'CareTeamActivated', StatusChange>;

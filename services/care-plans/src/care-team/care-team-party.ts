@@ -4,11 +4,18 @@ import type { CareTeamCodeableConcept } from './care-team-values.js';
 /** A national identifier of a professional (IDNPS, RPPS) or an organisation (FINESS, IDNST). */
 export type PartyIdentifier = Readonly<{ system: string; value: string }>;
 
-/** A professional (Practitioner) or an organisation (Organization), by national identifier. */
+/**
+ * A professional (Practitioner, PractitionerRole) or an organisation (Organization…), by national
+ * identifier, or by literal reference (`Practitioner/x`, an absolute URL, `#id` of a contained
+ * one) under the literal-reference naming system; the reference, type and display as given
+ * (the shape of @carenet/access `Party`).
+ */
 export type IdentifiedParty = Readonly<{
   kind: 'professional' | 'organization';
   identifier: PartyIdentifier;
   display?: string;
+  reference?: string;
+  type?: string;
 }>;
 
 /**

@@ -22,7 +22,7 @@ import {
   type CareTeamMember,
   type CareTeamMemberInput,
 } from './care-team-content.js';
-import { statusEventType, type CareTeamEvent } from './care-team-events.js';
+import { statusEventType, type CareTeamEvent, type RemovableCareTeamDetail } from './care-team-events.js';
 import { sameParty } from './care-team-party.js';
 import { requireCoordinator, requireCoordinatorOrSelf, requireFormer } from './care-team-permissions.js';
 import { CARE_TEAM_RULES } from './care-team-rules.js';
@@ -296,8 +296,13 @@ function membershipEvent(
 
 function detailsChange(team: ExistingCareTeam, details: CareTeamDetails, command: Issued): CareTeamEvent[] {
   const changed: Partial<Record<keyof CareTeamDetails, unknown>> = {};
-  const removed: (keyof CareTeamDetails)[] = [];
+  const removed: RemovableCareTeamDetail[] = [];
   for (const key of CARE_TEAM_DETAIL_KEYS) {
+    if (key === 'kept') {
+      // The elements kept as given are never removed, only changed (to `{}` when none is left).
+      if (!jsonEqual(team.kept ?? {}, details.kept ?? {})) changed.kept = details.kept ?? {};
+      continue;
+    }
     const after = details[key];
     if (jsonEqual(team[key], after)) continue;
     if (after === undefined) removed.push(key);

@@ -49,6 +49,7 @@ export {
 } from './care-team-status.js';
 export type {
   CareTeamCodeableConcept,
+  CareTeamKeptElements,
   CareTeamPeriod,
   OrganizationReference,
   PatientIdentifier,

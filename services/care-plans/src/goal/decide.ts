@@ -9,7 +9,7 @@ import type {
   SetGoal,
 } from './goal-commands.js';
 import { GOAL_DETAIL_KEYS, type GoalDetails } from './goal-content.js';
-import type { GoalEvent } from './goal-events.js';
+import type { GoalEvent, RemovableGoalElement } from './goal-events.js';
 import {
   canMoveGoal,
   CLOSED_GOAL_STATUSES,
@@ -166,6 +166,7 @@ function setGoal(command: SetGoal, state: GoalState): GoalEvent[] {
           ...command.details,
           lifecycleStatus: command.lifecycleStatus,
           ...optional('achievementStatus', command.achievementStatus),
+          ...optional('statusReason', command.statusReason),
           subject: command.subject,
         },
       },
@@ -182,8 +183,13 @@ function reviseGoal(command: ReviseGoal, goal: ExistingGoal): GoalEvent[] {
   }
   const statusMoves = command.lifecycleStatus !== goal.lifecycleStatus;
   const changed: Partial<Record<keyof GoalDetails | 'statusReason', unknown>> = {};
-  const removed: (keyof GoalDetails | 'statusReason')[] = [];
+  const removed: RemovableGoalElement[] = [];
   for (const key of GOAL_DETAIL_KEYS) {
+    if (key === 'kept') {
+      // The elements kept as given are never removed, only changed (to `{}` when none is left).
+      if (!jsonEqual(goal.kept ?? {}, command.details.kept ?? {})) changed.kept = command.details.kept ?? {};
+      continue;
+    }
     const after = command.details[key];
     if (jsonEqual(goal[key], after)) continue;
     if (after === undefined) removed.push(key);

@@ -17,6 +17,8 @@ export interface SetGoal extends Issued {
   readonly lifecycleStatus: InitialGoalStatus;
   /** Only for an accepted or active goal. */
   readonly achievementStatus?: GoalCodeableConcept;
+  /** Why the goal is in its status, as given (kept: never dropped). */
+  readonly statusReason?: string;
   readonly subject: GoalPatient;
   readonly details: GoalDetails;
 }

@@ -2,6 +2,7 @@ import type { GoalLifecycleStatus } from './goal-lifecycle.js';
 import type {
   GoalCodeableConcept,
   GoalExpressor,
+  GoalKeptElements,
   GoalPatient,
   GoalReference,
   GoalTargetValue,
@@ -18,6 +19,12 @@ export type GoalDetails = Readonly<{
   startDate?: string;
   expressedBy?: GoalExpressor;
   addresses: GoalReference[];
+  /**
+   * The elements of the Goal the domain does not model, as given (`text`, `contained`,
+   * `identifier`, `statusDate`, `note`, `outcomeCode`, `outcomeReference`, other extensions…):
+   * changed by a revision, like the other details, while the goal is open.
+   */
+  kept?: GoalKeptElements;
 }>;
 
 export const GOAL_DETAIL_KEYS: readonly (keyof GoalDetails)[] = [
@@ -28,6 +35,7 @@ export const GOAL_DETAIL_KEYS: readonly (keyof GoalDetails)[] = [
   'startDate',
   'expressedBy',
   'addresses',
+  'kept',
 ];
 
 /** Everything a goal is set with: a consumer builds the Goal from GoalSet alone. */

@@ -13,6 +13,9 @@ type Fact = Readonly<{
   at: string;
 }>;
 
+/** The elements a revision may remove (the elements kept as given are replaced, never removed). */
+export type RemovableGoalElement = Exclude<keyof GoalDetails, 'kept'> | 'statusReason';
+
 /** The goal was set: its full content. */
 export type GoalSet = DomainEvent<'GoalSet', Fact & { readonly goal: GoalContent }>;
 /** The details changed: the new values, and the elements removed (statusReason: a new reason, same status). */
@@ -20,7 +23,7 @@ export type GoalRevised = DomainEvent<
   'GoalRevised',
   Fact & {
     readonly changed: Partial<GoalDetails & { statusReason: string }>;
-    readonly removed: (keyof GoalDetails | 'statusReason')[];
+    readonly removed: RemovableGoalElement[];
   }
 >;
 /** The lifecycle status moved (`previousStatus` → `lifecycleStatus`). */

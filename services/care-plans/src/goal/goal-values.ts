@@ -1,6 +1,7 @@
 import type { CodeableConcept, GoalTarget, Reference } from 'fhir/r4.js';
 import type { IdentifiedParty, RelatedPersonParty } from '../care-team/care-team-party.js';
-import type { Plain } from '@carenet/eventsourcing';
+import type { PatientIdentifier } from '@carenet/access';
+import type { JsonObject, Plain } from '@carenet/eventsourcing';
 
 /** FHIR datatypes as plain JSON values (see `Plain`): what commands, state and events hold. */
 export type GoalCodeableConcept = Plain<CodeableConcept>;
@@ -9,11 +10,21 @@ export type GoalReference = Plain<Reference>;
 /** `Goal.target`: measure, detail[x] (Quantity, Range, CodeableConcept, string, boolean, integer, Ratio), due[x]. */
 export type GoalTargetValue = Plain<GoalTarget>;
 
-/** The patient, by national identifier (INS, or the Québec NAM). */
-export type GoalPatient = Readonly<{ system: string; value: string }>;
+/**
+ * The patient: by national identifier (INS, or the Québec NAM) or by literal reference, with the
+ * reference, type and display as given (@carenet/access `PatientIdentifier`).
+ */
+export type GoalPatient = PatientIdentifier;
 
-/** Who expressed the goal (`Goal.expressedBy`): the patient, a professional or organisation, or a relative. */
-export type GoalExpressor = IdentifiedParty | RelatedPersonParty | Readonly<{ kind: 'patient' }>;
+/**
+ * Who expressed the goal (`Goal.expressedBy`): the patient (`patient`: the reference as given,
+ * when it is not the subject's own), a professional or organisation, or a relative.
+ */
+export type GoalExpressor =
+  IdentifiedParty | RelatedPersonParty | Readonly<{ kind: 'patient'; patient?: PatientIdentifier }>;
+
+/** FHIR elements of the Goal the domain does not model, kept as given (issue 15). */
+export type GoalKeptElements = JsonObject;
 
 /** `Goal.priority` (http://terminology.hl7.org/CodeSystem/goal-priority), as a CodeableConcept. */
 export const GOAL_PRIORITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/goal-priority';

@@ -23,6 +23,7 @@ export {
   GOAL_PRIORITY_SYSTEM,
   type GoalCodeableConcept,
   type GoalExpressor,
+  type GoalKeptElements,
   type GoalPatient,
   type GoalReference,
   type GoalTargetValue,

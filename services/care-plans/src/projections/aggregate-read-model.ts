@@ -1,10 +1,11 @@
 import type { Resource } from 'fhir/r4.js';
-import type {
-  Decider,
-  DomainEvent,
-  InlineProjection,
-  RecordedEvent,
-  SqlExecutor,
+import {
+  endsWrite,
+  type Decider,
+  type DomainEvent,
+  type InlineProjection,
+  type RecordedEvent,
+  type SqlExecutor,
 } from '@carenet/eventsourcing';
 import { recordedMethodOf, type IndexValueExtractor, type PostgresSearchStore } from '@carenet/fhir';
 
@@ -39,8 +40,13 @@ export const atOf = (event: { readonly data: unknown }): string => (event.data a
 /**
  * The read models of one aggregate type, kept in the append's transaction (DESIGN.md §3): its
  * state (`care_plans.aggregate_state`, evolved from the stored state by the new events), and its
- * FHIR resource with search index values and history (`fhir.*`), one version per event. Events
- * already applied (a revision not above the stored one) are skipped, so a replay changes nothing.
+ * FHIR resource with search index values and history (`fhir.*`), one version per write: a
+ * request that appends several events (a CareTeam formed with its members, an activation that
+ * hands the actions over) is one FHIR version, stored at the write's last event (`endsWrite`;
+ * versionId = that event's revision + 1). The revisions inside a write are no versions (vread of
+ * them is 404). The same in the append's transaction and in a rebuild (the events' `write`
+ * metadata says where a write ends). Events already applied (a revision not above the stored one)
+ * are skipped, so a replay changes nothing.
  */
 export function aggregateReadModel<S extends AggregateState, R extends Resource>(
   model: AggregateModel<S, R>,
@@ -69,7 +75,7 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
           state = model.decider.evolve(state, event);
           revision = event.revision;
           lastUpdated = atOf(event);
-          if (state.exists) {
+          if (state.exists && endsWrite(event)) {
             const versionId = revision + 1;
             const resource = model.resourceOf(state as Existing<S>, {
               versionId: String(versionId),

@@ -14,8 +14,10 @@ import {
 } from '../../care-plan/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import { partyOfReference, partyReference } from '@carenet/access';
+import { partyOfReference, partyReference, type ContainedTypeOf } from '@carenet/access';
 import type { ValidationIssues } from '@carenet/eventsourcing';
+import type { ActionKept } from '../../care-plan/index.js';
+import { keptElementsBut, keptElementsOf, keptExtensions, keptParty } from '../shared/kept-elements.js';
 import { ACTION_ID_PATTERN } from './care-plan-action-identifier.js';
 import { ACTION_KIND_SYSTEM, CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 
@@ -72,6 +74,7 @@ function progressOf(state: ExistingCarePlan, actionId: string): { status: Activi
  */
 export function activityOf(state: ExistingCarePlan, action: CarePlanAction): CarePlanActivity {
   const progress = progressOf(state, action.actionId);
+  const kept = state.actionsKept?.[action.actionId];
   const effectiveDue = actionDue(action, state.reviewDate);
   const detailExtensions: Extension[] = [
     { url: CARE_PLAN_EXTENSIONS.actionPriority, valueCode: action.priority },
@@ -85,8 +88,10 @@ export function activityOf(state: ExistingCarePlan, action: CarePlanAction): Car
     ...(effectiveDue === undefined
       ? []
       : [{ url: CARE_PLAN_EXTENSIONS.actionEffectiveDue, valueDateTime: effectiveDue }]),
+    ...keptExtensions(kept?.detail),
   ];
   return {
+    ...keptElementsBut(kept?.activity),
     extension: [
       { url: CARE_PLAN_EXTENSIONS.actionId, valueString: action.actionId },
       ...(progress.taskId === undefined
@@ -97,10 +102,12 @@ export function activityOf(state: ExistingCarePlan, action: CarePlanAction): Car
               valueReference: { reference: `Task/${progress.taskId}`, type: 'Task' },
             },
           ]),
+      ...keptExtensions(kept?.activity),
     ],
     detail: {
       extension: detailExtensions,
       kind: 'Task',
+      ...keptElementsBut(kept?.detail),
       code: action.code,
       status: progress.status,
       ...scheduledOf(action.scheduled),
@@ -189,8 +196,49 @@ function scheduleOf(
   return undefined;
 }
 
-/** An action as read from an activity; `actionId` absent when the client gave none (a new action). */
-export type ReadAction = Omit<CarePlanAction, 'actionId'> & { readonly actionId?: string };
+/**
+ * An action as read from an activity; `actionId` absent when the client gave none (a new action);
+ * `kept`: the activity's and detail's elements not modelled, as given.
+ */
+export type ReadAction = Omit<CarePlanAction, 'actionId'> & {
+  readonly actionId?: string;
+  readonly kept?: ActionKept;
+};
+
+/** The activity and detail elements the domain models or the server owns (the others are kept). */
+const ACTIVITY_MODELLED: ReadonlySet<string> = new Set(['detail', 'reference']);
+const DETAIL_MODELLED: ReadonlySet<string> = new Set([
+  'kind',
+  'code',
+  'status',
+  'doNotPerform',
+  'scheduledTiming',
+  'scheduledPeriod',
+  'scheduledString',
+  'performer',
+  'description',
+]);
+const KNOWN_EXTENSIONS: ReadonlySet<string> = new Set(Object.values(CARE_PLAN_EXTENSIONS));
+
+/** What of an activity is kept as given: unmodelled elements, `detail.kind` other than Task, `doNotPerform: false`. */
+function actionKeptOf(
+  activity: CarePlanActivity,
+  detail: CarePlanActivityDetail,
+  path: string,
+  issues: ValidationIssues,
+): ActionKept | undefined {
+  const onActivity = keptElementsOf(activity, ACTIVITY_MODELLED, path, issues, KNOWN_EXTENSIONS);
+  const onDetail = {
+    ...keptElementsOf(detail, DETAIL_MODELLED, `${path}.detail`, issues, KNOWN_EXTENSIONS),
+    ...(detail.kind === undefined || detail.kind === 'Task' ? {} : { kind: detail.kind }),
+    ...(detail.doNotPerform === false ? { doNotPerform: false } : {}),
+  };
+  const kept = {
+    ...optional('activity', onActivity),
+    ...(Object.keys(onDetail).length === 0 ? {} : { detail: onDetail }),
+  };
+  return Object.keys(kept).length === 0 ? undefined : kept;
+}
 
 function actionIdOf(activity: CarePlanActivity, path: string, issues: ValidationIssues) {
   const url = CARE_PLAN_EXTENSIONS.actionId;
@@ -246,16 +294,20 @@ function detailExtensionsOf(detail: CarePlanActivityDetail, path: string, issues
 
 /**
  * The action of `CarePlan.activity[index]`: `detail` is required (`activity.reference` is not
- * taken: the server renders the action's Task); `detail.kind` absent or Task; `detail.code`
+ * taken: the server renders the action's Task); `detail.kind` as given (Task when absent: each
+ * action is carried out as a Task); `detail.code`
  * required; one `detail.performer`, by identifier; `scheduledTiming` (frequency per period, within
  * bounds) or `scheduledPeriod`; description; the priority (default routine), kind, expected result
- * and due extensions. `detail.status` and the server-owned extensions are ignored; a `doNotPerform`
+ * and due extensions. `detail.status` is the server's (a new action, without id, states
+ * not-started or nothing); the server-owned extensions are ignored; the elements not modelled are
+ * kept as given (`kept`); a `doNotPerform`
  * activity is refused (carenet plans what is to be done). `undefined` when an issue was found.
  */
 export function actionOf(
   activity: CarePlanActivity,
   index: number,
   issues: ValidationIssues,
+  containedTypeOf?: ContainedTypeOf,
 ): ReadAction | undefined {
   const path = `CarePlan.activity[${index}]`;
   const actionId = actionIdOf(activity, path, issues);
@@ -271,8 +323,12 @@ export function actionOf(
     return;
   }
   const at = `${path}.detail`;
-  if (detail.kind !== undefined && detail.kind !== 'Task') {
-    issues.add(`${at}.kind`, 'is Task (each action is carried out as a Task), or absent');
+  const status = detail.status as string | undefined;
+  if (actionId === undefined && status !== undefined && status !== 'not-started') {
+    issues.add(
+      `${at}.status`,
+      `is the server's: it follows the action's Task, and a new action is not-started (not ${status})`,
+    );
   }
   if (detail.doNotPerform === true) {
     issues.add(`${at}.doNotPerform`, 'is not taken: a care plan action says what is to be done');
@@ -283,7 +339,10 @@ export function actionOf(
     issues.add(`${at}.performer`, 'is one professional or organisation, by national identifier');
   }
   const performer =
-    performers.length === 1 ? partyOfReference(performers[0], `${at}.performer[0]`, issues) : undefined;
+    performers.length === 1
+      ? keptParty(partyOfReference(performers[0], `${at}.performer[0]`, issues, containedTypeOf))
+      : undefined;
+  const kept = actionKeptOf(activity, detail, path, issues);
   const scheduled = scheduleOf(detail, at, issues);
   const { priority, kind, expectedResult, due } = detailExtensionsOf(detail, at, issues);
   if (detail.code === undefined || performer === undefined || priority === undefined) return undefined;
@@ -297,5 +356,6 @@ export function actionOf(
     ...optional('expectedResult', expectedResult),
     priority,
     ...optional('kind', kind),
+    ...optional('kept', kept),
   };
 }

@@ -1,4 +1,4 @@
-import type { CarePlan, Extension } from 'fhir/r4.js';
+import type { CarePlan, Extension, Reference } from 'fhir/r4.js';
 import {
   agreementIsCurrent,
   validationIsCurrent,
@@ -8,7 +8,9 @@ import {
 } from '../../care-plan/index.js';
 import { actorReference, partyReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
+import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
 import { activityOf } from './care-plan-activity.js';
+import { localReference } from './care-plan-content-of-resource.js';
 import { CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 import { situationExtensions } from './care-plan-situation.js';
 
@@ -75,25 +77,31 @@ function extensionsOf(state: ExistingCarePlan): Extension[] {
     { url: CARE_PLAN_EXTENSIONS.actionsVersion, valuePositiveInt: state.actionsVersion },
     { url: CARE_PLAN_EXTENSIONS.revalidationRequired, valueBoolean: state.revalidationRequired },
     { url: CARE_PLAN_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },
+    ...keptExtensions(state.kept),
   ];
 }
 
 /**
  * The FHIR R4 CarePlan of a plan's state, at a version (`meta.versionId` = stream revision + 1,
  * `meta.lastUpdated` = time of the latest event). Always `intent: plan`; `created` is when it was
- * drafted; the subject by INS with `type: Patient`; the author, coordinator, médecin traitant and
- * performers by national identifier; `goal` (`Goal/<id>`, in priority order) and `careTeam`
- * (`CareTeam/<id>`) as literal references; one `activity` per current action (see `activityOf`).
+ * drafted unless the client gave its own; the subject, author, coordinator, médecin traitant and
+ * performers as given (by national identifier, with `type`; or by literal reference); `goal`
+ * (`Goal/<id>`, in priority order) and `careTeam` (`CareTeam/<id>`) as literal references, or as
+ * given when they name contained or remote resources; one `activity` per current action (see
+ * `activityOf`); every element the domain does not model as given (`kept`), other extensions
+ * after carenet's.
  * Extensions: CARE_PLAN_EXTENSIONS (see there; the server-owned ones always or when known).
  */
 export function carePlanResource(
   state: ExistingCarePlan,
   version: { readonly versionId: string; readonly lastUpdated: string },
 ): CarePlan {
+  const { kept } = state;
   return {
     resourceType: 'CarePlan',
     id: state.id,
     meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    ...keptElementsBut(kept),
     extension: extensionsOf(state),
     status: state.status,
     intent: 'plan',
@@ -102,15 +110,19 @@ export function carePlanResource(
     ...optional('description', state.description),
     subject: patientReference(state.subject),
     ...optional('period', state.period),
-    created: state.created,
+    created: (kept?.created as string | undefined) ?? state.created,
     author: partyReference(state.author),
-    ...(state.careTeam === undefined
-      ? {}
-      : { careTeam: [{ reference: `CareTeam/${state.careTeam}`, type: 'CareTeam' }] }),
-    ...nonEmpty(
-      'goal',
-      state.goals.map((goal) => ({ reference: `Goal/${goal}`, type: 'Goal' })),
-    ),
+    ...(kept?.careTeam !== undefined
+      ? { careTeam: kept.careTeam as Reference[] }
+      : state.careTeam === undefined
+        ? {}
+        : { careTeam: [localReference('CareTeam', state.careTeam)] }),
+    ...(kept?.goal !== undefined
+      ? { goal: kept.goal as Reference[] }
+      : nonEmpty(
+          'goal',
+          state.goals.map((goal) => localReference('Goal', goal)),
+        )),
     ...nonEmpty(
       'activity',
       state.actions.map((action) => activityOf(state, action)),

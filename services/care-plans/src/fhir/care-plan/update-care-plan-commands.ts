@@ -7,6 +7,7 @@ import {
   CARE_PLAN_STATE_MACHINE,
   CARE_PLAN_STATUSES,
   sameParty,
+  samePatient,
   type CarePlanCodeableConcept,
   type CarePlanCommand,
   type CarePlanContent,
@@ -15,6 +16,7 @@ import {
   type ExistingCarePlan,
 } from '../../care-plan/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
+import { containedTypeOf } from '../shared/kept-elements.js';
 import { optional } from '../shared/optional.js';
 import { CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
 import { carePlanContentOf, requirePlanIntent } from './care-plan-content-of-resource.js';
@@ -83,7 +85,8 @@ function transition(
 /**
  * The commands a PUT of a CarePlan stands for, against its current state:
  *
- * 1. `subject` is fixed at creation: a change is a BusinessRuleError `care-plan-subject-immutable`;
+ * 1. `subject` is fixed at creation (the same patient: identifier system and value; its display or
+ *    literal reference may be restated): a change is a BusinessRuleError `care-plan-subject-immutable`;
  *    `author` too (`care-plan-immutable-element`; absent means unchanged). `intent` is plan.
  * 2. Content changed (any of CARE_PLAN_CONTENT_KEYS, read as on create, see
  *    `carePlanContentOf`) → ReviseCarePlan with the full new content. An activity keeps its
@@ -109,13 +112,15 @@ export function updateCarePlanCommands(
   const status = statusOf(resource, issues);
   requirePlanIntent(resource, issues);
   const author =
-    resource.author === undefined ? undefined : partyOfReference(resource.author, 'CarePlan.author', issues);
+    resource.author === undefined
+      ? undefined
+      : partyOfReference(resource.author, 'CarePlan.author', issues, containedTypeOf(resource));
   const reason = statusReasonOf(resource, issues);
-  const plan = carePlanContentOf(resource, actionIdsEverUsed(state), issues);
+  const plan = carePlanContentOf(resource, actionIdsEverUsed(state), issues, state.created);
   issues.throwIfAny();
   if (status === undefined || plan === undefined) return issues.fail();
 
-  if (!jsonEqual(plan.subject, state.subject)) {
+  if (!samePatient(plan.subject, state.subject)) {
     throw new BusinessRuleError(
       CARE_PLAN_RULES.subjectImmutable,
       `care plan ${state.id} is for one patient: CarePlan.subject never changes`,

@@ -10,7 +10,8 @@ import {
 } from '../../care-team/index.js';
 import { extensionPath, singleExtension } from '../shared/extensions.js';
 import { optional } from '../shared/optional.js';
-import { patientOfReference } from '@carenet/access';
+import { patientOfReference, type ContainedTypeOf } from '@carenet/access';
+import { containedTypeOf, keptElementsOf, keptPatient } from '../shared/kept-elements.js';
 import { careTeamPartyOfReference, organizationOfReference } from '../shared/team-party-reference.js';
 import type { ValidationIssues } from '@carenet/eventsourcing';
 import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
@@ -55,17 +56,38 @@ function carePlanIdOf(resource: CareTeam, issues: ValidationIssues): string | un
 function organizationsOf(
   references: CareTeam['managingOrganization'],
   issues: ValidationIssues,
+  contained: ContainedTypeOf,
 ): OrganizationReference[] | undefined {
   const organizations = (references ?? []).map((reference, i) =>
-    organizationOfReference(reference, `CareTeam.managingOrganization[${i}]`, issues),
+    organizationOfReference(reference, `CareTeam.managingOrganization[${i}]`, issues, contained),
   );
   return organizations.every((organization) => organization !== undefined) ? organizations : undefined;
 }
 
-/** The details of a body: name, category, managingOrganization, the care-plan extension. */
-function detailsOf(resource: CareTeam, issues: ValidationIssues): CareTeamDetails | undefined {
-  const managingOrganizations = organizationsOf(resource.managingOrganization, issues);
+/** The CareTeam elements the domain models (or the server owns): the others are kept as given. */
+const MODELLED: ReadonlySet<string> = new Set([
+  'status',
+  'category',
+  'name',
+  'subject',
+  'period',
+  'participant',
+  'managingOrganization',
+]);
+const KNOWN_EXTENSIONS: ReadonlySet<string> = new Set(Object.values(CARE_TEAM_EXTENSIONS));
+
+/**
+ * The details of a body: name, category, managingOrganization, the care-plan extension, period,
+ * and the elements the domain does not model, kept as given.
+ */
+function detailsOf(
+  resource: CareTeam,
+  issues: ValidationIssues,
+  contained: ContainedTypeOf,
+): CareTeamDetails | undefined {
+  const managingOrganizations = organizationsOf(resource.managingOrganization, issues, contained);
   const carePlanId = carePlanIdOf(resource, issues);
+  const kept = keptElementsOf(resource, MODELLED, 'CareTeam', issues, KNOWN_EXTENSIONS);
   if (managingOrganizations === undefined) return undefined;
   return {
     ...optional('name', resource.name),
@@ -73,6 +95,7 @@ function detailsOf(resource: CareTeam, issues: ValidationIssues): CareTeamDetail
     managingOrganizations,
     ...optional('carePlanId', carePlanId),
     ...optional('period', periodOf(resource.period)),
+    ...optional('kept', kept),
   };
 }
 
@@ -85,12 +108,20 @@ function participantOf(
   participant: CareTeamParticipant,
   path: string,
   issues: ValidationIssues,
+  contained: ContainedTypeOf,
 ): ParticipantOfResource | undefined {
-  const member = careTeamPartyOfReference(participant.member, `${path}.member`, issues, [
-    'professional',
-    'organization',
-    'related-person',
-  ]);
+  const member = careTeamPartyOfReference(
+    participant.member,
+    `${path}.member`,
+    issues,
+    ['professional', 'organization', 'related-person'],
+    contained,
+  );
+  for (const key of ['extension', 'modifierExtension'] as const) {
+    if (participant[key] !== undefined) {
+      issues.add(`${path}.${key}`, 'is not accepted on a membership: it is not kept, so it is refused');
+    }
+  }
   const roles = participant.role ?? [];
   if (roles.length === 0) issues.add(`${path}.role`, "is required: the member's role in the team");
   if (roles.length > 1) {
@@ -101,7 +132,7 @@ function participantOf(
   }
   let onBehalfOf: OrganizationReference | undefined;
   if (participant.onBehalfOf !== undefined) {
-    onBehalfOf = organizationOfReference(participant.onBehalfOf, `${path}.onBehalfOf`, issues);
+    onBehalfOf = organizationOfReference(participant.onBehalfOf, `${path}.onBehalfOf`, issues, contained);
     if (member !== undefined && member.kind !== 'professional') {
       issues.add(
         `${path}.onBehalfOf`,
@@ -123,26 +154,33 @@ function participantOf(
   };
 }
 
-function participantsOf(resource: CareTeam, issues: ValidationIssues): ParticipantOfResource[] | undefined {
+function participantsOf(
+  resource: CareTeam,
+  issues: ValidationIssues,
+  contained: ContainedTypeOf,
+): ParticipantOfResource[] | undefined {
   const participants = (resource.participant ?? []).map((participant, i) =>
-    participantOf(participant, `CareTeam.participant[${i}]`, issues),
+    participantOf(participant, `CareTeam.participant[${i}]`, issues, contained),
   );
   return participants.every((participant) => participant !== undefined) ? participants : undefined;
 }
 
 /**
- * Reads a CareTeam body: `status`, `subject` (by INS: a literal-only reference is an issue at
- * `CareTeam.subject.identifier`), `name`, `category`, `managingOrganization` (FINESS/IDNST),
- * the care-plan extension, and `participant` (member, exactly one role, period, onBehalfOf,
- * `id`). Not modelled, so not kept: `identifier`, `period`, `reasonCode`, `reasonReference`,
- * `encounter`, `telecom`, `note`, other extensions. Server-owned: `id`, `meta`, recordedBy.
+ * Reads a CareTeam body: `status`, `subject` (by INS or NAM, or by literal reference),
+ * `name`, `category`, `period`, `managingOrganization` (FINESS/IDNST or literal), the care-plan
+ * extension, and `participant` (member, exactly one role, period, onBehalfOf, `id`; members by
+ * national identifier or literal reference, `#id` naming a contained resource). Kept as given
+ * (issue 15): `text`, `contained`, `identifier`, `reasonCode`, `reasonReference`, `encounter`,
+ * `telecom`, `note`, other extensions. Refused: `modifierExtension`, `implicitRules`, extensions
+ * on a participant. Server-owned: `id`, `meta`, recordedBy.
  */
 export function careTeamOfResource(resource: CareTeam, issues: ValidationIssues): CareTeamOfResource {
+  const contained = containedTypeOf(resource);
   return {
     status: statusOf(resource, issues),
-    subject: patientOfReference(resource.subject, 'CareTeam.subject', issues),
-    details: detailsOf(resource, issues),
-    participants: participantsOf(resource, issues),
+    subject: keptPatient(patientOfReference(resource.subject, 'CareTeam.subject', issues, contained)),
+    details: detailsOf(resource, issues, contained),
+    participants: participantsOf(resource, issues, contained),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CareTeamMember, ExistingCareTeam } from '../../care-team/index.js'
 import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
 import { careTeamPartyReference, organizationReference } from '../shared/team-party-reference.js';
+import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
 import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
 
 function extensionsOf(state: ExistingCareTeam): Extension[] {
@@ -16,6 +17,7 @@ function extensionsOf(state: ExistingCareTeam): Extension[] {
           },
         ]),
     { url: CARE_TEAM_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },
+    ...keptExtensions(state.kept),
   ];
 }
 
@@ -32,8 +34,9 @@ function participantOf(member: CareTeamMember): CareTeamParticipant {
 
 /**
  * The FHIR R4 CareTeam of a team's state, at a version (`meta.versionId`, `meta.lastUpdated`
- * given by the store). The patient is a Reference by INS with `type` Patient (for `patient=`
- * searches); members and organisations by national identifier, related persons by display.
+ * given by the store). The patient, members and organisations as given (by national identifier
+ * with `type`, or by literal reference), related persons by display; the elements the domain
+ * does not model as given (`kept`).
  * Every membership in the team is a participant, ended ones too (with `period.end`); removed
  * ones are not (they never counted). Extensions: CARE_TEAM_EXTENSIONS (carePlan when the team
  * serves one, recordedBy always).
@@ -46,6 +49,7 @@ export function careTeamResource(
     resourceType: 'CareTeam',
     id: state.id,
     meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    ...keptElementsBut(state.kept),
     extension: extensionsOf(state),
     status: state.status,
     ...nonEmpty('category', state.category),

@@ -3,18 +3,21 @@ import type { ExistingGoal } from '../../goal/index.js';
 import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
 import { careTeamPartyReference } from '../shared/team-party-reference.js';
+import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
 import { GOAL_EXTENSIONS } from './goal-canonical.js';
 
 function expressedByOf(goal: ExistingGoal): Reference | undefined {
   const expressor = goal.expressedBy;
   if (expressor === undefined) return undefined;
-  return expressor.kind === 'patient' ? patientReference(goal.subject) : careTeamPartyReference(expressor);
+  if (expressor.kind === 'patient') return patientReference(expressor.patient ?? goal.subject);
+  return careTeamPartyReference(expressor);
 }
 
 /**
  * The FHIR R4 Goal of a goal's state, at a version. The patient (`subject`, and `expressedBy`
- * when the patient expressed the goal) is a Reference by INS with `type` Patient; a
- * professional by national identifier, a relative by display. Extensions: GOAL_EXTENSIONS
+ * when the patient expressed the goal) and professionals as given (by national identifier with
+ * `type`, or by literal reference), a relative by display; the elements the domain does not
+ * model as given (`kept`). Extensions: GOAL_EXTENSIONS
  * (recordedBy always).
  */
 export function goalResource(
@@ -25,7 +28,11 @@ export function goalResource(
     resourceType: 'Goal',
     id: state.id,
     meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
-    extension: [{ url: GOAL_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) }],
+    ...keptElementsBut(state.kept),
+    extension: [
+      { url: GOAL_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },
+      ...keptExtensions(state.kept),
+    ],
     lifecycleStatus: state.lifecycleStatus,
     ...optional('achievementStatus', state.achievementStatus),
     ...nonEmpty('category', state.category),

@@ -14,9 +14,10 @@ import { goalOfResource } from './goal-of-resource.js';
  * - `subject`: required, by INS or NAM identifier (`Goal.subject.identifier`).
  * - `description` (required), `priority`, `category`, `target`, `startDate`, `expressedBy`
  *   (the patient, a professional by identifier, a RelatedPerson by display), `addresses`.
- * - Ignored: server-owned `id`, `meta`, the recordedBy extension; `statusReason` (a goal is set
- *   without a status change to explain); not modelled `identifier`, `statusDate`, `note`,
- *   `outcomeCode`, `outcomeReference`.
+ * - `statusReason` as given (why the goal is in its status).
+ * - Ignored: server-owned `id`, `meta`, the recordedBy extension. Kept as given: the elements not
+ *   modelled (`text`, `contained`, `identifier`, `statusDate`, `note`, `outcomeCode`,
+ *   `outcomeReference`, other extensions).
  * Every content issue is reported at once in one ValidationError.
  */
 export function setGoalCommand(
@@ -24,7 +25,10 @@ export function setGoalCommand(
   input: { readonly goalId: string; readonly actor: Actor; readonly now: string },
 ): SetGoal {
   const issues = new ValidationIssues();
-  const { lifecycleStatus, subject, achievementStatus, details } = goalOfResource(resource, issues);
+  const { lifecycleStatus, subject, statusReason, achievementStatus, details } = goalOfResource(
+    resource,
+    issues,
+  );
   issues.throwIfAny();
   if (lifecycleStatus === undefined || subject === undefined || details === undefined) return issues.fail();
   const initial = INITIAL_GOAL_STATUSES.find((candidate) => candidate === lifecycleStatus);
@@ -41,6 +45,7 @@ export function setGoalCommand(
     now: input.now,
     lifecycleStatus: initial,
     ...optional('achievementStatus', achievementStatus),
+    ...optional('statusReason', statusReason),
     subject,
     details,
   };

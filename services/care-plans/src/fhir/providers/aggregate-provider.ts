@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import { actorOf, type Actor } from '@carenet/access';
 import {
+  endsWrite,
   handleCommands,
   NotFoundError,
   PreconditionFailedError,
@@ -86,12 +87,13 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
     now: clock().toISOString(),
   });
 
+  /** The FHIR versions of a stream: one per write, at its last event (see aggregateReadModel). */
   function versions(events: readonly RecordedEvent[]) {
     const out: { state: Existing<S>; versionId: string; lastUpdated: string; interaction?: unknown }[] = [];
     let state = decider.initialState();
     for (const event of events) {
       state = decider.evolve(state, event);
-      if (state.exists) {
+      if (state.exists && endsWrite(event)) {
         out.push({
           state: state as Existing<S>,
           versionId: String(event.revision + 1),

@@ -8,7 +8,8 @@ import type {
 } from '../../care-team/index.js';
 import { optional } from './optional.js';
 import { extensionPath, singleExtension } from './extensions.js';
-import { IDENTIFIER_SYSTEMS } from '@carenet/access';
+import { partyOfReference, partyReference, type ContainedTypeOf } from '@carenet/access';
+import { keptParty } from './kept-elements.js';
 import type { ValidationIssues } from '@carenet/eventsourcing';
 
 /**
@@ -18,24 +19,12 @@ import type { ValidationIssues } from '@carenet/eventsourcing';
  */
 export const RELATED_PERSON_RELATIONSHIP_EXTENSION: string = carenetExtension('related-person-relationship');
 
-/** The kind of party each national identifier system names (software systems are no team member). */
-const TEAM_PARTY_SYSTEMS: Readonly<Record<string, 'professional' | 'organization'>> = {
-  [IDENTIFIER_SYSTEMS.idnps]: 'professional',
-  [IDENTIFIER_SYSTEMS.rpps]: 'professional',
-  [IDENTIFIER_SYSTEMS.finess]: 'organization',
-  [IDENTIFIER_SYSTEMS.idnst]: 'organization',
-};
-
-const ORGANIZATION_SYSTEMS = [IDENTIFIER_SYSTEMS.finess, IDENTIFIER_SYSTEMS.idnst] as const;
-
 /** The FHIR resource type each kind of team party is referenced as. */
 export const TEAM_PARTY_RESOURCE_TYPES: Readonly<Record<CareTeamPartyKind, string>> = {
   professional: 'Practitioner',
   organization: 'Organization',
   'related-person': 'RelatedPerson',
 };
-
-const ACCEPTED = 'IDNPS, RPPS (professionals), FINESS, IDNST (organisations)';
 
 function identifierOf(identifier: PartyIdentifier): PartyIdentifier {
   return { system: identifier.system, value: identifier.value };
@@ -47,13 +36,7 @@ function identifierOf(identifier: PartyIdentifier): PartyIdentifier {
  * display, with its identifier if any and its relationship in RELATED_PERSON_RELATIONSHIP_EXTENSION.
  */
 export function careTeamPartyReference(party: CareTeamParty): Reference {
-  if (party.kind !== 'related-person') {
-    return {
-      type: TEAM_PARTY_RESOURCE_TYPES[party.kind],
-      identifier: identifierOf(party.identifier),
-      ...optional('display', party.display),
-    };
-  }
+  if (party.kind !== 'related-person') return partyReference(party);
   return {
     ...(party.relationship === undefined
       ? {}
@@ -95,16 +78,18 @@ function relatedPersonOf(reference: Reference, path: string, issues: ValidationI
 
 /**
  * The team party a Reference names (DESIGN.md §5): a professional or organisation by national
- * identifier (`Reference.type` Practitioner / Organization, or absent: the identifier system
- * tells), or a related person (`type` RelatedPerson) by display. `kinds` are the kinds accepted
- * at this element. Issues at `path` (`undefined` returned): absent, literal-only, unknown
- * system, type contradicting the system, kind not accepted, related person without display.
+ * identifier or by literal reference (`partyOfReference` of @carenet/access: `Practitioner/x`,
+ * `PractitionerRole/x`, `Organization/x`, an absolute URL, `#id` of a contained one, kept as
+ * given), or a related person (`type` RelatedPerson) by display. `kinds` are the kinds accepted
+ * at this element. Issues at `path` (`undefined` returned): absent, unknown system, type
+ * contradicting the system, a Patient, kind not accepted, related person without display.
  */
 export function careTeamPartyOfReference(
   reference: Reference | undefined,
   path: string,
   issues: ValidationIssues,
   kinds: readonly CareTeamPartyKind[],
+  containedTypeOf?: ContainedTypeOf,
 ): CareTeamParty | undefined {
   if (reference === undefined) {
     issues.add(path, 'is required');
@@ -118,73 +103,48 @@ export function careTeamPartyOfReference(
     }
     return relatedPersonOf(reference, path, issues);
   }
-  const { identifier } = reference;
-  if (identifier?.system === undefined || identifier.value === undefined || identifier.value === '') {
+  const party = keptParty(partyOfReference(reference, path, issues, containedTypeOf));
+  if (party === undefined) return;
+  if (party.kind === 'system' || !kinds.includes(party.kind)) {
     issues.add(
-      `${path}.identifier`,
-      `professionals and organisations are referenced by national identifier (Reference.identifier with system and value: ${ACCEPTED}), not by literal reference${kinds.includes('related-person') ? '; a related person has type RelatedPerson and a display' : ''}`,
+      `${path}${reference.type === undefined ? '' : '.type'}`,
+      `a ${party.kind === 'system' ? 'software system' : party.kind} is not accepted here: ${accepted}`,
     );
     return;
   }
-  const kind = TEAM_PARTY_SYSTEMS[identifier.system];
-  if (kind === undefined) {
-    issues.add(`${path}.identifier.system`, `${identifier.system} is not accepted: use ${ACCEPTED}`);
-    return;
-  }
-  if (reference.type !== undefined && reference.type !== TEAM_PARTY_RESOURCE_TYPES[kind]) {
-    issues.add(
-      `${path}.type`,
-      `${reference.type} does not match the identifier system ${identifier.system} (a ${TEAM_PARTY_RESOURCE_TYPES[kind]})`,
-    );
-    return;
-  }
-  if (!kinds.includes(kind)) {
-    issues.add(`${path}.type`, `${TEAM_PARTY_RESOURCE_TYPES[kind]} is not accepted here: ${accepted}`);
-    return;
-  }
-  return {
-    kind,
-    identifier: { system: identifier.system, value: identifier.value },
-    ...optional('display', reference.display),
-  };
+  return { ...party, kind: party.kind };
 }
 
-/** An organisation as a Reference by identifier (FINESS, IDNST), `type` Organization. */
+/** An organisation as a Reference, as given (by identifier with `type` Organization, or literal). */
 export function organizationReference(organization: OrganizationReference): Reference {
-  return {
-    type: 'Organization',
-    identifier: identifierOf(organization.identifier),
-    ...optional('display', organization.display),
-  };
+  return partyReference({ kind: 'organization', ...organization });
 }
 
 /**
- * The organisation a Reference names, by FINESS or IDNST (`CareTeam.managingOrganization`,
- * `CareTeam.participant.onBehalfOf`); `type`, if given, is Organization. Issues at `path`.
+ * The organisation a Reference names (`CareTeam.managingOrganization`,
+ * `CareTeam.participant.onBehalfOf`): by FINESS or IDNST, or by literal reference
+ * (`Organization/x`, an absolute URL, `#id` of a contained Organization). Issues at `path`.
  */
 export function organizationOfReference(
   reference: Reference,
   path: string,
   issues: ValidationIssues,
+  containedTypeOf?: ContainedTypeOf,
 ): OrganizationReference | undefined {
   if (reference.type !== undefined && reference.type !== 'Organization') {
     issues.add(`${path}.type`, `is Organization, not ${reference.type}`);
     return;
   }
-  const { identifier } = reference;
-  if (identifier?.system === undefined || identifier.value === undefined || identifier.value === '') {
+  const party = keptParty(partyOfReference(reference, path, issues, containedTypeOf));
+  if (party === undefined) return;
+  if (party.kind !== 'organization') {
+    const literal = reference.identifier === undefined;
     issues.add(
-      `${path}.identifier`,
-      'organisations are referenced by national identifier (Reference.identifier: FINESS or IDNST), not by literal reference',
+      `${path}${literal ? '.reference' : '.identifier.system'}`,
+      `names a ${party.kind}, not an organisation: ${literal ? 'Organization/<id>, or ' : ''}FINESS or IDNST`,
     );
     return;
   }
-  if (!(ORGANIZATION_SYSTEMS as readonly string[]).includes(identifier.system)) {
-    issues.add(`${path}.identifier.system`, `${identifier.system} is not accepted: use FINESS or IDNST`);
-    return;
-  }
-  return {
-    identifier: { system: identifier.system, value: identifier.value },
-    ...optional('display', reference.display),
-  };
+  const { kind: _kind, ...organization } = party;
+  return organization;
 }

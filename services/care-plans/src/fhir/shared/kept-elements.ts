@@ -1,0 +1,101 @@
+import {
+  LITERAL_REFERENCE_SYSTEM,
+  PARTY_RESOURCE_TYPES,
+  type ContainedTypeOf,
+  type Party,
+  type PatientIdentifier,
+} from '@carenet/access';
+import type { JsonObject, ValidationIssues } from '@carenet/eventsourcing';
+import type { Extension, Resource } from 'fhir/r4.js';
+
+/**
+ * Round-trip fidelity (issue 15): the elements of a resource the domain does not model (`text`,
+ * `contained`, `identifier`, `addresses`, `encounter`, `note`, other extensions…) are kept as
+ * given, as a JSON object keyed by element name, carried by the creating event and by the events
+ * of later changes, and served back as given. `modifierExtension` and `implicitRules` change the
+ * meaning of what carenet models: they are refused (422), never kept or dropped.
+ */
+export type KeptElements = JsonObject;
+
+/** Elements the server owns on every resource: never kept (`id` and `meta` are the server's). */
+const SERVER_OWNED: ReadonlySet<string> = new Set(['resourceType', 'id', 'meta']);
+
+/**
+ * The elements of `element` (a resource or a backbone element at `path`) that are neither in
+ * `modelled` nor server-owned, as given; its extensions other than `known` (the carenet extensions
+ * the type models or the server owns) as `extension`.
+ * `modifierExtension` and `implicitRules` are issues (the network cannot honour a modifier it
+ * does not understand). `undefined` when nothing is kept.
+ */
+export function keptElementsOf(
+  element: object,
+  modelled: ReadonlySet<string>,
+  path: string,
+  issues: ValidationIssues,
+  known: ReadonlySet<string> = new Set(),
+): KeptElements | undefined {
+  const kept: KeptElements = {};
+  for (const [key, value] of Object.entries(element) as [string, unknown][]) {
+    if (value === undefined || SERVER_OWNED.has(key) || modelled.has(key)) continue;
+    if (key === 'modifierExtension' || key === 'implicitRules') {
+      issues.add(
+        `${path}.${key}`,
+        'is not accepted: carenet does not know the rules it would change, and keeps no element it cannot honour',
+      );
+      continue;
+    }
+    if (key === 'extension') {
+      const others = (value as Extension[]).filter((extension) => !known.has(extension.url));
+      if (others.length > 0) kept.extension = others as unknown as JsonObject[];
+      continue;
+    }
+    kept[key] = value as JsonObject;
+  }
+  return Object.keys(kept).length === 0 ? undefined : kept;
+}
+
+/** The extensions kept as given (`kept.extension`), to append to the server's own. */
+export function keptExtensions(kept: KeptElements | undefined): Extension[] {
+  return (kept?.extension ?? []) as unknown as Extension[];
+}
+
+/** The kept elements but `extension` (rendered with the server's), to spread into a resource. */
+export function keptElementsBut(kept: KeptElements | undefined, ...keys: string[]): Record<string, unknown> {
+  if (kept === undefined) return {};
+  return Object.fromEntries(
+    Object.entries(kept).filter(([key]) => key !== 'extension' && !keys.includes(key)),
+  );
+}
+
+/** How a `#id` reference names a contained resource of `resource` (its type, or none). */
+export function containedTypeOf(resource: {
+  readonly contained?: readonly Resource[] | undefined;
+}): ContainedTypeOf {
+  const types = new Map(
+    (resource.contained ?? []).map((contained) => [`#${contained.id ?? ''}`, contained.resourceType]),
+  );
+  return (reference) => types.get(reference);
+}
+
+/**
+ * A party as the mapping keeps it: `Reference.type` is dropped when it is the one the server
+ * renders anyway for an identifier-based party (Practitioner, Organization, Device), so that a
+ * body read back from its rendering states the same party (PUT back unchanged is no change).
+ */
+export function keptParty<P extends Party>(party: P): P;
+export function keptParty<P extends Party>(party: P | undefined): P | undefined;
+export function keptParty<P extends Party>(party: P | undefined): P | undefined {
+  if (party?.type === undefined || party.identifier.system === LITERAL_REFERENCE_SYSTEM) return party;
+  if (party.type !== PARTY_RESOURCE_TYPES[party.kind]) return party;
+  const { type: _type, ...rest } = party;
+  return rest as P;
+}
+
+/** A patient as the mapping keeps it: `type` Patient dropped for an identifier (the server renders it). */
+export function keptPatient(patient: PatientIdentifier): PatientIdentifier;
+export function keptPatient(patient: PatientIdentifier | undefined): PatientIdentifier | undefined;
+export function keptPatient(patient: PatientIdentifier | undefined): PatientIdentifier | undefined {
+  if (patient?.type !== 'Patient' || patient.system === LITERAL_REFERENCE_SYSTEM) return patient;
+  const { type: _type, ...rest } = patient;
+  return rest;
+}

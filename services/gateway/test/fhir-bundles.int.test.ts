@@ -3,7 +3,8 @@
 // of one service, urn:uuid references resolved, a transaction across two services refused.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, BundleEntry, CapabilityStatement, OperationOutcome, Task } from 'fhir/r4.js';
-import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { PGlite } from '@electric-sql/pglite';
+import { pgliteDatabase, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway.js';
 
@@ -169,6 +170,20 @@ describe('batch and transaction Bundles', () => {
     expect(after.body.meta).toMatchObject({ versionId: '1' });
   });
 
+  it('transaction: a GET search runs last, in the transaction, and sees its writes', async () => {
+    const answer = await send(
+      bundle('transaction', [
+        { request: { method: 'GET', url: `Task?identifier=${EHR}|tx-visible` } },
+        post(task('tx-visible')),
+      ]),
+    );
+    expect([answer.status, answer.outcome.issue]).toEqual([200, undefined]);
+    const [search, created] = answer.bundle.entry ?? [];
+    expect((search?.resource as Bundle).entry?.map((e) => (e.resource as Task).id)).toEqual([
+      (created?.resource as Task).id,
+    ]);
+  });
+
   it('transaction: ifNoneExist finds the existing Task, and references to its fullUrl resolve to it', async () => {
     const existing = await gateway.call('POST', 'Task', task('tx-conditional'));
     const existingId = String(existing.body.id);
@@ -249,5 +264,55 @@ describe('batch and transaction Bundles', () => {
     expect(rest?.interaction?.[1]?.documentation).toMatch(/atomic within one service only/);
     expect(statement.patchFormat).toEqual(['application/json-patch+json', 'application/fhir+json']);
     expect(rest?.resource?.find((r) => r.type === 'Task')?.conditionalUpdate).toBe(true);
+  });
+});
+
+// The embedded mode: PGlite has one session, so everything a transaction does must run in it (a
+// search on another session would wait for the transaction forever).
+describe('transaction Bundles on PGlite (embedded mode)', () => {
+  let pglite: PGlite;
+  let db: SqlDatabase;
+  let gateway: InProcessGateway;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    db = pgliteDatabase(pglite);
+    gateway = await startInProcessGateway(db);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await db.close();
+  });
+
+  it('runs conditional create, conditional update and search in one transaction, and rolls back a failed one', async () => {
+    const answer = await gateway.call(
+      'POST',
+      '',
+      bundle('transaction', [
+        {
+          resource: task('pglite-1'),
+          request: { method: 'POST', url: 'Task', ifNoneExist: `identifier=${EHR}|pglite-1` },
+        },
+        { resource: task('pglite-2'), request: { method: 'PUT', url: `Task?identifier=${EHR}|pglite-2` } },
+        { request: { method: 'GET', url: `Task?identifier=${EHR}|pglite-2` } },
+      ]),
+    );
+    expect([answer.status, answer.body.issue]).toEqual([200, undefined]);
+    const entries = (answer.body as unknown as Bundle).entry ?? [];
+    expect(entries.map((e) => e.response?.status)).toEqual(['201 Created', '201 Created', '200 OK']);
+    expect(((entries[2]?.resource as Bundle).entry ?? []).map((e) => (e.resource as Task).id)).toEqual([
+      (entries[1]?.resource as Task).id,
+    ]);
+
+    const failed = await gateway.call(
+      'POST',
+      '',
+      bundle('transaction', [post(task('pglite-3')), post({ ...task('pglite-4'), status: 'bogus' })]),
+    );
+    expect(failed.status).toBe(400);
+    const search = await gateway.call('GET', `Task?identifier=${EHR}|pglite-3`);
+    expect(
+      (search.body as unknown as Bundle).entry?.filter((e) => e.search?.mode === 'match'),
+    ).toBeUndefined();
   });
 });

@@ -101,6 +101,7 @@ export {
   logHeadSql,
   logPositionAtTimeSql,
   logPositionBefore,
+  logPositionBeforeLastSql,
   type ListStreamsOptions,
   type StreamSummary,
 } from './postgres/sql/inspect-store.js';

@@ -10,6 +10,7 @@ import {
   logHeadSql,
   logPositionAtTimeSql,
   logPositionBefore,
+  logPositionBeforeLastSql,
   PostgresEventStore,
   postgresDatabase,
   START,
@@ -83,6 +84,14 @@ describe('inspecting the store', () => {
     expect(logPositionBefore(fourth, second)).toBe(false);
     expect(logPositionBefore(second, second)).toBe(false);
     expect(logPositionBefore('10:5' as LogPosition, '9:7' as LogPosition)).toBe(false);
+  });
+
+  it('finds where the last events of the log start', async () => {
+    const lastTwo = await store.readAll(await logPositionBeforeLastSql(store.db, 2));
+    expect(lastTwo.events.map((e) => e.data.n)).toEqual([4, 5]);
+    const lastOrder = await store.readAll(await logPositionBeforeLastSql(store.db, 1, ['Invoice']));
+    expect(lastOrder.events.map((e) => e.data.n)).toEqual([3, 4, 5]);
+    expect(await logPositionBeforeLastSql(store.db, 50)).toBe(START);
   });
 
   it('lists checkpoints', async () => {

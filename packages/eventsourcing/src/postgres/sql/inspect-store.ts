@@ -1,4 +1,4 @@
-import type { LogPosition } from '../../events.js';
+import { START, type LogPosition } from '../../events.js';
 import type { SqlExecutor } from '../sql-database.js';
 import { decodeLogPosition, encodeLogPosition } from './log-position.js';
 
@@ -159,4 +159,25 @@ export async function listCheckpointsSql(
     position: row.position as LogPosition,
     updatedAt: row.updated_at,
   }));
+}
+
+/**
+ * The position to read the log after to get its last `count` events (of these categories): the
+ * start of the log when it holds fewer.
+ */
+export async function logPositionBeforeLastSql(
+  sql: SqlExecutor,
+  count: number,
+  categories?: readonly string[],
+): Promise<LogPosition> {
+  const rows = await sql.query<{ transaction_id: string; global_position: string }>(
+    `SELECT e.transaction_id::text AS transaction_id, (e.global_position - 1)::text AS global_position
+       FROM eventstore.events e
+      WHERE ($2::text[] IS NULL OR e.category = ANY($2::text[]))
+      ORDER BY e.transaction_id DESC, e.global_position DESC
+      OFFSET $1 - 1 LIMIT 1`,
+    [count, categories ?? null],
+  );
+  const row = rows[0];
+  return row ? encodeLogPosition(row.transaction_id, row.global_position) : START;
 }

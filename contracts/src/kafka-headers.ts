@@ -4,7 +4,10 @@
  * in step. Producers, consumers and the dead-letter queue use these constants.
  */
 
-/** CloudEvents 1.0 attributes in Kafka binary content mode, plus the W3C trace context. */
+/**
+ * CloudEvents 1.0 attributes in Kafka binary content mode, plus the W3C trace context and the
+ * mark of a replayed message.
+ */
 export const CLOUDEVENTS_HEADERS = {
   specversion: 'ce_specversion',
   id: 'ce_id',
@@ -20,6 +23,11 @@ export const CLOUDEVENTS_HEADERS = {
    */
   sequence: 'ce_sequence',
   traceparent: 'traceparent',
+  /**
+   * Not a CloudEvents attribute: set only on a message re-emitted by `carenet republish`, to the
+   * id of that republish run (a UUID). Every other header is the original's, `ce_id` included.
+   */
+  replay: 'carenet_replay',
 } as const;
 
 /** The value of `ce_specversion`. */

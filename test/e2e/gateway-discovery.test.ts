@@ -148,7 +148,7 @@ describe('gateway discovery (SMART, CapabilityStatement, OperationDefinitions, C
     };
     const validate = validateCapabilityStatement;
     expect(validate(statement) || validate.errors).toBe(true);
-    expect(statement.patchFormat).toEqual(['application/json-patch+json']);
+    expect(statement.patchFormat).toEqual(['application/json-patch+json', 'application/fhir+json']);
     const security = statement.rest[0]?.security;
     expect(security?.cors).toBe(true);
     expect(security?.service?.[0]?.coding?.[0]).toMatchObject({

@@ -210,6 +210,41 @@ describe('batch and transaction Bundles', () => {
     expect(await tasksWith('tx-conditional')).toHaveLength(1);
   });
 
+  it('transaction of the care-plans service: a CarePlan referring to its new Goal by urn:uuid', async () => {
+    const goalUrl = 'urn:uuid:6a1f0d3e-2b4c-4d5e-8f60-718293a4b5c6';
+    const subject = { identifier: { system: INS, value: '279035121518989' } };
+    const answer = await send(
+      bundle('transaction', [
+        post({
+          resourceType: 'CarePlan',
+          status: 'draft',
+          intent: 'plan',
+          title: 'tx-plan',
+          subject,
+          goal: [{ reference: goalUrl }],
+        }),
+        post(
+          {
+            resourceType: 'Goal',
+            lifecycleStatus: 'proposed',
+            description: { text: 'walk 30 minutes a day' },
+            subject,
+          },
+          goalUrl,
+        ),
+      ]),
+    );
+    expect([answer.status, answer.outcome.issue]).toEqual([200, undefined]);
+    const [plan, goal] = (answer.bundle.entry ?? []).map(
+      (e) => e.resource as { id?: string; goal?: { reference?: string }[] },
+    );
+    expect(plan?.goal?.map((g) => g.reference)).toEqual([`Goal/${goal?.id ?? ''}`]);
+    const read = await gateway.call('GET', `CarePlan/${plan?.id ?? ''}`);
+    expect((read.body.goal as { reference?: string }[]).map((g) => g.reference)).toEqual([
+      `Goal/${goal?.id ?? ''}`,
+    ]);
+  });
+
   it('transaction across two services (Task and CarePlan) is refused as a whole: 422 not-supported', async () => {
     const answer = await send(
       bundle('transaction', [

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadContractRegistry } from '@carenet/contracts';
-import { TASK_EVENT_TYPES, TASK_STATUSES, type TaskCommand, type TaskEvent } from '../src/task/index.js';
+import { fold } from '@carenet/eventsourcing';
+import {
+  TASK_EVENT_TYPES,
+  TASK_STATUSES,
+  taskDecider,
+  type TaskCommand,
+  type TaskEvent,
+} from '../src/task/index.js';
 import {
   CLOCK,
   COORDINATOR,
@@ -89,6 +96,7 @@ function literalAndKept(): TaskEvent[] {
       owner,
       authoredOn: '2016-03-10T22:39:32-04:00',
       lastModified: '2016-03-10T22:39:32-04:00',
+      details: { ...DETAILS, priorityGiven: false },
       elements: {
         text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
         businessStatus: { text: 'waiting for specimen' },
@@ -107,11 +115,31 @@ function literalAndKept(): TaskEvent[] {
           elements: { businessStatus: { text: 'specimen received' } },
           restated: { owner: { ...owner, display: 'Clinical laboratory' } },
         },
+        { type: 'ChangeTaskDetails', actor: GP, now: LATER, details: { ...DETAILS, priority: 'asap' } },
       ],
       created,
     ).slice(created.length),
   ];
 }
+
+describe('a priority given where none was', () => {
+  it('is priorityGiven: true in TaskDetailsChanged, and the state forgets the flag', () => {
+    const created = run([createTask({ details: { ...DETAILS, priorityGiven: false } })]);
+    const events = run(
+      [{ type: 'ChangeTaskDetails', actor: GP, now: LATER, details: { ...DETAILS, priority: 'asap' } }],
+      created,
+    ).slice(created.length);
+    expect(events).toMatchObject([
+      {
+        type: 'TaskDetailsChanged',
+        data: { changed: { priority: 'asap', priorityGiven: true }, removed: [] },
+      },
+    ]);
+    const state = fold(taskDecider, [...created, ...events]);
+    expect(state.exists).toBe(true);
+    expect(state).not.toHaveProperty('priorityGiven');
+  });
+});
 
 describe('every Task event validates against its contract', () => {
   const events = producedEvents();

@@ -221,6 +221,7 @@ export function createTaskCommand(
     ...optional('coOwner', coOwner),
     ...optional('responsibilityMoves', responsibilityMoves),
     ...optional('partOf', partOf),
+    ...(partOf === undefined ? {} : optional('partOfReference', resource.partOf?.[0])),
     ...(resource.identifier === undefined || resource.identifier.length === 0
       ? {}
       : { identifiers: resource.identifier }),

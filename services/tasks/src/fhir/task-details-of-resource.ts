@@ -31,7 +31,8 @@ function validPeriod(
 /**
  * The request of a Task body (what the requester may change before acceptance): `code`
  * (required), description, focus, basedOn (kept as given), instantiatesCanonical (the
- * protocol; a single canonical in R4), restriction.period, priority (default routine), note,
+ * protocol; a single canonical in R4), restriction.period, priority (default routine, with
+ * `priorityGiven: false` so that it is served as given, without one), note,
  * input. `undefined` when an issue was found (collected in `issues`).
  */
 export function taskDetailsOf(resource: Task, issues: ValidationIssues): TaskDetails | undefined {
@@ -53,6 +54,7 @@ export function taskDetailsOf(resource: Task, issues: ValidationIssues): TaskDet
     ...optional('instantiatesCanonical', resource.instantiatesCanonical),
     ...optional('restrictionPeriod', restrictionPeriod),
     priority,
+    ...(resource.priority === undefined ? { priorityGiven: false } : {}),
     notes: resource.note ?? [],
     inputs: resource.input ?? [],
   };

@@ -53,11 +53,13 @@ function ownedElements(
     ...nonEmpty('identifier', state.identifiers),
     ...optional('instantiatesCanonical', state.instantiatesCanonical),
     ...nonEmpty('basedOn', state.basedOn),
-    ...(state.partOf === undefined ? {} : { partOf: [{ reference: `Task/${state.partOf}`, type: 'Task' }] }),
+    ...(state.partOf === undefined
+      ? {}
+      : { partOf: [state.partOfReference ?? { reference: `Task/${state.partOf}`, type: 'Task' }] }),
     status: state.status,
     ...optional('statusReason', state.statusReason),
     intent: state.intent,
-    priority: state.priority,
+    ...(state.priorityGiven === false ? {} : { priority: state.priority }),
     code: state.code,
     ...optional('description', state.description),
     ...optional('focus', state.focus),

@@ -17,6 +17,7 @@ import {
   type ExistingTask,
   type Party,
   type TaskCommand,
+  type TaskReference,
   type TaskStatus,
 } from '../task/index.js';
 import {
@@ -32,6 +33,14 @@ import { TASK_EXTENSIONS } from './task-canonical.js';
 import { instantPeriodOf, optional, taskDetailsOf } from './task-details-of-resource.js';
 import { keptElementsOf } from './task-elements.js';
 import { extensionPath } from './task-extension.js';
+
+/** `Task.partOf` as given, when it names the same parent otherwise than it is served. */
+function restatedParent(resource: Task, state: ExistingTask): TaskReference | undefined {
+  const given = resource.partOf?.[0];
+  if (given === undefined || state.partOf === undefined) return undefined;
+  const served = state.partOfReference ?? { reference: `Task/${state.partOf}`, type: 'Task' };
+  return jsonEqual(given, served) ? undefined : given;
+}
 
 function statusOf(resource: Task, issues: ValidationIssues): TaskStatus | undefined {
   const status = TASK_STATUSES.find((candidate) => candidate === resource.status);
@@ -153,6 +162,7 @@ export function updateTaskCommands(
     ...optional('requester', restatedParty(requester, state.requester)),
     ...optional('owner', restatedParty(owner, state.owner)),
     ...optional('coOwner', restatedParty(coOwner, state.coOwner)),
+    ...optional('partOfReference', restatedParent(resource, state)),
   };
   if (!jsonEqual(elements, state.elements ?? {}) || Object.keys(restated).length > 0) {
     commands.push({

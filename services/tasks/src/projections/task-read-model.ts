@@ -93,7 +93,8 @@ export function workQueueColumns(
     state.owner?.identifier.system ?? null,
     state.owner?.identifier.value ?? null,
     state.status,
-    PRIORITY_RANK[state.priority] ?? null,
+    // No priority given: no rank, as the search store sees no priority (it sorts it last).
+    state.priorityGiven === false ? null : (PRIORITY_RANK[state.priority] ?? null),
     state.executionPeriod?.start ?? null,
   ];
 }

@@ -202,6 +202,7 @@ function createTask(command: CreateTask, state: TaskState): TaskEvent[] {
     ...optional('coOwner', command.coOwner),
     ...optional('responsibilityMoves', command.responsibilityMoves),
     ...optional('partOf', command.partOf),
+    ...optional('partOfReference', command.partOfReference),
     ...optional('identifiers', command.identifiers),
     authoredOn: command.authoredOn ?? command.now,
     ...optional('lastModified', command.lastModified),
@@ -236,8 +237,10 @@ function changeDetails(command: ChangeTaskDetails, task: ExistingTask): TaskEven
   const changed: Partial<Record<keyof TaskDetails, unknown>> = {};
   const removed: (keyof TaskDetails)[] = [];
   for (const key of TASK_DETAIL_KEYS) {
-    const before = task[key];
-    const after = command.details[key];
+    // A priority given where none was is `priorityGiven: true`, not a removal.
+    const given = key === 'priorityGiven';
+    const before = given ? (task[key] ?? true) : task[key];
+    const after = given ? (command.details[key] ?? true) : command.details[key];
     if (jsonEqual(before, after)) continue;
     if (after === undefined) removed.push(key);
     else changed[key] = after;
@@ -279,8 +282,20 @@ function changeElements(command: ChangeTaskElements, task: ExistingTask): TaskEv
   ) {
     throw new BusinessRuleError(TASK_RULES.immutableElement, 'a restated patient is the same patient');
   }
+  if (
+    given.partOfReference !== undefined &&
+    (task.partOf === undefined || given.partOfReference.reference !== `Task/${task.partOf}`)
+  ) {
+    throw new BusinessRuleError(TASK_RULES.immutableElement, 'a restated partOf names the same parent task');
+  }
   const restated = {
     ...optional('for', given.for !== undefined && !jsonEqual(given.for, task.for) ? given.for : undefined),
+    ...optional(
+      'partOfReference',
+      given.partOfReference !== undefined && !jsonEqual(given.partOfReference, task.partOfReference)
+        ? given.partOfReference
+        : undefined,
+    ),
     ...(['requester', 'owner', 'coOwner'] as const).reduce<
       Partial<Record<'requester' | 'owner' | 'coOwner', Party>>
     >((out, role) => {

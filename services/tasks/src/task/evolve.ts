@@ -93,7 +93,14 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       };
     case 'TaskDetailsChanged': {
       const { overdueNotifiedFor, ...rest } = withoutKeys(state, event.data.removed);
-      const changed = { ...rest, ...event.data.changed, lastModified: at, lastModifiedBy: by };
+      const { priorityGiven, ...merged } = {
+        ...rest,
+        ...event.data.changed,
+        lastModified: at,
+        lastModifiedBy: by,
+      };
+      // The state keeps `priorityGiven` only when false (none given).
+      const changed = priorityGiven === false ? { ...merged, priorityGiven } : merged;
       const due = changed.restrictionPeriod?.end;
       // A new due date may fall due again.
       return overdueNotifiedFor !== undefined && due === overdueNotifiedFor

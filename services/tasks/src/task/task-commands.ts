@@ -12,6 +12,7 @@ import type {
   TaskIdentifier,
   TaskIntent,
   TaskOutputValue,
+  TaskReference,
 } from './task-values.js';
 
 /** Every command says who issues it and when: the decider never reads the clock. */
@@ -36,6 +37,8 @@ export interface CreateTask extends Issued {
   /** Required for transfer, refused otherwise. */
   readonly responsibilityMoves?: boolean;
   readonly partOf?: string;
+  /** `Task.partOf` as given (its reference is `Task/<partOf>`). */
+  readonly partOfReference?: TaskReference;
   /** Basis of the initial assignments; by default the protocol, else the care plan, else an agreement. */
   readonly basis?: ResponsibilityBasis;
   /** Business identifiers (`Task.identifier`), kept as given; they never change. */
@@ -121,6 +124,8 @@ export type RestatedReferences = Readonly<{
   requester?: Party;
   owner?: Party;
   coOwner?: Party;
+  /** `Task.partOf` as given again: the same parent Task (`Task/<partOf>`). */
+  partOfReference?: TaskReference;
 }>;
 
 /** The requester reassigns the Task (draft or requested). */

@@ -29,7 +29,13 @@ export type TaskDetails = Readonly<{
   instantiatesCanonical?: string;
   /** `Task.restriction.period`: when it is due (`end`). */
   restrictionPeriod?: InstantPeriod;
+  /** `Task.priority`; `routine` when none was given (R4: absent means normal priority). */
   priority: TaskPriority;
+  /**
+   * `false` when the request gave no priority: the Task is served without one, as given, and
+   * ranks after those that have one in `_sort=priority`. Absent (or `true` in a change): given.
+   */
+  priorityGiven?: boolean;
   notes: TaskAnnotation[];
   inputs: TaskInputValue[];
 }>;
@@ -42,6 +48,7 @@ export const TASK_DETAIL_KEYS: readonly (keyof TaskDetails)[] = [
   'instantiatesCanonical',
   'restrictionPeriod',
   'priority',
+  'priorityGiven',
   'notes',
   'inputs',
 ];
@@ -65,6 +72,8 @@ export type TaskContent = TaskDetails & {
   readonly responsibilityMoves?: boolean;
   /** `Task.partOf`: the parent Task (a distribution's part). Its logical id. */
   readonly partOf?: string;
+  /** `Task.partOf` as the client gave it (`Task/<id>` with its display…): served back as given. */
+  readonly partOfReference?: TaskReference;
   /** `Task.identifier`: business identifiers given at creation (e.g. the EHR's own id); never change. */
   readonly identifiers?: TaskIdentifier[];
   /** `Task.authoredOn`: as the client gave it, else the instant of creation. */

@@ -102,6 +102,12 @@ describe('createTaskCommand', () => {
     });
   });
 
+  it('refuses a date alone as a due date (the events record instants)', () => {
+    expect(paths(delegationBody({ restriction: { period: { end: '2026-05-31' } } }))).toEqual([
+      'Task.restriction.period.end',
+    ]);
+  });
+
   it('refuses a date alone as authoredOn or lastModified (the events record instants)', () => {
     expect(paths(delegationBody({ authoredOn: '2020-01-01', lastModified: '2020-01' }))).toEqual([
       'Task.authoredOn',

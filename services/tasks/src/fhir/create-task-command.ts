@@ -14,7 +14,7 @@ import {
 } from '../task/index.js';
 import { cooperationModeOf } from './cooperation-mode-coding.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
-import { optional, taskDetailsOf } from './task-details-of-resource.js';
+import { isInstant, optional, taskDetailsOf } from './task-details-of-resource.js';
 import { keptElementsOf } from './task-elements.js';
 import { extensionPath, singleExtension } from './task-extension.js';
 
@@ -44,9 +44,6 @@ export function containedTypeOf(resource: Task): ContainedTypeOf {
   return (reference) => contained.find((r) => r.id !== undefined && `#${r.id}` === reference)?.resourceType;
 }
 
-/** An R4 dateTime down to the seconds, with its time zone: what the events record as an instant. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * A client-given date-time kept as given (`authoredOn`, `lastModified`): a full instant (a date
  * alone, `2016-03-10`, is valid R4 but the events record instants: 422 on the element).
@@ -57,7 +54,7 @@ export function givenInstant(
   issues: ValidationIssues,
 ): string | undefined {
   if (value === undefined) return undefined;
-  if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!isInstant(value)) {
     issues.add(
       path,
       `${value.slice(0, 40)} is kept as given only as a full date-time with seconds and time zone`,

@@ -12,6 +12,14 @@ export function instantPeriodOf(period: Period): InstantPeriod {
   return { ...optional('start', period.start), ...optional('end', period.end) };
 }
 
+/** An R4 dateTime down to the seconds, with its time zone: what the events record as an instant. */
+export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether a dateTime is a full instant (a date alone, `2016-03-10`, is valid R4 but is not one). */
+export function isInstant(value: string): boolean {
+  return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 function validPeriod(
   period: Period | undefined,
   path: string,
@@ -20,8 +28,11 @@ function validPeriod(
   if (period === undefined) return undefined;
   for (const bound of ['start', 'end'] as const) {
     const value = period[bound];
-    if (value !== undefined && Number.isNaN(Date.parse(value))) {
-      issues.add(`${path}.${bound}`, `${value} is not a date-time`);
+    if (value !== undefined && !isInstant(value)) {
+      issues.add(
+        `${path}.${bound}`,
+        `${value.slice(0, 40)} is taken only as a full date-time with seconds and time zone (the due instant)`,
+      );
     }
   }
   const result = instantPeriodOf(period);

@@ -58,5 +58,14 @@ export default {
       // Its checker's unit tests belong to the unit tier.
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.unit\\.test\\.ts$'],
     },
+    {
+      // Conformance (test/conformance, README there): the gateway process (embedded mode, PGlite)
+      // and the official HL7 validator (a JVM), every response body validated; needs `pnpm build`
+      // first; no global setup. Its deep-diff unit tests belong to the unit tier.
+      ...common,
+      displayName: 'conformance',
+      testMatch: ['<rootDir>/test/conformance/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.unit\\.test\\.ts$'],
+    },
   ],
 };

@@ -292,6 +292,63 @@ describe('batch and transaction Bundles', () => {
     expect(statuses).toEqual(['405 Method Not Allowed', '404 Not Found']);
   });
 
+  it('malformed entries are 4xx OperationOutcomes, never a 500, in a batch and in a transaction', async () => {
+    const malformed: unknown[] = [
+      null,
+      'entry',
+      { request: null },
+      { request: { method: 'GET', url: 42 } },
+      { request: { method: 'GET', url: 'Task?_count=abc' } },
+      { request: { method: 'GET', url: 'task/1' } },
+      { request: { method: 'POST', url: 'Task' }, resource: 'not a resource' },
+      { request: { method: 'POST', url: 'Task', ifNoneExist: 7 }, resource: task('m') },
+      { request: { method: 'POST', url: 'Task', ifNoneExist: 'bogus-param=1' }, resource: task('m') },
+      { request: { method: 'PUT', url: 'CarePlan/abc' }, resource: task('m') },
+      { request: { method: 'PUT', url: 'Task?' }, resource: task('m') },
+      { request: { method: 'PATCH', url: 'Task/abc' }, resource: { resourceType: 'Binary', data: '!!' } },
+      {
+        request: { method: 'PATCH', url: 'Task/abc' },
+        resource: {
+          resourceType: 'Binary',
+          contentType: 'application/json-patch+json',
+          data: 'bm90IGpzb24=',
+        },
+      },
+      {
+        request: { method: 'PATCH', url: 'Task/abc' },
+        resource: { resourceType: 'Parameters', parameter: [{}] },
+      },
+      { request: { method: 'GET', url: 'Task/abc/_history/0' } },
+      { request: { method: 'DELETE', url: 'Task/a b' } },
+    ];
+    const batch = await send({ resourceType: 'Bundle', type: 'batch', entry: malformed as BundleEntry[] });
+    expect(batch.status).toBe(200);
+    const statuses = (batch.bundle.entry ?? []).map((e) => e.response?.status ?? '');
+    expect(statuses).toHaveLength(malformed.length);
+    for (const entry of batch.bundle.entry ?? []) {
+      expect(Number(entry.response?.status.slice(0, 3))).toBeGreaterThanOrEqual(400);
+      expect(Number(entry.response?.status.slice(0, 3))).toBeLessThan(500);
+      expect(entry.response?.outcome?.resourceType).toBe('OperationOutcome');
+    }
+    for (const entry of malformed) {
+      const transaction = await send({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [entry as BundleEntry],
+      });
+      expect([
+        transaction.status >= 400 && transaction.status < 500,
+        transaction.outcome.resourceType,
+      ]).toEqual([true, 'OperationOutcome']);
+    }
+    const deep = await gateway.call(
+      'POST',
+      '',
+      `{"resourceType":"Bundle","type":"batch","entry":[{"resource":${'['.repeat(200)}${']'.repeat(200)}}]}`,
+    );
+    expect(deep.status).toBe(400);
+  });
+
   it('the CapabilityStatement lists batch and transaction, both patch formats and conditional update', async () => {
     const statement = (await gateway.call('GET', 'metadata')).body as unknown as CapabilityStatement;
     const rest = statement.rest?.[0];

@@ -1003,7 +1003,12 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   /** An error as an entry's outcome (a 500 is logged here: it never reaches the edge). */
   function mappedError(error: unknown, requestId: string): FhirError {
     const mapped = errorToFhir(error, requestId);
-    if (mapped.status >= 500) options.logger.error({ err: error, requestId }, 'bundle entry failed');
+    if (mapped.status >= 500) {
+      options.logger.error(
+        { err: error, correlationId: requestId, status: mapped.status },
+        'error in an entry of a batch or transaction Bundle',
+      );
+    }
     return mapped;
   }
 

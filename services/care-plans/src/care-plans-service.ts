@@ -39,8 +39,40 @@ import {
 import { startReviewClock, type ReviewClock } from './review/review-clock.js';
 import { taskProgressSubscriber } from './task-progress/task-progress-subscriber.js';
 
-/** The search parameters the care-plans service indexes: every standard R4 parameter of its types. */
-export const CARE_PLANS_SEARCH_SUPPORT = { CarePlan: 'all', CareTeam: 'all', Goal: 'all' } as const;
+/**
+ * The search parameters the care-plans service indexes: every standard R4 parameter of its types
+ * but CarePlan `activity-reference`, which could find nothing (an action is an `activity.detail`,
+ * its Task an extension: R4 cpl-3; an `activity.reference` is refused), so it is not advertised.
+ */
+export const CARE_PLANS_SEARCH_SUPPORT = {
+  CarePlan: [
+    '_profile',
+    '_security',
+    '_source',
+    '_tag',
+    'activity-code',
+    'activity-date',
+    'based-on',
+    'care-team',
+    'category',
+    'condition',
+    'date',
+    'encounter',
+    'goal',
+    'identifier',
+    'instantiates-canonical',
+    'instantiates-uri',
+    'intent',
+    'part-of',
+    'patient',
+    'performer',
+    'replaces',
+    'status',
+    'subject',
+  ],
+  CareTeam: 'all',
+  Goal: 'all',
+} as const;
 
 /** The Kafka context (topic `carenet.care-plans`) and the stream categories it publishes. */
 export const CARE_PLANS_CONTEXT = 'care-plans';

@@ -8,7 +8,7 @@ import {
 } from '../../care-plan/index.js';
 import { actorReference, partyReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
-import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
+import { keptElementsBut, keptExtensions, metaOf } from '../shared/kept-elements.js';
 import { activityOf } from './care-plan-activity.js';
 import { localReference } from './care-plan-content-of-resource.js';
 import { CARE_PLAN_EXTENSIONS } from './care-plan-canonical.js';
@@ -100,7 +100,7 @@ export function carePlanResource(
   return {
     resourceType: 'CarePlan',
     id: state.id,
-    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    meta: metaOf(kept, version),
     ...keptElementsBut(kept),
     extension: extensionsOf(state),
     status: state.status,

@@ -3,7 +3,7 @@ import type { CareTeamMember, ExistingCareTeam } from '../../care-team/index.js'
 import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
 import { careTeamPartyReference, organizationReference } from '../shared/team-party-reference.js';
-import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
+import { keptElementsBut, keptExtensions, metaOf } from '../shared/kept-elements.js';
 import { CARE_TEAM_EXTENSIONS } from './care-team-canonical.js';
 
 function extensionsOf(state: ExistingCareTeam): Extension[] {
@@ -48,7 +48,7 @@ export function careTeamResource(
   return {
     resourceType: 'CareTeam',
     id: state.id,
-    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    meta: metaOf(state.kept, version),
     ...keptElementsBut(state.kept),
     extension: extensionsOf(state),
     status: state.status,

@@ -3,7 +3,7 @@ import type { ExistingGoal } from '../../goal/index.js';
 import { actorReference, patientReference } from '@carenet/access';
 import { nonEmpty, optional } from '../shared/optional.js';
 import { careTeamPartyReference } from '../shared/team-party-reference.js';
-import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
+import { keptElementsBut, keptExtensions, metaOf } from '../shared/kept-elements.js';
 import { GOAL_EXTENSIONS } from './goal-canonical.js';
 
 function expressedByOf(goal: ExistingGoal): Reference | undefined {
@@ -27,7 +27,7 @@ export function goalResource(
   return {
     resourceType: 'Goal',
     id: state.id,
-    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    meta: metaOf(state.kept, version),
     ...keptElementsBut(state.kept),
     extension: [
       { url: GOAL_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },

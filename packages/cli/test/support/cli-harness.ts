@@ -38,3 +38,17 @@ export function taskEvent(taskId: string, n: number): NewEvent {
     data: { taskId, by: { kind: 'system', clientId: 'cli-test' }, at: '2026-12-07T10:00:00.000Z' },
   };
 }
+
+/** Polls `probe` until `done` holds (then returns its value) or the timeout passes (returns the last). */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

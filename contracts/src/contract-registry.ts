@@ -26,6 +26,9 @@ import type {
   ValidationSuccess,
 } from './validation-result.js';
 
+/** The annotation that marks a field of an event schema as personal data. */
+export const PERSONAL_DATA_KEYWORD = 'x-personal-data';
+
 // ajv-formats is CommonJS: under NodeNext its default export is the module object.
 const addFormats = addFormatsModule.default;
 
@@ -81,6 +84,9 @@ export function loadContractRegistry(eventsDir: string = EVENTS_DIR): ContractRe
   const problems: ContractFileProblem[] = [...listing.problems];
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, logger: false });
   addFormats(ajv);
+  // `x-personal-data: true` marks a field holding personal data (README, "Personal data"): an
+  // annotation, declared so that strict mode accepts it.
+  ajv.addKeyword({ keyword: PERSONAL_DATA_KEYWORD, schemaType: 'boolean' });
 
   const entries = new Map<string, Entry>();
   for (const file of listing.files) {

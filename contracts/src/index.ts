@@ -1,4 +1,9 @@
-export { loadContractRegistry, type ContractRegistry, type EventContract } from './contract-registry.js';
+export {
+  loadContractRegistry,
+  PERSONAL_DATA_KEYWORD,
+  type ContractRegistry,
+  type EventContract,
+} from './contract-registry.js';
 export type {
   ValidationFailure,
   ValidationIssue,

@@ -12,6 +12,7 @@ export const CATEGORY_CONTEXTS: Readonly<Record<string, string>> = {
   CarePlan: 'care-plans',
   CareTeam: 'care-plans',
   Goal: 'care-plans',
+  Patient: 'shared-info',
   Consent: 'shared-info',
   Communication: 'shared-info',
   DocumentReference: 'shared-info',

@@ -45,6 +45,8 @@ export interface GatewayConfig {
   readonly authTokenUrl?: string;
   /** Browser origins allowed to call the API (CORS): exact origins, or `*` for any; empty: no CORS. */
   readonly corsOrigins: readonly string[];
+  /** Entries of a batch or transaction Bundle at most (CARENET_BUNDLE_MAX_ENTRIES; 413 beyond). */
+  readonly bundleMaxEntries: number;
 }
 
 /** How bearer tokens are verified: an external issuer's JWKS, or the embedded dev issuer. */
@@ -112,6 +114,14 @@ const schema = z.object({
       .default(20),
   ),
   CARENET_PG_PREPARE: optional(z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+  CARENET_BUNDLE_MAX_ENTRIES: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 1000')
+      .max(1000, 'must be between 1 and 1000')
+      .default(100),
+  ),
   CARENET_HTTP_WORKERS: optional(
     z.coerce
       .number({ error: 'must be a number' })
@@ -250,6 +260,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     readyRelayStallMs: data.CARENET_READY_RELAY_STALL_MS,
     ...(data.CARENET_AUTH_TOKEN_URL !== undefined && { authTokenUrl: data.CARENET_AUTH_TOKEN_URL }),
     corsOrigins: data.CARENET_CORS_ORIGINS ?? [],
+    bundleMaxEntries: data.CARENET_BUNDLE_MAX_ENTRIES,
     maxTokenLifetimeSeconds: data.CARENET_AUTH_MAX_TOKEN_LIFETIME,
     auth:
       jwks === undefined

@@ -128,6 +128,7 @@ function serveHttp(): void {
     logger,
     search: { registry: services.registry },
     authenticator,
+    bundle: { maxEntries: config.bundleMaxEntries },
     capability: {
       softwareVersion: CARENET_VERSION,
       startedAt,

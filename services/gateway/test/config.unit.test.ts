@@ -18,6 +18,7 @@ describe('gateway configuration', () => {
       auth: { kind: 'dev-issuer', audience: 'http://localhost:8080/fhir' },
       corsOrigins: [],
       maxTokenLifetimeSeconds: 3600,
+      bundleMaxEntries: 100,
     });
   });
 
@@ -40,6 +41,14 @@ describe('gateway configuration', () => {
       databasePoolSize: 40,
       databasePrepare: false,
     });
+  });
+
+  it('bounds the entries of a batch or transaction Bundle: 100 by default, 1 to 1000', () => {
+    expect(loadConfig({}).bundleMaxEntries).toBe(100);
+    expect(loadConfig({ CARENET_BUNDLE_MAX_ENTRIES: '500' }).bundleMaxEntries).toBe(500);
+    expect(() => loadConfig({ CARENET_BUNDLE_MAX_ENTRIES: '0' })).toThrow(
+      'CARENET_BUNDLE_MAX_ENTRIES: must be between 1 and 1000 (got "0")',
+    );
   });
 
   it('serves HTTP from several processes on PostgreSQL only', () => {

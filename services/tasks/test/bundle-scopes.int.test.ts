@@ -40,11 +40,14 @@ describe('Bundle entries and the caller scopes', () => {
   };
 
   it('a read-only token: the create entry is 403, the read entry 200; a transaction with it stores nothing', async () => {
-    const writer = await server.clientFor(GP);
-    const existing = (await writer.create({
-      resourceType: 'Task',
-      body: task('scopes-1'),
-    })) as unknown as Task;
+    const writer = await server.tokenFor(GP);
+    const created = await fetch(`${server.base}/Task`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(task('scopes-1')),
+    });
+    expect(created.status).toBe(201);
+    const existing = (await created.json()) as Task;
     const readOnly = await server.tokenFor(GP, 'user/Task.rs');
 
     const batch = await postBundle(readOnly, {

@@ -29,6 +29,13 @@ import {
   openCarePlansService,
 } from '@carenet/care-plans';
 import {
+  openSharedInfoService,
+  SHARED_INFO_CATEGORIES,
+  SHARED_INFO_CONTEXT,
+  SHARED_INFO_SEARCH_SUPPORT,
+  SHARED_INFO_TYPES,
+} from '@carenet/shared-info';
+import {
   carePlanActionsSubscriber,
   openTasksService,
   TASK_OPERATION_DEFINITIONS,
@@ -64,7 +71,7 @@ export interface EmbeddedServices {
   readonly operationDefinitions: readonly OperationDefinition[];
   readonly registry: SearchParameterRegistry;
   readonly validator: ReturnType<typeof createResourceValidator>;
-  /** The event store of each context (`tasks`, `care-plans`). */
+  /** The event store of each context (`tasks`, `care-plans`, `shared-info`). */
   readonly stores: Readonly<Record<string, PostgresEventStore>>;
   /** The health of this process's relays and consumers (none in an HTTP worker), for `/readyz`. */
   health(): ComponentHealth[];
@@ -73,7 +80,7 @@ export interface EmbeddedServices {
 
 /**
  * The services of the embedded mode, in this process on one database: the FHIR search read
- * model (shared), each service (tasks, care-plans), their consumers (on the store log, or on
+ * model (shared), each service (tasks, care-plans, shared-info), their consumers (on the store log, or on
  * Kafka when brokers are configured, then with a relay per service publishing its events). The
  * gateway routes each resource type to the service that owns it.
  */
@@ -82,7 +89,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
   const background = options.background ?? true;
   const clockIntervalMs = background ? options.clockIntervalMs : false;
   const registry = SearchParameterRegistry.r4({
-    supported: { ...TASKS_SEARCH_SUPPORT, ...CARE_PLANS_SEARCH_SUPPORT },
+    supported: { ...TASKS_SEARCH_SUPPORT, ...CARE_PLANS_SEARCH_SUPPORT, ...SHARED_INFO_SEARCH_SUPPORT },
   });
   const search = await PostgresSearchStore.open(db);
   const clock = options.clock !== undefined ? { clock: options.clock } : {};
@@ -102,6 +109,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     ...clock,
     ...(clockIntervalMs !== undefined && { reviewIntervalMs: clockIntervalMs }),
   });
+  const sharedInfo = await openSharedInfoService({ db, search, registry, ...clock });
   const contracts = loadContractRegistry();
 
   const relays: RunningRelay[] = [];
@@ -123,6 +131,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       [
         topicOf(TASKS_CONTEXT),
         topicOf(CARE_PLANS_CONTEXT),
+        topicOf(SHARED_INFO_CONTEXT),
         ...subscribers.map((subscriber) => deadLetterTopicOf(subscriber.groupId)),
       ],
       options.kafkaTopics,
@@ -131,6 +140,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     for (const [context, store, categories] of [
       [TASKS_CONTEXT, tasks.store, TASKS_CATEGORIES],
       [CARE_PLANS_CONTEXT, carePlans.store, CARE_PLANS_CATEGORIES],
+      [SHARED_INFO_CONTEXT, sharedInfo.store, SHARED_INFO_CATEGORIES],
     ] as const) {
       relays.push(
         startRelay({
@@ -150,14 +160,18 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
   }
 
   return {
-    providers: [tasks.provider, ...carePlans.providers],
+    providers: [tasks.provider, ...carePlans.providers, ...sharedInfo.providers],
     operationDefinitions: operationDefinitionsServed(
-      [tasks.provider, ...carePlans.providers],
+      [tasks.provider, ...carePlans.providers, ...sharedInfo.providers],
       [...TASK_OPERATION_DEFINITIONS, ...CARE_PLAN_OPERATION_DEFINITIONS],
     ),
     registry,
-    validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES] }),
-    stores: { [TASKS_CONTEXT]: tasks.store, [CARE_PLANS_CONTEXT]: carePlans.store },
+    validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES, ...SHARED_INFO_TYPES] }),
+    stores: {
+      [TASKS_CONTEXT]: tasks.store,
+      [CARE_PLANS_CONTEXT]: carePlans.store,
+      [SHARED_INFO_CONTEXT]: sharedInfo.store,
+    },
     health: () => [
       ...relays.map((relay) => relay.health()),
       ...consumers.map((consumer) => consumer.health()),
@@ -165,7 +179,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     async stop() {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await Promise.all(relays.map((relay) => relay.stop()));
-      await Promise.all([tasks.stop(), carePlans.stop()]);
+      await Promise.all([tasks.stop(), carePlans.stop(), sharedInfo.stop()]);
     },
   };
 }

@@ -207,8 +207,7 @@ export function richCarePlan(
     careTeam: [{ reference: `CareTeam/${ids.careTeam}` }],
     addresses: [{ reference: values.condition }],
     goal: [{ reference: `Goal/${ids.goal}` }],
-    // No activity.reference: an action is given as activity.detail (the server renders its
-    // Task); so activity-reference has no value a client can store (see README.md).
+    // No activity.reference: an action is given as activity.detail (the server renders its Task).
     activity: [
       {
         detail: {
@@ -369,7 +368,6 @@ export function searchCases(run: string): Record<string, Record<string, SearchCa
       // Periods: `ge` finds a range that overlaps what is above the value (a day, `eq`, would
       // have to contain the whole range).
       'activity-date': { match: fixed('ge2026-12-01'), miss: 'ge2027-01-01' },
-      'activity-reference': { match: (_stored, ids) => `Task/${ids.task}`, miss: 'Task/other' },
       'based-on': { match: (_stored, ids) => `CarePlan/${ids.plan}`, miss: 'CarePlan/other' },
       'care-team': { match: (_stored, ids) => `CareTeam/${ids.careTeam}`, miss: 'CareTeam/other' },
       category: { match: fixed('http://snomed.info/sct|734163000'), miss: 'http://snomed.info/sct|1' },

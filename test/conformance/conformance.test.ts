@@ -68,7 +68,8 @@ function requestGroup(name: string, body: (send: Send) => void): void {
   // eslint-disable-next-line jest/valid-title -- a string parameter (the rule wants literals)
   describe(name, () => {
     body((request) => client.send(name, request));
-    it('zero HL7 validator errors on every response body of the group', () => {
+    it('zero HL7 validator errors on every response body of the group', async () => {
+      await client.settled();
       const rows = client.rows.filter((row) => row.group === name);
       expect(rows.length).toBeGreaterThan(0);
       expect(errorLines(rows)).toEqual([]);
@@ -136,6 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (servers !== undefined) {
+    await client.settled();
     const rows = client.rows;
     const validated = rows.filter((row) => row.skipped === undefined);
     out();

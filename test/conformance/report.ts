@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   try {
     const report = new ValidatedClient(servers.gateway, servers.validator);
     await drive(report, servers.gateway);
+    await report.settled();
     printRows(report.rows, (line = '') => process.stdout.write(`${line}\n`));
   } finally {
     await servers.stop();

@@ -45,20 +45,24 @@ export interface ConformanceResponse {
   readonly headers: Headers;
   /** The parsed JSON body; `undefined` when empty or not JSON. */
   readonly body: Record<string, unknown> | undefined;
-  /** What the validator found in the body (empty when it was not validated). */
-  readonly errors: readonly Hl7ValidationError[];
 }
 
-/** Sends requests to a gateway, validates every response body, records one row per request. */
+/**
+ * Sends requests to a gateway, validates every response body, records one row per request, in the
+ * order sent. The validation of a body runs while the next requests go (the validator answers in
+ * order): `settled()` before reading `rows`.
+ */
 export class ValidatedClient {
   readonly rows: Row[] = [];
+  private readonly pending: Promise<void>[] = [];
+  private readonly failures: unknown[] = [];
 
   constructor(
     private readonly gateway: RunningGateway,
     private readonly validator: Hl7Validator,
   ) {}
 
-  /** Sends one request, validates its body, records a row under `group`. */
+  /** Sends one request, records a row under `group`, and has its body validated (see `settled`). */
   async send(group: string, request: ConformanceRequest): Promise<ConformanceResponse> {
     const { bearer, method, path, body } = request;
     const url = path.startsWith('/') ? `${this.gateway.base}${path}` : `${this.gateway.base}/fhir/${path}`;
@@ -83,6 +87,14 @@ export class ValidatedClient {
       parsed = undefined;
     }
     const answer = { status: response.status, headers: response.headers, body: parsed };
+    const row = {
+      group,
+      request: name,
+      status: response.status,
+      errors: [],
+      warnings: 0,
+      warningMessages: [],
+    };
     const skipped =
       parsed === undefined
         ? text === ''
@@ -92,26 +104,28 @@ export class ValidatedClient {
           ? undefined
           : 'not a FHIR resource';
     if (parsed === undefined || skipped !== undefined) {
-      this.rows.push({
-        group,
-        request: name,
-        status: response.status,
-        errors: [],
-        warnings: 0,
-        warningMessages: [],
-        ...(skipped !== undefined && { skipped }),
-      });
-      return { ...answer, errors: [] };
+      this.rows.push({ ...row, ...(skipped !== undefined && { skipped }) });
+      return answer;
     }
-    const result = await this.validator.validate(parsed);
-    this.rows.push({
-      group,
-      request: name,
-      status: response.status,
-      ...result,
-      ...diagnostics(response.status, parsed),
-    });
-    return { ...answer, errors: result.errors };
+    const index = this.rows.push(row) - 1;
+    const document = parsed;
+    this.pending.push(
+      this.validator.validate(document).then(
+        (result) => {
+          this.rows[index] = { ...row, ...result, ...diagnostics(response.status, document) };
+        },
+        (error: unknown) => {
+          this.failures.push(error);
+        },
+      ),
+    );
+    return answer;
+  }
+
+  /** Resolves once every body sent so far is validated (its row complete); throws if the validator failed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failures.length > 0) throw this.failures[0];
   }
 
   /** The report's shorthand: a FHIR request with a bearer token, recorded without a group. */

@@ -125,6 +125,24 @@ describe('createTaskCommand', () => {
     expect(error.message).toContain(`Task.${element}`);
   });
 
+  it('refuses modifierExtension and implicitRules, naming them (422)', () => {
+    expect(
+      paths(
+        delegationBody({
+          implicitRules: 'https://example.org/rules',
+          modifierExtension: [{ url: 'https://example.org/m', valueBoolean: true }],
+          input: [
+            {
+              type: { text: 'x' },
+              valueString: 'y',
+              modifierExtension: [{ url: 'https://example.org/m', valueBoolean: true }],
+            },
+          ],
+        }),
+      ),
+    ).toEqual(['Task.implicitRules', 'Task.modifierExtension', 'Task.input[0].modifierExtension']);
+  });
+
   it('keeps every element the domain does not model as given', () => {
     const kept = {
       text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
@@ -140,13 +158,17 @@ describe('createTaskCommand', () => {
       relevantHistory: [{ reference: 'Provenance/p1' }],
       instantiatesUri: 'https://example.org/protocol',
       language: 'fr',
-      implicitRules: 'https://example.org/rules',
-      modifierExtension: [{ url: 'https://example.org/m', valueBoolean: true }],
       _description: { extension: [{ url: 'https://example.org/d', valueString: 'd' }] },
     };
     const command = create(
       delegationBody({
         ...kept,
+        meta: {
+          versionId: '3',
+          lastUpdated: '2020-01-01T00:00:00Z',
+          tag: [{ code: 't' }],
+          profile: ['urn:p'],
+        },
         extension: [{ url: 'https://example.org/e', valueString: 'e' }],
         restriction: {
           repetitions: 2,
@@ -157,6 +179,7 @@ describe('createTaskCommand', () => {
     );
     expect(command.elements).toEqual({
       ...kept,
+      meta: { tag: [{ code: 't' }], profile: ['urn:p'] },
       extension: [{ url: 'https://example.org/e', valueString: 'e' }],
       restriction: { repetitions: 2, recipient: [{ reference: 'Practitioner/x' }] },
     });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '@carenet/eventsourcing';
 import type { Task } from 'fhir/r4.js';
@@ -195,5 +196,45 @@ describe('taskResource', () => {
       },
     ]);
     expect(taskResource(state, VERSION).owner?.identifier?.value).toBe('860000000002');
+  });
+});
+
+describe('a consumer builds the Task from its creation event alone (issue 15)', () => {
+  const example = (n: 1 | 2 | 3): Task =>
+    JSON.parse(
+      readFileSync(
+        new URL(`../../../packages/fhir/test/validation/fixtures/task-example${n}.json`, import.meta.url),
+        'utf8',
+      ),
+    ) as Task;
+
+  it.each([
+    [
+      'example1, requested',
+      (): Task => {
+        const { id: _id, executionPeriod: _e, ...task } = example(1);
+        return { ...task, status: 'requested' };
+      },
+    ],
+    [
+      'example3, a PractitionerRole requester',
+      (): Task => {
+        const { id: _id, ...task } = example(3);
+        return { ...task, requester: { reference: 'PractitionerRole/example' } };
+      },
+    ],
+  ])('%s: the event, as sent on Kafka, folds into the Task as given', (_name, adapted) => {
+    const sent = adapted();
+    const command = createTaskCommand(sent, { taskId: 't-1', actor: EHR, now: CREATED });
+    const events = taskDecider.decide(command, taskDecider.initialState());
+    expect(events).toHaveLength(1);
+    const onTheWire = JSON.parse(JSON.stringify(events)) as typeof events;
+    const state = fold(taskDecider, onTheWire);
+    if (!state.exists) throw new TypeError('no task');
+    const { id, meta, extension, ...served } = taskResource(state, VERSION);
+    expect({ id, meta }).toEqual({ id: 't-1', meta: { versionId: '1', lastUpdated: CREATED } });
+    const own = (extension ?? []).filter((e) => !e.url.startsWith('https://carenet.example.org/'));
+    expect(own.length === 0 ? served : { ...served, extension: own }).toEqual(sent);
+    expectValidR4(taskResource(state, VERSION));
   });
 });

@@ -15,7 +15,7 @@ import {
 import { cooperationModeOf } from './cooperation-mode-coding.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { isInstant, optional, taskDetailsOf } from './task-details-of-resource.js';
-import { keptElementsOf } from './task-elements.js';
+import { keptElementsOf, refuseModifiers } from './task-elements.js';
 import { extensionPath, singleExtension } from './task-extension.js';
 
 /** The mode a Task without the cooperation-mode extension is created in. */
@@ -165,8 +165,9 @@ function partyOrActor(
  *   `code` (required), `description`.
  * - `authoredOn`, `lastModified`: kept as given (full date-times), default now.
  * - Refused (422 `task-element-recorded-by-moves`): `executionPeriod`, `statusReason`, `output`.
- * - Server-owned, ignored: `id`, `meta`, the recordedBy extension.
- * - Every other element (text, contained, groupIdentifier, businessStatus, encounter,
+ * - Refused (422 on the element): `modifierExtension`, `implicitRules`.
+ * - Server-owned, ignored: `id`, `meta.versionId`, `meta.lastUpdated`, the recordedBy extension.
+ * - Every other element (meta.profile/tag/security, text, contained, groupIdentifier, businessStatus, encounter,
  *   performerType, reasonCode, location, restriction.repetitions/recipient, other extensions…)
  *   is kept as given (`keptElementsOf`).
  * Every content issue is reported at once in one ValidationError.
@@ -191,6 +192,7 @@ export function createTaskCommand(
   const details = taskDetailsOf(resource, issues);
   const authoredOn = givenInstant(resource.authoredOn, 'Task.authoredOn', issues);
   const lastModified = givenInstant(resource.lastModified, 'Task.lastModified', issues);
+  refuseModifiers(resource, issues);
   issues.throwIfAny();
   if (intent === undefined || patient === undefined || requester === undefined || details === undefined) {
     return issues.fail();

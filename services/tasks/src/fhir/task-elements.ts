@@ -1,4 +1,4 @@
-import type { Json } from '@carenet/eventsourcing';
+import type { Json, ValidationIssues } from '@carenet/eventsourcing';
 import type { Task } from 'fhir/r4.js';
 import type { TaskElements } from '../task/index.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
@@ -11,7 +11,6 @@ import { TASK_EXTENSIONS } from './task-canonical.js';
 export const OWNED_ELEMENTS: ReadonlySet<string> = new Set([
   'resourceType',
   'id',
-  'meta',
   'identifier',
   'instantiatesCanonical',
   'basedOn',
@@ -89,7 +88,9 @@ const isOwnExtension = (url: unknown): boolean => typeof url === 'string' && OWN
 /**
  * The elements of a Task body kept as given: every top-level element the domain does not own, with
  * its JSON value as sent (primitive extensions `_x` included); the extensions other than carenet's
- * own; `restriction` without its `period` (repetitions, recipient, its id and extensions).
+ * own; `restriction` without its `period` (repetitions, recipient, its id and extensions); `meta`
+ * without `versionId` and `lastUpdated`, which are the server's (profile, tag, security, source).
+ * `modifierExtension` and `implicitRules` are refused before (`refuseModifiers`).
  */
 export function keptElementsOf(resource: Task): TaskElements {
   const kept: Record<string, Json> = {};
@@ -98,6 +99,9 @@ export function keptElementsOf(resource: Task): TaskElements {
     if (key === 'extension' && Array.isArray(value)) {
       const others = value.filter((extension) => !(isObject(extension) && isOwnExtension(extension.url)));
       if (others.length > 0) kept.extension = others;
+    } else if (key === 'meta' && isObject(value)) {
+      const { versionId: _versionId, lastUpdated: _lastUpdated, ...given } = value;
+      if (Object.keys(given).length > 0) kept.meta = given;
     } else if (key === 'restriction' && isObject(value)) {
       const { period: _period, ...rest } = value;
       if (Object.keys(rest).length > 0) kept.restriction = rest;
@@ -125,8 +129,33 @@ export function withKeptElements(owned: Task, elements: TaskElements | undefined
   const merged: Record<string, unknown> = { ...elements, ...owned };
   const keptExtensions = elements.extension;
   if (Array.isArray(keptExtensions)) merged.extension = [...keptExtensions, ...(owned.extension ?? [])];
+  const keptMeta = elements.meta;
+  if (isObject(keptMeta)) merged.meta = { ...keptMeta, ...owned.meta };
   const keptRestriction = elements.restriction;
   if (isObject(keptRestriction)) merged.restriction = { ...keptRestriction, ...owned.restriction };
   const ordered = Object.keys(merged).sort((a, b) => rank(a) - rank(b));
   return Object.fromEntries(ordered.map((key) => [key, merged[key]])) as unknown as Task;
+}
+
+/**
+ * `modifierExtension` (on the Task, its restriction, inputs and outputs) and `implicitRules` change
+ * the meaning of what the domain models: the network cannot honour rules it does not know, so it
+ * refuses them (422, an issue on the element) rather than keep or drop them. The same decision as
+ * the care-plans service's.
+ */
+export function refuseModifiers(resource: Task, issues: ValidationIssues): void {
+  const refuse = (path: string) => {
+    issues.add(
+      path,
+      'is not accepted: carenet does not know the rules it would change, and keeps no element it cannot honour',
+    );
+  };
+  if (resource.implicitRules !== undefined) refuse('Task.implicitRules');
+  if (resource.modifierExtension !== undefined) refuse('Task.modifierExtension');
+  if (resource.restriction?.modifierExtension !== undefined) refuse('Task.restriction.modifierExtension');
+  for (const list of ['input', 'output'] as const) {
+    for (const [index, item] of (resource[list] ?? []).entries()) {
+      if (item.modifierExtension !== undefined) refuse(`Task.${list}[${index}].modifierExtension`);
+    }
+  }
 }

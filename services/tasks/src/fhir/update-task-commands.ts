@@ -31,7 +31,7 @@ import {
 } from './create-task-command.js';
 import { TASK_EXTENSIONS } from './task-canonical.js';
 import { instantPeriodOf, optional, taskDetailsOf } from './task-details-of-resource.js';
-import { keptElementsOf } from './task-elements.js';
+import { keptElementsOf, refuseModifiers } from './task-elements.js';
 import { extensionPath } from './task-extension.js';
 
 /** `Task.partOf` as given, when it names the same parent otherwise than it is served. */
@@ -99,6 +99,7 @@ export function updateTaskCommands(
   const partOf = parentOf(resource, issues);
   const details = taskDetailsOf(resource, issues);
   const authoredOn = givenInstant(resource.authoredOn, 'Task.authoredOn', issues);
+  refuseModifiers(resource, issues);
   issues.throwIfAny();
   if (status === undefined || intent === undefined || patient === undefined || details === undefined) {
     return issues.fail();

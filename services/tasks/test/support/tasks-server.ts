@@ -81,6 +81,8 @@ export async function startTasksServer(name: string): Promise<TasksServer> {
         },
       },
       search: { registry },
+      // GET /metadata: the CapabilityStatement the service advertises (its search parameters).
+      capability: { softwareVersion: 'test', startedAt: new Date().toISOString() },
       authenticator: createTokenVerifier({
         keys: issuer.keys,
         issuer: issuer.issuer,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Actor } from '@carenet/access';
 import { loadContractRegistry } from '@carenet/contracts';
-import type { Bundle, CarePlan, CareTeam, Goal } from 'fhir/r4.js';
+import type { Bundle, CarePlan, CareTeam, Goal, Narrative } from 'fhir/r4.js';
 import { COORDINATOR } from './support/care-plan-fixtures.js';
 import { s2Body } from './support/fhir-care-plan-fixtures.js';
 import { careTeamBody } from './support/fhir-care-team-fixtures.js';
@@ -16,7 +16,10 @@ type Json = Record<string, unknown>;
 const EHR: Actor = { kind: 'system', clientId: 'ehr-dac' };
 const contracts = loadContractRegistry();
 
-const TEXT = { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">PPCS de Y</div>' };
+const TEXT: Narrative = {
+  status: 'generated',
+  div: '<div xmlns="http://www.w3.org/1999/xhtml">PPCS de Y</div>',
+};
 const IDENTIFIER = [{ system: 'https://ehr.example.org/careplans', value: 'CP-1' }];
 const OTHER_EXTENSION = {
   url: 'https://ehr.example.org/fhir/StructureDefinition/origin',

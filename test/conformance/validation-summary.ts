@@ -5,12 +5,15 @@ import type { Row } from './validated-client.js';
 
 export type Out = (line?: string) => void;
 
-/** A message with its variable parts (quoted values, ids, numbers) blanked: one kind per rule. */
+/** A message with its variable parts (quoted values, URLs, ids, numbers) blanked: one kind per rule. */
 export function kindOf(message: string): string {
+  // A quote opens and closes outside words (not the apostrophe of "can't"); a number that ends a
+  // rule's name (dom-6, ctm-1) is part of it.
   return message
-    .replace(/'[^']*'/g, "'…'")
+    .replace(/(?<![A-Za-z])'[^']*'(?![A-Za-z])/g, "'…'")
+    .replace(/\b(?:https?|urn):[^\s'"]+/g, '…')
     .replace(/"[^"]*"/g, '"…"')
-    .replace(/\b\d+\b/g, 'n');
+    .replace(/(?<![-\w])\d+\b/g, 'n');
 }
 
 function pad(text: string, width: number): string {

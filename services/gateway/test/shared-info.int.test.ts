@@ -1,8 +1,9 @@
 // The shared-information service composed in the gateway (issue 18): Patient and Consent are
 // served at the one FHIR base, listed in the CapabilityStatement, created, read, searched and
-// withdrawn through the gateway's router, on a real PostgreSQL.
+// withdrawn through the gateway's router, on PostgreSQL and on PGlite (the embedded default).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import { PGlite } from '@electric-sql/pglite';
+import { pgliteDatabase, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import { createTestDatabase, type TestDatabase } from '@carenet/testing';
 import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway.js';
 
@@ -81,20 +82,44 @@ function asGiven(resource: Record<string, unknown>): Record<string, unknown> {
 const ids = (bundle: Record<string, unknown>) =>
   ((bundle.entry ?? []) as { resource: { id: string } }[]).map((entry) => entry.resource.id);
 
-describe('Patient and Consent through the gateway', () => {
-  let database: TestDatabase;
-  let db: SqlDatabase;
+/** The database of a run: PostgreSQL (distributed mode) or PGlite (the embedded default, `npm start`). */
+interface Database {
+  readonly db: SqlDatabase;
+  close(): Promise<void>;
+}
+
+async function postgres(): Promise<Database> {
+  const database: TestDatabase = await createTestDatabase('gateway-shared-info');
+  const db = postgresDatabase({ connectionString: database.url });
+  return {
+    db,
+    async close() {
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+async function pglite(): Promise<Database> {
+  const lite = await PGlite.create();
+  const db = pgliteDatabase(lite);
+  return { db, close: () => db.close() };
+}
+
+describe.each([
+  ['PostgreSQL', postgres],
+  ['PGlite', pglite],
+])('Patient and Consent through the gateway (%s)', (_name, open) => {
+  let database: Database;
   let gateway: InProcessGateway;
 
   beforeAll(async () => {
-    database = await createTestDatabase('gateway-shared-info');
-    db = postgresDatabase({ connectionString: database.url });
-    gateway = await startInProcessGateway(db);
+    database = await open();
+    gateway = await startInProcessGateway(database.db);
   });
   afterAll(async () => {
     await gateway.close();
-    await db.close();
-    await database.drop();
+    await database.close();
   });
 
   it('lists Patient and Consent in the CapabilityStatement, with their search parameters', async () => {

@@ -55,6 +55,27 @@ describe('transferTaskCommand', () => {
     });
   });
 
+  it('takes the new owner by literal reference, kept as given', () => {
+    const command = transferTaskCommand(
+      parameters(
+        { name: 'owner', valueReference: { reference: 'PractitionerRole/n2-leave', display: 'N2' } },
+        { name: 'reason', valueString: 'leave' },
+        { name: 'responsibilityMoves', valueBoolean: false },
+      ),
+      new URLSearchParams(),
+      input,
+    );
+    expect(command.to).toEqual({
+      kind: 'professional',
+      identifier: {
+        system: 'https://carenet.example.org/fhir/NamingSystem/literal-reference',
+        value: 'PractitionerRole/n2-leave',
+      },
+      reference: 'PractitionerRole/n2-leave',
+      display: 'N2',
+    });
+  });
+
   it('takes a valueString reason and a basis', () => {
     const command = transferTaskCommand(
       parameters(

@@ -66,7 +66,7 @@ export const TRANSFER_OPERATION_DEFINITION: OperationDefinition = {
       max: '1',
       type: 'Reference',
       documentation:
-        'the new owner, by identifier (IDNPS/RPPS for a professional, FINESS for an organisation)',
+        'the new owner, by identifier (IDNPS/RPPS for a professional, FINESS for an organisation) or by literal reference (Practitioner/x, PractitionerRole/x, Organization/x, an absolute URL)',
     },
     {
       name: 'reason',
@@ -134,7 +134,7 @@ export const RESPONSIBILITY_OPERATION_DEFINITION: OperationDefinition = {
       min: 0,
       max: '2',
       type: 'Reference',
-      documentation: 'who answered for the Task then, by identifier (two when it is shared)',
+      documentation: 'who answered for the Task then, as the Task names them (two when it is shared)',
     },
     {
       name: 'performer',
@@ -142,7 +142,7 @@ export const RESPONSIBILITY_OPERATION_DEFINITION: OperationDefinition = {
       min: 0,
       max: '1',
       type: 'Reference',
-      documentation: 'who performed it then, by identifier; absent while nobody did (a draft)',
+      documentation: 'who performed it then, as the Task names them; absent while nobody did (a draft)',
     },
     {
       name: 'mode',

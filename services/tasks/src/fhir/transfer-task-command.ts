@@ -38,7 +38,7 @@ function checkPeriod(period: InstantPeriod, issues: ValidationIssues): InstantPe
 }
 
 const REQUIRED = {
-  owner: 'is required: the new owner, by identifier',
+  owner: 'is required: the new owner, by identifier or literal reference',
   reason: 'is required: why the task is transferred',
   responsibilityMoves: 'is required: whether responsibility moves to the new owner',
 } as const;
@@ -78,7 +78,7 @@ function fromBody(parameters: Parameters, issues: ValidationIssues): TransferInp
     issues.add(at('responsibilityMoves'), 'is a valueBoolean');
   }
   if (owner !== undefined && owner.valueReference === undefined) {
-    issues.add(at('owner'), 'is a valueReference to the new owner, by identifier');
+    issues.add(at('owner'), 'is a valueReference to the new owner, by identifier or literal reference');
   }
   const to =
     owner?.valueReference === undefined
@@ -154,7 +154,7 @@ function fromQuery(query: URLSearchParams, issues: ValidationIssues): TransferIn
 
 /**
  * The TransferTask of a `$transfer` call. Parameters (OperationDefinition TRANSFER_OPERATION):
- * - `owner` (valueReference by identifier, required): who performs from now on (or for the period);
+ * - `owner` (valueReference by identifier or literal reference, required): who performs from now on (or for the period);
  * - `reason` (valueCodeableConcept or valueString, required): why (e.g. leave);
  * - `responsibilityMoves` (valueBoolean, required): whether the new owner also becomes accountable;
  * - `period` (valuePeriod, optional): from `start` (default now) to `end` (default for good);

@@ -122,13 +122,16 @@ beforeAll(async () => {
   servers = await startConformanceServers({
     env: { CARENET_CORS_ORIGINS: ALLOWED_ORIGIN },
     log: (line) => process.stderr.write(`[conformance] ${line}\n`),
+    // Signed while the validator's JVM loads (`carenet token` is synchronous).
+    whenGatewayUp: (gateway) => {
+      gp = devToken(gateway, '--professional', GP, '--profession', 'doctor');
+      coordinator = devToken(gateway, '--professional', COORDINATOR, '--profession', 'nurse');
+      nurse = devToken(gateway, '--professional', NURSE, '--profession', 'nurse');
+      system = devToken(gateway, '--system', 'conformance-ehr');
+    },
   });
   client = new ValidatedClient(servers.gateway, servers.validator);
-  gp = devToken(servers.gateway, '--professional', GP, '--profession', 'doctor');
-  coordinator = devToken(servers.gateway, '--professional', COORDINATOR, '--profession', 'nurse');
-  nurse = devToken(servers.gateway, '--professional', NURSE, '--profession', 'nurse');
-  system = devToken(servers.gateway, '--system', 'conformance-ehr');
-  // `carenet token` is synchronous: let fetch's pool notice the connections closed meanwhile.
+  // Let fetch's pool notice the connections the gateway closed meanwhile.
   await new Promise((resolve) => setTimeout(resolve, 50));
 }, 240_000);
 

@@ -164,22 +164,35 @@ export interface ConformanceServers {
 
 /**
  * Starts the HL7 validator and the gateway as a process (embedded mode, PGlite in a fresh temp
- * data dir); when one fails to start, stops the other and throws.
+ * data dir); `whenGatewayUp` runs as soon as the gateway is healthy, while the validator may still
+ * be loading (e.g. to sign tokens). When anything fails, stops what started and throws.
  */
 export async function startConformanceServers({
   env,
   log = () => undefined,
+  whenGatewayUp = () => undefined,
 }: {
   env?: Record<string, string>;
   log?: (line: string) => void;
+  whenGatewayUp?: (gateway: RunningGateway) => void | Promise<void>;
 } = {}): Promise<ConformanceServers> {
-  const [validatorStarted, gatewayStarted] = await Promise.allSettled([
-    startHl7Validator({ log }),
-    startGatewayProcess({
+  const startGateway = async (): Promise<RunningGateway> => {
+    const gateway = await startGatewayProcess({
       dataDirPrefix: 'carenet-conformance-',
       healthyWithinMs: 120_000,
       ...(env !== undefined && { env }),
-    }),
+    });
+    try {
+      await whenGatewayUp(gateway);
+    } catch (error) {
+      await gateway.stop();
+      throw error;
+    }
+    return gateway;
+  };
+  const [validatorStarted, gatewayStarted] = await Promise.allSettled([
+    startHl7Validator({ log }),
+    startGateway(),
   ]);
   if (validatorStarted.status === 'rejected' || gatewayStarted.status === 'rejected') {
     if (validatorStarted.status === 'fulfilled') await validatorStarted.value.stop();

@@ -16,6 +16,7 @@ const NIR = '279035121518989';
 
 const patient = (status: 'QUAL' | 'VALI', family = 'Martin') => ({
   resourceType: 'Patient',
+  meta: { tag: [{ system: 'urn:oid:1.2.250.1.999.3', code: 'dac' }] },
   extension: [
     {
       url: RELIABILITY,
@@ -74,9 +75,14 @@ const consent = {
 
 /** A resource as served, without what the server owns (id, meta, the recorded-by extension). */
 function asGiven(resource: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, meta: _meta, extension, ...rest } = resource;
+  const { id: _id, meta, extension, ...rest } = resource;
+  const { versionId: _v, lastUpdated: _l, ...given } = meta as Record<string, unknown>;
   const kept = (extension as { url: string }[]).filter((e) => !e.url.endsWith('/recorded-by'));
-  return kept.length > 0 ? { ...rest, extension: kept } : rest;
+  return {
+    ...rest,
+    ...(kept.length > 0 && { extension: kept }),
+    ...(Object.keys(given).length > 0 && { meta: given }),
+  };
 }
 
 const ids = (bundle: Record<string, unknown>) =>
@@ -165,6 +171,7 @@ describe.each([
       'birthdate=1979-03-12',
       'gender=female',
       `general-practitioner:identifier=${IDNPS}|810000000001`,
+      '_tag=urn:oid:1.2.250.1.999.3|dac',
     ]) {
       const found = await gateway.call('GET', `Patient?${query}`);
       expect([query, ids(found.body)]).toEqual([query, [id]]);

@@ -20,6 +20,10 @@ const RECORDED_BY = 'https://carenet.example.org/fhir/StructureDefinition/record
 export function patientBody(overrides: Partial<Patient> = {}): Patient {
   return {
     resourceType: 'Patient',
+    meta: {
+      source: 'https://dac.example/coordination-tool',
+      tag: [{ system: 'urn:oid:1.2.250.1.999.3', code: 'dac' }],
+    },
     text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Yvonne Martin</div>' },
     language: 'fr-FR',
     extension: [
@@ -82,6 +86,7 @@ export function patientBody(overrides: Partial<Patient> = {}): Patient {
 export function consentBody(overrides: Partial<Consent> = {}): Consent {
   return {
     resourceType: 'Consent',
+    meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] },
     extension: [informationGiven(['social', 'medico-social'], '2026-05-20T07:30:00.000Z')],
     identifier: [{ system: 'urn:oid:1.2.250.1.999.2', value: 'form-12' }],
     status: 'active',
@@ -140,12 +145,17 @@ export function businessRule(act: () => unknown): string {
   throw new Error('expected a BusinessRuleError');
 }
 
-/** The resource without what the server owns: id, meta, and the recorded-by extension. */
+/** The resource without what the server owns: id, meta.versionId and lastUpdated, the recorded-by extension. */
 export function withoutServerOwned<T extends { extension?: Extension[] | undefined }>(
   resource: T,
 ): Partial<T> {
-  const { id: _id, meta: _meta, ...rest } = resource as T & { id?: string; meta?: unknown };
+  const { id: _id, meta, ...rest } = resource as T & { id?: string; meta?: Record<string, unknown> };
+  const { versionId: _v, lastUpdated: _l, ...given } = meta ?? {};
   const extension = (resource.extension ?? []).filter((e) => e.url !== RECORDED_BY);
   const { extension: _extension, ...others } = rest;
-  return (extension.length > 0 ? { ...others, extension } : others) as Partial<T>;
+  return {
+    ...others,
+    ...(extension.length > 0 && { extension }),
+    ...(Object.keys(given).length > 0 && { meta: given }),
+  } as Partial<T>;
 }

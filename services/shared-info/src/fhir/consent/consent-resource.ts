@@ -2,7 +2,7 @@ import type { Consent, ConsentProvision } from 'fhir/r4.js';
 import { actorReference, patientReference } from '@carenet/access';
 import type { ExistingConsent } from '../../consent/index.js';
 import { nonEmpty, optional } from '../../shared/optional.js';
-import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
+import { keptElementsBut, keptExtensions, metaOf } from '../shared/kept-elements.js';
 import { CONSENT_EXTENSIONS } from './consent-canonical.js';
 
 function provisionOf(state: ExistingConsent): ConsentProvision {
@@ -28,7 +28,7 @@ export function consentResource(
   return {
     resourceType: 'Consent',
     id: state.id,
-    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    meta: metaOf(state.kept, version),
     ...keptElementsBut(state.kept),
     extension: [
       { url: CONSENT_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },

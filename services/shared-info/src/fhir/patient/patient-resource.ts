@@ -2,7 +2,7 @@ import type { Patient } from 'fhir/r4.js';
 import { actorReference } from '@carenet/access';
 import type { ExistingPatient } from '../../patient/index.js';
 import { nonEmpty, optional } from '../../shared/optional.js';
-import { keptElementsBut, keptExtensions } from '../shared/kept-elements.js';
+import { keptElementsBut, keptExtensions, metaOf } from '../shared/kept-elements.js';
 import { PATIENT_EXTENSIONS } from './patient-canonical.js';
 
 /**
@@ -23,7 +23,7 @@ export function patientResource(
   return {
     resourceType: 'Patient',
     id: state.id,
-    meta: { versionId: version.versionId, lastUpdated: version.lastUpdated },
+    meta: metaOf(state.kept, version),
     ...keptElementsBut(state.kept),
     extension: [
       { url: PATIENT_EXTENSIONS.recordedBy, valueReference: actorReference(state.lastModifiedBy) },

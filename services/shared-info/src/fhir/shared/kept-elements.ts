@@ -1,5 +1,5 @@
 import type { JsonObject, ValidationIssues } from '@carenet/eventsourcing';
-import type { Extension } from 'fhir/r4.js';
+import type { Extension, Meta } from 'fhir/r4.js';
 
 /**
  * Round-trip fidelity (issue 15): the elements of a resource the domain does not model (`text`,
@@ -10,8 +10,11 @@ import type { Extension } from 'fhir/r4.js';
  */
 export type KeptElements = JsonObject;
 
-/** Elements the server owns on every resource: never kept (`id` and `meta` are the server's). */
-const SERVER_OWNED: ReadonlySet<string> = new Set(['resourceType', 'id', 'meta']);
+/**
+ * Elements the server owns on every resource: never kept (`id` is the server's; `meta` is kept
+ * but for `versionId` and `lastUpdated`, which are the server's).
+ */
+const SERVER_OWNED: ReadonlySet<string> = new Set(['resourceType', 'id']);
 
 /**
  * The elements of `element` (a resource or a backbone element at `path`) that are neither in
@@ -28,6 +31,11 @@ export function keptElementsOf(
   const kept: KeptElements = {};
   for (const [key, value] of Object.entries(element) as [string, unknown][]) {
     if (value === undefined || SERVER_OWNED.has(key) || modelled.has(key)) continue;
+    if (key === 'meta') {
+      const { versionId: _versionId, lastUpdated: _lastUpdated, ...given } = value as Record<string, unknown>;
+      if (Object.keys(given).length > 0) kept.meta = given as JsonObject;
+      continue;
+    }
     if (key === 'modifierExtension' || key === 'implicitRules') {
       issues.add(
         `${path}.${key}`,
@@ -50,8 +58,23 @@ export function keptExtensions(kept: KeptElements | undefined): Extension[] {
   return (kept?.extension ?? []) as unknown as Extension[];
 }
 
-/** The kept elements but `extension` (rendered with the server's), to spread into a resource. */
+/** The kept elements but `extension` and `meta` (rendered with the server's), to spread into a resource. */
 export function keptElementsBut(kept: KeptElements | undefined): Record<string, unknown> {
   if (kept === undefined) return {};
-  return Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'extension'));
+  return Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'extension' && key !== 'meta'));
+}
+
+/**
+ * `meta` of a version: the client's `profile`, `tag`, `security`, `source`… kept as given, with
+ * the server's `versionId` and `lastUpdated`.
+ */
+export function metaOf(
+  kept: KeptElements | undefined,
+  version: { readonly versionId: string; readonly lastUpdated: string },
+): Meta {
+  return {
+    ...(kept?.meta as Meta | undefined),
+    versionId: version.versionId,
+    lastUpdated: version.lastUpdated,
+  };
 }

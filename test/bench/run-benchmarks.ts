@@ -16,6 +16,7 @@ import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { ppcsActivation } from './ppcs-activation.js';
 import { relayThroughput } from './relay-throughput.js';
+import { republishThroughput } from './republish-throughput.js';
 import { tasksMixedLoad } from './tasks-mixed-load.js';
 import { tokenVerification } from './token-verification.bench.js';
 import { validationThroughput } from './validation-throughput.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   appendThroughput,
   globalLogRead,
   relayThroughput,
+  republishThroughput,
   appendToConsumerLatency,
   validationThroughput,
   fhirSearchRead,

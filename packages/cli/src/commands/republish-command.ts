@@ -93,7 +93,7 @@ export function republishCommand(io: CliIo): Command {
         .option('--stream <stream>', 'only this stream (alone: all of it)')
         .option('--topic <topic>', "send to this topic instead of the service's (carenet.<service>)")
         .option('--rate <n/s>', 'at most n events per second (e.g. 500 or 500/s)')
-        .option('--batch-size <n>', 'events per Kafka batch', '500')
+        .option('--batch-size <n>', 'events per Kafka batch', '1000')
         .option('--dry-run', 'read and count what would be sent; send nothing (needs no broker)')
         .option('--no-progress', 'no progress bar')
         .option('--json', 'the summary as one JSON object'),
@@ -237,12 +237,19 @@ export function republishCommand(io: CliIo): Command {
             const events = (await store.readStream(options.stream)).filter((e) => inRange(e) === 'in');
             for (let i = 0; i < events.length; i += chunk) await send(events.slice(i, i + chunk));
           } else {
-            let position = range.from;
-            for (;;) {
-              const batch = await store.readAll(position, {
+            // The next batch is read while the current one is sent: the time of a batch is the
+            // longer of the two, not their sum.
+            const read = (from: LogPosition) => {
+              const reading = store.readAll(from, {
                 ...(categories !== undefined && { categories }),
                 limit: chunk,
               });
+              reading.catch(() => undefined); // awaited below; never an unhandled rejection
+              return reading;
+            };
+            let next = read(range.from);
+            for (;;) {
+              const batch = await next;
               const within: RecordedEvent[] = [];
               let ended = batch.events.length < chunk;
               for (const event of batch.events) {
@@ -253,9 +260,9 @@ export function republishCommand(io: CliIo): Command {
                 }
                 if (where === 'in') within.push(event);
               }
+              if (!ended) next = read(batch.next);
               await send(within);
               if (ended) break;
-              position = batch.next;
             }
           }
         } finally {

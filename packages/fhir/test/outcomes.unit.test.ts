@@ -60,7 +60,8 @@ describe('the one error mapping at the edge', () => {
     [new NotFoundError('Task-1'), 404],
     [new GoneError('Task-1'), 410],
     [new BusinessRuleError('rule-x', 'no'), 422],
-    [new ValidationError([{ path: 'Task.status', message: 'required' }]), 400],
+    // Valid R4 outside the network's rules (a body that is not R4 is refused before, with 400).
+    [new ValidationError([{ path: 'Task.status', message: 'required' }]), 422],
     [new ForbiddenError('only the owner accepts a task'), 403],
   ])('%s → %i', (error, status) => {
     expect(errorToFhir(error, 'c-1').status).toBe(status);

@@ -82,6 +82,7 @@ export function consumersCommand(io: CliIo): Command {
   consumers.addCommand(
     withKafkaOptions(
       new Command('lag')
+        .summary("a consumer group's lag per partition")
         .description(
           "a group's lag per partition: the high watermark minus its committed offset (the log start when it committed none)",
         )
@@ -122,6 +123,7 @@ export function consumersCommand(io: CliIo): Command {
     withStoreOptions(
       withKafkaOptions(
         new Command('reset')
+          .summary("move a consumer group's offsets (its consumers stopped)")
           .description(
             "move a group's committed offsets (its consumers stopped): to the earliest or latest message, to an instant, or to an offset. " +
               'Kafka refuses this while the group has members: stop its consumers first. ' +

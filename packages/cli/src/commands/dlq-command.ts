@@ -146,6 +146,7 @@ export function dlqCommand(io: CliIo): Command {
   dlq.addCommand(
     withKafkaOptions(
       new Command('redrive')
+        .summary('send dead letters back to their topic, after a fix')
         .description(
           'send dead letters back to the topic they came from (carenet_original_topic), after the cause was fixed: ' +
             'same key, value and headers (the carenet_error_* and carenet_original_* headers removed). ' +

@@ -50,6 +50,7 @@ export function eventsCommand(io: CliIo): Command {
   events.addCommand(
     withStoreOptions(
       new Command('verify')
+        .summary('walk the store and check its invariants (exit code 4 when one is broken)')
         .description(
           'walk the whole log and check the invariants: per stream, revisions 0, 1, 2… in log order; ' +
             'log positions strictly increasing and unique; each stream row at its last revision; ' +

@@ -70,6 +70,7 @@ export function republishCommand(io: CliIo): Command {
   return withKafkaOptions(
     withStoreOptions(
       new Command('republish')
+        .summary("re-emit a service's events to Kafka, marked as a replay")
         .description(
           "re-emit a service's events to Kafka, from the store's log: a range of positions or instants, or one stream. " +
             'Each message is the one the relay sent (same key, value and headers, same ce_id) plus a carenet_replay header ' +

@@ -95,28 +95,26 @@ export class PostgresAccessFacts {
 
   /** Replaces every fact `source` stated by what it states now (`undefined`: nothing any more). */
   async replaceSource(tx: SqlExecutor, source: string, facts: SourceFacts | undefined): Promise<void> {
+    const { sql, params } = this.replaceSourceStatement(source, facts, 'true');
+    await tx.query(`WITH ${sql}\nSELECT 1`, params);
+  }
+
+  /**
+   * `replaceSource` as CTEs to join another statement (an inline projection's, in the append's
+   * statement: see ProjectionStatement of @carenet/eventsourcing), each running only when `guard`
+   * holds, parameters numbered from `$firstParameter`. The deletes and inserts see the same
+   * snapshot: the rows deleted are the source's old ones, never the new.
+   */
+  replaceSourceStatement(
+    source: string,
+    facts: SourceFacts | undefined,
+    guard: string,
+    firstParameter = 1,
+  ): { readonly sql: string; readonly params: readonly unknown[] } {
     const s = this.schema;
-    await tx.query(`DELETE FROM ${s}.care_relation WHERE source = $1`, [source]);
-    await tx.query(`DELETE FROM ${s}.sharing_grant WHERE source = $1`, [source]);
-    if (facts === undefined) return;
-    const patient = patientKey(facts.patient);
-    for (const relation of facts.relations ?? []) {
-      await tx.query(
-        `INSERT INTO ${s}.care_relation (patient_key, party_key, party_kind, basis, source, start_at, end_at)
-         VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz)`,
-        [
-          patient,
-          partyKey(relation.party),
-          relation.party.kind,
-          relation.basis,
-          source,
-          instant(relation.period.start),
-          instant(relation.period.end),
-        ],
-      );
-    }
+    const relations = facts?.relations ?? [];
     const grants = [
-      ...(facts.consents ?? []).flatMap((c) =>
+      ...(facts?.consents ?? []).flatMap((c) =>
         c.recipients.map((r) => ({
           effect: 'consent',
           recipient: r,
@@ -124,32 +122,52 @@ export class PostgresAccessFacts {
           period: c.period,
         })),
       ),
-      ...(facts.objections ?? []).map((o) => ({
+      ...(facts?.objections ?? []).map((o) => ({
         effect: 'objection',
         recipient: o.against,
         categories: o.categories,
         period: o.period,
       })),
     ];
-    for (const grant of grants) {
-      const { kind, key } = recipientKey(grant.recipient);
-      await tx.query(
-        `INSERT INTO ${s}.sharing_grant (patient_key, effect, source, recipient_kind, recipient_key, party_kind,
-           categories, start_at, end_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::timestamptz, $9::timestamptz)`,
-        [
-          patient,
-          grant.effect,
-          source,
-          kind,
-          key,
-          grant.recipient.kind === 'party' ? grant.recipient.party.kind : null,
-          grant.categories === undefined ? null : [...grant.categories],
-          instant(grant.period.start),
-          instant(grant.period.end),
-        ],
-      );
-    }
+    const keys = grants.map((g) => recipientKey(g.recipient));
+    const params: unknown[] = [
+      source,
+      facts === undefined ? null : patientKey(facts.patient),
+      relations.map((r) => partyKey(r.party)),
+      relations.map((r) => r.party.kind),
+      relations.map((r) => r.basis),
+      relations.map((r) => instant(r.period.start)),
+      relations.map((r) => instant(r.period.end)),
+      grants.map((g) => g.effect),
+      keys.map((k) => k.kind),
+      keys.map((k) => k.key),
+      grants.map((g) => (g.recipient.kind === 'party' ? g.recipient.party.kind : null)),
+      // A category list as text (arrays of arrays do not unnest by row): NULL for every category.
+      grants.map((g) => (g.categories === undefined ? null : g.categories.join(','))),
+      grants.map((g) => instant(g.period.start)),
+      grants.map((g) => instant(g.period.end)),
+    ];
+    const p = (n: number) => `$${firstParameter + n - 1}`;
+    const sql = `fr_d AS (DELETE FROM ${s}.care_relation WHERE source = ${p(1)}::text AND ${guard}),
+fg_d AS (DELETE FROM ${s}.sharing_grant WHERE source = ${p(1)}::text AND ${guard}),
+fr_i AS (
+  INSERT INTO ${s}.care_relation (patient_key, party_key, party_kind, basis, source, start_at, end_at)
+  SELECT ${p(2)}::text, u.party_key, u.party_kind, u.basis, ${p(1)}::text, u.start_at, u.end_at
+  FROM unnest(${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::timestamptz[], ${p(7)}::timestamptz[])
+    AS u(party_key, party_kind, basis, start_at, end_at)
+  WHERE ${guard}
+),
+fg_i AS (
+  INSERT INTO ${s}.sharing_grant (patient_key, effect, source, recipient_kind, recipient_key, party_kind,
+    categories, start_at, end_at)
+  SELECT ${p(2)}::text, u.effect, ${p(1)}::text, u.recipient_kind, u.recipient_key, u.party_kind,
+    string_to_array(u.categories, ','), u.start_at, u.end_at
+  FROM unnest(${p(8)}::text[], ${p(9)}::text[], ${p(10)}::text[], ${p(11)}::text[], ${p(12)}::text[],
+    ${p(13)}::timestamptz[], ${p(14)}::timestamptz[])
+    AS u(effect, recipient_kind, recipient_key, party_kind, categories, start_at, end_at)
+  WHERE ${guard}
+)`;
+    return { sql, params };
   }
 
   /** What is known of one patient: the input of `decideAccess`. */

@@ -1,3 +1,4 @@
+import type { PatientVisibility } from '../storage/patient-visibility.js';
 import type { DatePrecision, DateRange } from './date-range.js';
 import type { ParsedDecimal } from './decimal-range.js';
 import type { SearchParameterDefinition, SearchPrefix } from './search-parameter-definition.js';
@@ -115,4 +116,9 @@ export interface SearchRequest {
   readonly revinclude: readonly IncludeRule[];
   /** Opaque paging cursor, passed through. */
   readonly cursor?: string;
+  /**
+   * The patients the caller may see (the access decision, set by the router): the store leaves
+   * every other patient's resources out of the matches, the total, the includes and the paging.
+   */
+  readonly visibility?: PatientVisibility;
 }

@@ -34,7 +34,7 @@ import { parseReadSubset, subsetResource } from '../search/resource-subset.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
 import { nestsDeeperThan } from '../validation/nesting-depth.js';
-import type { Authenticator, Permission, Principal } from './access-port.js';
+import type { AccessGate, Authenticator, Permission, Principal } from './access-port.js';
 import {
   DEFAULT_MAX_BUNDLE_ENTRIES,
   parseBundleRequest,
@@ -185,6 +185,12 @@ export interface FhirRouterOptions {
   readonly capability?: Omit<CapabilityOptions, 'baseUrl' | 'resources' | 'systemInteractions'>;
   /** Batch and transaction Bundles (`POST [base]`): entries per Bundle (default 100; 413 beyond). */
   readonly bundle?: { readonly maxEntries?: number };
+  /**
+   * The access decision on patient data: each read, vread, history and conditional match is
+   * checked (403 when denied), each search and type history filtered to the patients the caller
+   * may see. Without it, the scopes alone decide.
+   */
+  readonly access?: AccessGate;
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
@@ -292,6 +298,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       `the token's scopes do not grant ${PERMISSION_NAMES[permission]} (${permission}) on ${type}: ` +
         `a scope such as user/${type}.${permission} or system/${type}.${permission} is needed`,
     );
+  }
+
+  /** Resolves when the caller may see `resource` (the access decision), 403 otherwise. */
+  async function mayRead(call: Call, resource: Resource): Promise<void> {
+    await options.access?.checkRead(call.principal, resource);
   }
 
   /** The provider of `type`, once the caller may do `permission` on it. */
@@ -471,13 +482,19 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const read = need(provider, 'read', 'conditional create');
     const match = () => matchOne(call, provider, condition, 'If-None-Exist');
     const found = await match();
-    if (found !== undefined) return { status: 200, stored: found, location: false };
+    if (found !== undefined) {
+      await mayRead(call, found.resource);
+      return { status: 200, stored: found, location: false };
+    }
     const { id, taken } = await conditionalTarget(call, provider, condition);
     // The condition's id is taken: by a request with the same condition that created it since
     // (the search now finds it), or by a resource that no longer matches (a random id then).
     if (taken) {
       const created = await match();
-      if (created !== undefined) return { status: 200, stored: created, location: false };
+      if (created !== undefined) {
+        await mayRead(call, created.resource);
+        return { status: 200, stored: created, location: false };
+      }
     }
     try {
       const stored = await create.call(provider, resource, call.context('create'), taken ? {} : { id });
@@ -486,6 +503,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       // Another request with the same condition created it first: answer with that one.
       const winner = taken ? undefined : await read.call(provider, id, call.context()).catch(() => undefined);
       if (winner === undefined) throw error;
+      await mayRead(call, winner.resource);
       return { status: 200, stored: winner, location: false };
     }
   }
@@ -576,7 +594,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       ...(options.search.maxCount !== undefined && { maxCount: options.search.maxCount }),
     });
     if (!parsed.ok) throw searchRequestError(parsed.errors, parsed.warnings);
-    const found = await run.call(provider, parsed.request, call.context());
+    const visibility = options.access?.visibility(call.principal, provider.type);
+    const request = visibility === undefined ? parsed.request : { ...parsed.request, visibility };
+    const found = await run.call(provider, request, call.context());
     // `_include`/`_revinclude` entries of types the caller may not read are left out, and said so.
     const { principal } = call;
     const hidden = new Set<string>();
@@ -783,6 +803,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
   async function readAnswer(call: Call, type: string, id: string, query: URLSearchParams): Promise<Answer> {
     const provider = providerOf(call, type, 'r');
     const stored = await need(provider, 'read', 'read').call(provider, id, call.context());
+    await mayRead(call, stored.resource);
     return { status: 200, stored: subsetOf(query, stored), location: false };
   }
 
@@ -800,6 +821,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       checkVreadVersion(provider.type, id, versionId),
       call.context(),
     );
+    await mayRead(call, stored.resource);
     return { status: 200, stored: subsetOf(query, stored), location: false };
   }
 
@@ -1243,9 +1265,14 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const provider = providerOf(callOf(req, res), req.params.type, 'r');
     const history = historyOptionsOf(req);
     const cursor = typeof req.query._cursor === 'string' ? req.query._cursor : undefined;
+    const visibility = options.access?.visibility(principalOf(res), provider.type);
     const page = await need(provider, 'typeHistory', 'type-level history').call(
       provider,
-      { ...history, ...(cursor !== undefined && { cursor }) },
+      {
+        ...history,
+        ...(cursor !== undefined && { cursor }),
+        ...(visibility !== undefined && { visibility }),
+      },
       context(res),
     );
     const query = queryOf(req);
@@ -1275,6 +1302,12 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       historyOptionsOf(req),
       context(res),
     );
+    // The versions of one resource are about one patient: the newest one decides.
+    for (const entry of entries) {
+      if (entry.deleted === true) continue;
+      await mayRead(callOf(req, res), entry.resource);
+      break;
+    }
     const self = `${options.publicBaseUrl}/${provider.type}/${id}/_history${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
     sendFhir(res, 200, historyBundle(provider.type, entries, options.publicBaseUrl, self));
   });

@@ -1,3 +1,4 @@
+import type { PatientVisibility } from '../storage/patient-visibility.js';
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { SearchRequest } from '../search/search-request.js';
 import type { Permission, Principal } from './access-port.js';
@@ -55,6 +56,8 @@ export interface HistoryOptions {
 export interface TypeHistoryOptions extends HistoryOptions {
   /** Opaque cursor from a previous page's `nextCursor`. */
   readonly cursor?: string;
+  /** The patients the caller may see (the access decision): other patients' versions left out. */
+  readonly visibility?: PatientVisibility;
 }
 
 export interface TypeHistoryPage<R extends Resource = Resource> {

@@ -182,6 +182,30 @@ ALTER TABLE fhir.resource_history ADD COLUMN method text;
 `,
 };
 
+/**
+ * The patient each version is about (`<system>|<value>` of its patient compartment: a Task's
+ * `for`, a CarePlan's `subject`…; NULL: none), given by the store's `patientKeyOf`: what the access
+ * decision's filter of searches, type histories and includes compares with the patients a caller
+ * may see. The versions stored before it get the national identifier their patient reference
+ * carried (the only form accepted then).
+ */
+const patientKey: Migration = {
+  version: 6,
+  name: 'patient of each resource',
+  sql: `
+ALTER TABLE fhir.resources ADD COLUMN patient_key text COLLATE "C";
+ALTER TABLE fhir.resource_history ADD COLUMN patient_key text COLLATE "C";
+CREATE INDEX resources_patient_key ON fhir.resources (resource_type, patient_key);
+CREATE INDEX resource_history_patient_key ON fhir.resource_history (resource_type, patient_key);
+UPDATE fhir.resources SET patient_key = (content -> p -> 'identifier' ->> 'system') || '|' || (content -> p -> 'identifier' ->> 'value')
+  FROM (VALUES ('Task', 'for'), ('CarePlan', 'subject'), ('CareTeam', 'subject'), ('Goal', 'subject')) AS c(t, p)
+  WHERE resource_type = c.t AND content -> p -> 'identifier' ->> 'value' IS NOT NULL;
+UPDATE fhir.resource_history SET patient_key = (content -> p -> 'identifier' ->> 'system') || '|' || (content -> p -> 'identifier' ->> 'value')
+  FROM (VALUES ('Task', 'for'), ('CarePlan', 'subject'), ('CareTeam', 'subject'), ('Goal', 'subject')) AS c(t, p)
+  WHERE resource_type = c.t AND content -> p -> 'identifier' ->> 'value' IS NOT NULL;
+`,
+};
+
 export const FHIR_STORAGE_SCHEMA = 'fhir';
 export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [
   searchModel,
@@ -189,4 +213,5 @@ export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [
   resourceHistory,
   contentAsJson,
   historyMethod,
+  patientKey,
 ];

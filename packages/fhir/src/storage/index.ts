@@ -17,3 +17,9 @@ export {
   type SearchCursor,
 } from './search-cursor.js';
 export { resourceTextColumns, resourceTextOf, type ResourceTextRow } from './resource-text-sql.js';
+export {
+  visibleCondition,
+  type ParameterBinder,
+  type PatientKeyOf,
+  type PatientVisibility,
+} from './patient-visibility.js';

@@ -14,6 +14,7 @@ import {
 import { SearchStoreError } from './search-store-error.js';
 import { cursorSql, orderBySql, sortKeySql } from './sort-sql.js';
 import { SqlParams } from './sql-params.js';
+import { visibleCondition, type PatientKeyOf, type PatientVisibility } from './patient-visibility.js';
 
 /** How `put` writes (see there). */
 export interface PutOptions {
@@ -92,11 +93,15 @@ interface PageRow {
 
 const TYPE = '$1';
 
-/** The parameters of a put: the version's row (type, id, version, instant, content) and index arrays. */
+/**
+ * The parameters of a put: the version's row (type, id, version, instant, content, method, patient
+ * key) and index arrays.
+ */
 function putParams(
   resource: Resource,
   version: StoredVersion,
   values: ResourceIndexValues,
+  patientKeyOf: PatientKeyOf,
 ): { row: unknown[]; indexArrays: unknown[] } {
   const id = resource.id;
   if (id === undefined || id.length === 0) {
@@ -123,6 +128,7 @@ function putParams(
       lastUpdated,
       JSON.stringify(content),
       version.method ?? null,
+      patientKeyOf(resource),
     ],
     indexArrays: [...c.token, ...c.reference, ...c.date, ...c.string, ...c.number, ...c.quantity, ...c.uri],
   };
@@ -134,12 +140,22 @@ function putParams(
  * transaction (an inline projection), searched with the SQL meaning of `searchMatches`.
  */
 export class PostgresSearchStore {
-  private constructor(private readonly db: SqlDatabase) {}
+  private constructor(
+    private readonly db: SqlDatabase,
+    private readonly patientKeyOf: PatientKeyOf,
+  ) {}
 
-  /** Opens the store on a database, bringing the `fhir` schema up to date. */
-  static async open(db: SqlDatabase): Promise<PostgresSearchStore> {
+  /**
+   * Opens the store on a database, bringing the `fhir` schema up to date. `patientKeyOf` gives the
+   * patient each stored resource is about (what a search's `visibility` filters on); without it,
+   * none is (every resource visible to every search).
+   */
+  static async open(
+    db: SqlDatabase,
+    options: { readonly patientKeyOf?: PatientKeyOf } = {},
+  ): Promise<PostgresSearchStore> {
     await migrate(db, FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA);
-    return new PostgresSearchStore(db);
+    return new PostgresSearchStore(db, options.patientKeyOf ?? (() => null));
   }
 
   /**
@@ -147,7 +163,7 @@ export class PostgresSearchStore {
    * and reads see what the transaction wrote, and never wait for another session (PGlite has one).
    */
   within(scope: SqlDatabase): PostgresSearchStore {
-    return new PostgresSearchStore(scope);
+    return new PostgresSearchStore(scope, this.patientKeyOf);
   }
 
   /**
@@ -166,7 +182,7 @@ export class PostgresSearchStore {
     values: ResourceIndexValues,
     options: PutOptions = {},
   ): Promise<void> {
-    const { row, indexArrays } = putParams(resource, version, values);
+    const { row, indexArrays } = putParams(resource, version, values, this.patientKeyOf);
     if (options.together !== undefined && options.serialised !== true) {
       throw new RangeError('put: `together` needs a serialised put');
     }
@@ -195,7 +211,7 @@ export class PostgresSearchStore {
     values: ResourceIndexValues,
     options: { readonly guard: string; readonly together?: PutOptions['together'] },
   ): { readonly sql: string; readonly params: readonly unknown[] } {
-    const { row, indexArrays } = putParams(resource, version, values);
+    const { row, indexArrays } = putParams(resource, version, values, this.patientKeyOf);
     let ctes = guardedCtes.get(options.guard);
     if (ctes === undefined) {
       ctes = guardedPutCtes(options.guard);
@@ -227,8 +243,11 @@ export class PostgresSearchStore {
     await tx.query(REMOVE_SQL, [resourceType, id]);
     if (deletion !== undefined) {
       await tx.query(
-        `INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content)
-         VALUES ($1, $2, $3, $4::timestamptz, NULL)
+        // A deletion is about the patient its versions were about (hidden from the same callers).
+        `INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, patient_key)
+         VALUES ($1, $2, $3, $4::timestamptz, NULL,
+           (SELECT p.patient_key FROM fhir.resource_history p WHERE p.resource_type = $1 AND p.id = $2
+            ORDER BY p.version_id DESC LIMIT 1))
          ON CONFLICT (resource_type, id, version_id) DO UPDATE SET last_updated = EXCLUDED.last_updated, content = NULL`,
         [resourceType, id, deletion.versionId, instantOf(deletion.lastUpdated)],
       );
@@ -241,10 +260,18 @@ export class PostgresSearchStore {
    */
   async history(
     resourceType: string,
-    options: { readonly since?: string; readonly count: number; readonly cursor?: string },
+    options: {
+      readonly since?: string;
+      readonly count: number;
+      readonly cursor?: string;
+      /** The patients the caller may see: other patients' versions are left out. */
+      readonly visibility?: PatientVisibility;
+    },
   ): Promise<{ readonly versions: StoredHistoryVersion[]; readonly nextCursor?: string }> {
     const p = new SqlParams();
     const conditions = [`h.resource_type = ${p.bind(resourceType)}`];
+    if (options.visibility !== undefined)
+      conditions.push(visibleCondition(options.visibility, 'h.patient_key', p));
     if (options.since !== undefined)
       conditions.push(`h.last_updated >= ${p.bind(options.since, 'timestamptz')}`);
     if (options.cursor !== undefined) {
@@ -429,14 +456,14 @@ export class PostgresSearchStore {
       for (const rule of request.include) {
         const sources = frontier.get(rule.sourceType);
         if ((round > 0 && !rule.iterate) || sources === undefined) continue;
-        add(await this.db.query<IncludedRow>(...includeSql(rule, sources)));
+        add(await this.db.query<IncludedRow>(...includeSql(rule, sources, request.visibility)));
       }
       for (const rule of request.revinclude) {
         if (round > 0 && !rule.iterate) continue;
         for (const [type, targets] of frontier) {
           if (rule.targetType !== undefined && rule.targetType !== type) continue;
           if (rule.parameter.targets.length > 0 && !rule.parameter.targets.includes(type)) continue;
-          add(await this.db.query<IncludedRow>(...revincludeSql(rule, type, targets)));
+          add(await this.db.query<IncludedRow>(...revincludeSql(rule, type, targets, request.visibility)));
         }
       }
       frontier = next;
@@ -465,14 +492,18 @@ function plannedRows(plan: unknown): number {
 }
 
 /** Resources the `sourceIds` (of the rule's source type) point to with the rule's parameter. */
-function includeSql(rule: IncludeRule, sourceIds: readonly string[]): [string, unknown[]] {
+function includeSql(
+  rule: IncludeRule,
+  sourceIds: readonly string[],
+  visibility: PatientVisibility | undefined,
+): [string, unknown[]] {
   const p = new SqlParams();
   const target = rule.targetType === undefined ? '' : ` AND x.target_type = ${p.bind(rule.targetType)}`;
   return [
     `SELECT DISTINCT ON (t.resource_type, t.id) t.resource_type, t.id, t.content FROM fhir.reference_index x
      JOIN fhir.resources t ON t.resource_type = x.target_type AND t.id = x.target_id
      WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
-       AND x.id = ANY(${p.bind(sourceIds, 'text[]')})${target}`,
+       AND x.id = ANY(${p.bind(sourceIds, 'text[]')})${target}${visibleAnd(visibility, 't', p)}`,
     p.values,
   ];
 }
@@ -482,13 +513,14 @@ function revincludeSql(
   rule: IncludeRule,
   targetType: string,
   targetIds: readonly string[],
+  visibility: PatientVisibility | undefined,
 ): [string, unknown[]] {
   const p = new SqlParams();
   return [
     `SELECT DISTINCT ON (t.resource_type, t.id) t.resource_type, t.id, t.content FROM fhir.reference_index x
      JOIN fhir.resources t ON t.resource_type = x.resource_type AND t.id = x.id
      WHERE x.resource_type = ${p.bind(rule.sourceType)} AND x.param = ${p.bind(rule.parameter.code)}
-       AND x.target_type = ${p.bind(targetType)} AND x.target_id = ANY(${p.bind(targetIds, 'text[]')})`,
+       AND x.target_type = ${p.bind(targetType)} AND x.target_id = ANY(${p.bind(targetIds, 'text[]')})${visibleAnd(visibility, 't', p)}`,
     p.values,
   ];
 }
@@ -504,12 +536,29 @@ function fromSql(request: SearchRequest, p: SqlParams): string {
     ? undefined
     : request.clauses.find(isDrivingClause);
   if (driver === undefined) return `fhir.resources r WHERE ${whereSql(request, p)}`;
-  const others = request.clauses.filter((c) => c !== driver).map((c) => clauseSql(c, TYPE, p));
+  const others = [
+    ...request.clauses.filter((c) => c !== driver).map((c) => clauseSql(c, TYPE, p)),
+    // The candidates are ids from an index table: the patient is on the resource's row.
+    ...(request.visibility === undefined
+      ? []
+      : [
+          `EXISTS (SELECT 1 FROM fhir.resources v WHERE v.resource_type = ${TYPE} AND v.id = r.id AND ${visibleCondition(request.visibility, 'v.patient_key', p)})`,
+        ]),
+  ];
   return `(${clauseIdsSql(driver, TYPE, p)}) r${others.length === 0 ? '' : ` WHERE ${others.join('\n AND ')}`}`;
 }
 
 function whereSql(request: SearchRequest, p: SqlParams): string {
-  return [`r.resource_type = ${TYPE}`, ...request.clauses.map((c) => clauseSql(c, TYPE, p))].join('\n AND ');
+  return [
+    `r.resource_type = ${TYPE}`,
+    ...request.clauses.map((c) => clauseSql(c, TYPE, p)),
+    ...(request.visibility === undefined ? [] : [visibleCondition(request.visibility, 'r.patient_key', p)]),
+  ].join('\n AND ');
+}
+
+/** ` AND <the row alias's patient is visible>`, or nothing without a visibility. */
+function visibleAnd(visibility: PatientVisibility | undefined, alias: string, p: SqlParams): string {
+  return visibility === undefined ? '' : ` AND ${visibleCondition(visibility, `${alias}.patient_key`, p)}`;
 }
 
 const TABLES = ['token', 'reference', 'date', 'string', 'number', 'quantity', 'uri'];
@@ -521,15 +570,17 @@ const deletes = TABLES.map(
 // The version goes to the history too (a rebuild writes it again: the same row).
 const UPSERT_SQL = preparedSql(`
 WITH h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text)
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method, patient_key)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text, $7::text)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method,
+      patient_key = EXCLUDED.patient_key
 )
-INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-VALUES ($1, $2, $3, $4::timestamptz, $5::json)
+INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content, patient_key)
+VALUES ($1, $2, $3, $4::timestamptz, $5::json, $7::text)
 ON CONFLICT (resource_type, id) DO UPDATE
-  SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content`);
+  SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content,
+    patient_key = EXCLUDED.patient_key`);
 
 /**
  * The columns of each index table after `resource_type` and `id`, in the order of the arrays of
@@ -651,18 +702,20 @@ SELECT 1`);
  */
 const PUT_SERIALISED_SQL = preparedSql(`
 WITH h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text)
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method, patient_key)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $6::text, $7::text)
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method,
+      patient_key = EXCLUDED.patient_key
 ),
 r AS (
-  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-  VALUES ($1, $2, $3, $4::timestamptz, $5::json)
+  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content, patient_key)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::json, $7::text)
   ON CONFLICT (resource_type, id) DO UPDATE
-    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content,
+      patient_key = EXCLUDED.patient_key
 ),
-${replaceIndexCtes(7)}
+${replaceIndexCtes(8)}
 SELECT 1`);
 
 /**
@@ -671,24 +724,26 @@ SELECT 1`);
  */
 function guardedPutCtes(guard: string): string {
   return `h AS (
-  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method)
-  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json, $6::text WHERE ${guard}
+  INSERT INTO fhir.resource_history (resource_type, id, version_id, last_updated, content, method, patient_key)
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json, $6::text, $7::text WHERE ${guard}
   ON CONFLICT (resource_type, id, version_id) DO UPDATE
-    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method
+    SET last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, method = EXCLUDED.method,
+      patient_key = EXCLUDED.patient_key
 ),
 r AS (
-  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content)
-  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json WHERE ${guard}
+  INSERT INTO fhir.resources (resource_type, id, version_id, last_updated, content, patient_key)
+  SELECT $1::text, $2::text, $3::int, $4::timestamptz, $5::json, $7::text WHERE ${guard}
   ON CONFLICT (resource_type, id) DO UPDATE
-    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content
+    SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, content = EXCLUDED.content,
+      patient_key = EXCLUDED.patient_key
 ),
-${replaceIndexCtes(7, guard)}`;
+${replaceIndexCtes(8, guard)}`;
 }
 const guardedCtes = new Map<string, string>();
 const guardedTogether = new Map<string, Map<string, string>>();
 
-/** Parameters of PUT_SERIALISED_SQL: the row (6) and the index arrays (26). */
-const PUT_SERIALISED_PARAMS = 32;
+/** Parameters of PUT_SERIALISED_SQL: the row (7) and the index arrays (26). */
+const PUT_SERIALISED_PARAMS = 33;
 const putTogether = new Map<string, string>();
 
 /** A caller's statement (`together`) with its parameters numbered after those of a put. */

@@ -6,6 +6,7 @@ import {
   encodeCursor,
   resourceTextColumns,
   resourceTextOf,
+  visibleCondition,
   type ResourceTextRow,
   type SearchRequest,
   type SearchResult,
@@ -108,11 +109,22 @@ export async function searchWorkQueue(
       after = `AND (${rankAfter} OR (${rankEqual} AND (${startAfter} OR (${startEqual} AND t.task_id > ${id}))))`;
     }
   }
-  // A handful of shapes (period sort, cursor kinds): prepared.
+  // The access decision's filter: only the Tasks of patients the caller may see (issue 18).
+  const visible =
+    request.visibility === undefined
+      ? ''
+      : `AND EXISTS (SELECT 1 FROM fhir.resources v WHERE v.resource_type = 'Task' AND v.id = t.task_id
+           AND ${visibleCondition(request.visibility, 'v.patient_key', {
+             bind: (value) => {
+               params.push(value);
+               return `$${params.length}`;
+             },
+           })})`;
+  // A handful of shapes (period sort, cursor kinds, with or without the access filter): prepared.
   const rows = await db.query<QueueRow>(
     preparedSql(`SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, ${resourceTextColumns('r')}
      FROM (SELECT task_id, priority_rank, period_start FROM tasks.task_state t
-           WHERE t.owner_value = $1 AND t.owner_system = $2 AND t.status = ANY($3::text[]) ${after}
+           WHERE t.owner_value = $1 AND t.owner_system = $2 AND t.status = ANY($3::text[]) ${after} ${visible}
            ORDER BY t.priority_rank DESC NULLS LAST${query.byPeriod ? ', t.period_start ASC NULLS LAST' : ''}, t.task_id ASC
            LIMIT $4) t
      JOIN fhir.resources r ON r.resource_type = 'Task' AND r.id = t.task_id

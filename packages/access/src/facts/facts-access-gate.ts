@@ -1,0 +1,75 @@
+import type { Resource } from 'fhir/r4.js';
+import { ForbiddenError, type SqlExecutor } from '@carenet/eventsourcing';
+import type { AccessGate, PatientVisibility, Principal } from '@carenet/fhir';
+import { actorOf } from '../access-principal.js';
+import { decideAccess } from '../decision/access-decision.js';
+import type { DataCategory } from '../decision/data-category.js';
+import { patientKeyOfResource } from './patient-key-of-resource.js';
+import type { PostgresAccessFacts } from './postgres-access-facts.js';
+
+/** A SELECT of no patient key: the filter of a caller who may see no patient. */
+const NOBODY: PatientVisibility = { sql: 'SELECT NULL::text WHERE false', params: [] };
+
+export interface FactsAccessGateOptions {
+  /** Where the facts are read (the service's database). */
+  readonly db: SqlExecutor;
+  readonly facts: PostgresAccessFacts;
+  /** The instant decisions are for (default: the system clock). */
+  readonly now?: () => Date;
+  /** The category of information a resource type holds (default: medical). */
+  readonly categoryOf?: (type: string) => DataCategory;
+}
+
+/**
+ * The router's access gate over a service's access facts (issue 18): a read of a patient's
+ * resource is decided by `decideAccess` on what the facts say of that patient (403 with the reason
+ * when denied); a search or type history sees the patients `visiblePatients` gives. Resources
+ * about no patient are not patient data: the scopes alone decide. Without an authenticated caller
+ * (a router with no authenticator: tests, tools) everything is visible.
+ */
+export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
+  const now = options.now ?? (() => new Date());
+  const categoryOf = options.categoryOf ?? (() => 'medical' as const);
+  return {
+    async checkRead(principal: Principal | undefined, resource: Resource): Promise<void> {
+      if (principal === undefined) return;
+      const key = patientKeyOfResource(resource);
+      if (key === null) return;
+      const bar = key.indexOf('|');
+      const patient = { system: key.slice(0, bar), value: key.slice(bar + 1) };
+      const decision = decideAccess(
+        {
+          actor: actorOf(principal),
+          patient,
+          category: categoryOf(resource.resourceType),
+          purpose: 'treatment',
+          at: now().toISOString(),
+        },
+        bar < 0
+          ? { relations: [], consents: [], objections: [] }
+          : await options.facts.factsOf(options.db, patient),
+      );
+      if (!decision.permit) {
+        throw new ForbiddenError(
+          `${resource.resourceType}/${resource.id ?? ''} is not shown to you: ${decision.reason}`,
+        );
+      }
+    },
+    visibility(principal: Principal | undefined, type: string): PatientVisibility | undefined {
+      if (principal === undefined) return undefined;
+      const visible = options.facts.visiblePatients(
+        actorOf(principal),
+        categoryOf(type),
+        now().toISOString(),
+      );
+      switch (visible.kind) {
+        case 'all':
+          return undefined;
+        case 'none':
+          return NOBODY;
+        case 'some':
+          return { sql: visible.sql, params: visible.params };
+      }
+    },
+  };
+}

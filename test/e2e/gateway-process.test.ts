@@ -191,8 +191,10 @@ describe('gateway process', () => {
     expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual([
       'CarePlan',
       'CareTeam',
+      'Consent',
       'Goal',
       'OperationDefinition',
+      'Patient',
       'Task',
     ]);
   });

@@ -4,6 +4,7 @@ import { consumersCommand } from './commands/consumers-command.js';
 import { dlqCommand } from './commands/dlq-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { logCommand } from './commands/log-command.js';
+import { projectionsCommand } from './commands/projections-command.js';
 import { republishCommand } from './commands/republish-command.js';
 import { streamsCommand } from './commands/streams-command.js';
 import { tokenCommand } from './commands/token-command.js';
@@ -40,7 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addCommand(eventsCommand(io))
     .addCommand(republishCommand(io))
     .addCommand(consumersCommand(io))
-    .addCommand(dlqCommand(io));
+    .addCommand(dlqCommand(io))
+    .addCommand(projectionsCommand(io));
   configure(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -16,6 +16,7 @@ import { globalLogRead } from './global-log-read.js';
 import { machineFacts } from './machine-facts.js';
 import { ppcsActivation } from './ppcs-activation.js';
 import { relayThroughput } from './relay-throughput.js';
+import { rebuildThroughput } from './rebuild-throughput.js';
 import { republishThroughput } from './republish-throughput.js';
 import { tasksMixedLoad } from './tasks-mixed-load.js';
 import { tokenVerification } from './token-verification.bench.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   globalLogRead,
   relayThroughput,
   republishThroughput,
+  rebuildThroughput,
   appendToConsumerLatency,
   validationThroughput,
   fhirSearchRead,

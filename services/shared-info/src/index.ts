@@ -1,6 +1,11 @@
 export * as patient from './patient/index.js';
 export * as consent from './consent/index.js';
-export { consentAccessFacts, type ConsentAccessFacts } from './access-facts/index.js';
+export {
+  consentAccessFacts,
+  consentStateFacts,
+  type ConsentAccessFacts,
+  type ConsentStateFacts,
+} from './access-facts/index.js';
 export {
   CONSENT_CATEGORY_LOINC,
   CONSENT_EXTENSIONS,

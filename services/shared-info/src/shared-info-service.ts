@@ -1,3 +1,4 @@
+import type { PostgresAccessFacts } from '@carenet/access';
 import type { Consent, Patient } from 'fhir/r4.js';
 import { migrate, PostgresEventStore, type SqlDatabase } from '@carenet/eventsourcing';
 import {
@@ -12,6 +13,7 @@ import { patientResource, registerPatientCommand, updatePatientCommands } from '
 import { aggregateProvider } from './fhir/providers/aggregate-provider.js';
 import { patientDecider, type PatientCommand, type PatientState } from './patient/index.js';
 import { aggregateReadModel, type AggregateModel } from './projections/aggregate-read-model.js';
+import { consentAccessFactsProjection } from './projections/consent-access-facts-projection.js';
 import {
   keepPatientIdentifierKeys,
   resetPatientIdentifierKeys,
@@ -38,6 +40,12 @@ export interface SharedInfoServiceOptions {
   readonly registry: SearchParameterRegistry;
   readonly clock?: () => Date;
   readonly newId?: () => string;
+  /**
+   * Where the patients' consents and objections go for the access decision (issue 18): what each
+   * Consent states (@carenet/access SharingConsent, Objection), kept in the append's transaction.
+   * None: not kept.
+   */
+  readonly accessFacts?: PostgresAccessFacts;
 }
 
 export interface SharedInfoService {
@@ -68,11 +76,15 @@ const consentModel: AggregateModel<ConsentState, Consent> = {
 export async function openSharedInfoService(options: SharedInfoServiceOptions): Promise<SharedInfoService> {
   const { db, search } = options;
   await migrate(db, SHARED_INFO_READ_MODEL_MIGRATIONS, SHARED_INFO_READ_MODEL_SCHEMA);
+  const { accessFacts } = options;
+  if (accessFacts !== undefined) await migrate(db, accessFacts.migrations, accessFacts.schema);
   const extractor = new IndexValueExtractor(options.registry);
   const store = await PostgresEventStore.open(db, {
     projections: [
       aggregateReadModel(patientModel, search, extractor),
       aggregateReadModel(consentModel, search, extractor),
+      // After the Consent read model: it reads the state the model has just stored.
+      ...(accessFacts === undefined ? [] : [consentAccessFactsProjection(accessFacts)]),
     ],
   });
   const common = {

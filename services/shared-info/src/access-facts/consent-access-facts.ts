@@ -9,6 +9,7 @@ import {
   consentDecider,
   type ConsentEvent,
   type ConsentPeriod,
+  type ConsentState,
   type ExistingConsent,
 } from '../consent/index.js';
 
@@ -51,6 +52,39 @@ function periodOf(consent: ExistingConsent & { givenAt: string }): FactPeriod {
   return { start, ...(end !== undefined && { end }) };
 }
 
+/** What one consent's state says for the access decision, without its `source`. */
+export type ConsentStateFacts = Readonly<{
+  consents: readonly Omit<SharingConsent, 'source'>[];
+  objections: readonly Omit<Objection, 'source'>[];
+}>;
+
+/**
+ * The facts one consent states (see consentAccessFacts): a given permit is one SharingConsent, a
+ * given deny one Objection per actor named, over the period it held; nothing for a draft, a
+ * proposal, a refusal or a consent entered in error.
+ */
+export function consentStateFacts(state: ConsentState): ConsentStateFacts {
+  if (!state.exists || state.givenAt === undefined || state.status === 'entered-in-error') {
+    return { consents: [], objections: [] };
+  }
+  const period = periodOf({ ...state, givenAt: state.givenAt });
+  const { provision } = state;
+  if (provision.type === 'permit') {
+    return {
+      consents: [{ recipients: provision.recipients, categories: provision.categories, period }],
+      objections: [],
+    };
+  }
+  return {
+    consents: [],
+    objections: provision.recipients.map((against) => ({
+      against,
+      ...(provision.categories.length > 0 && { categories: provision.categories }),
+      period,
+    })),
+  };
+}
+
 /**
  * Folds the Consent events of a patient (any order of streams; each stream's events in order)
  * into the facts of the access decision (@carenet/access `decideAccess`): every consent that was
@@ -76,23 +110,10 @@ export function consentAccessFacts(
       (folded, event) => consentDecider.evolve(folded, event),
       consentDecider.initialState(),
     );
-    if (!state.exists || state.givenAt === undefined || state.status === 'entered-in-error') continue;
-    const given = { ...state, givenAt: state.givenAt };
     const source = `Consent/${id}`;
-    const period = periodOf(given);
-    const { provision } = state;
-    if (provision.type === 'permit') {
-      consents.push({ source, recipients: provision.recipients, categories: provision.categories, period });
-    } else {
-      for (const against of provision.recipients) {
-        objections.push({
-          source,
-          against,
-          ...(provision.categories.length > 0 && { categories: provision.categories }),
-          period,
-        });
-      }
-    }
+    const facts = consentStateFacts(state);
+    consents.push(...facts.consents.map((consent) => ({ source, ...consent })));
+    objections.push(...facts.objections.map((objection) => ({ source, ...objection })));
   }
   return { consents, objections };
 }

@@ -1,1 +1,6 @@
-export { consentAccessFacts, type ConsentAccessFacts } from './consent-access-facts.js';
+export {
+  consentAccessFacts,
+  consentStateFacts,
+  type ConsentAccessFacts,
+  type ConsentStateFacts,
+} from './consent-access-facts.js';

@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { createTokenVerifier, openDevIssuer, type Actor, type DevIssuer } from '@carenet/access';
+import {
+  createTokenVerifier,
+  openDevIssuer,
+  type Actor,
+  type DevIssuer,
+  type PostgresAccessFacts,
+} from '@carenet/access';
 import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
 import {
   createResourceValidator,
@@ -35,14 +41,22 @@ export interface SharedInfoServer {
   close(): Promise<void>;
 }
 
-export async function startSharedInfoServer(name: string): Promise<SharedInfoServer> {
+export async function startSharedInfoServer(
+  name: string,
+  options: { readonly accessFacts?: PostgresAccessFacts } = {},
+): Promise<SharedInfoServer> {
   const database: TestDatabase = await createTestDatabase(name);
   const db = postgresDatabase({ connectionString: database.url, max: 10 });
   const registry = SearchParameterRegistry.r4({ supported: { ...SHARED_INFO_SEARCH_SUPPORT } });
   const search = await PostgresSearchStore.open(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'carenet-shared-info-test-'));
   const issuer: DevIssuer = await openDevIssuer({ dataDir, mode: 'embedded' });
-  const service = await openSharedInfoService({ db, search, registry });
+  const service = await openSharedInfoService({
+    db,
+    search,
+    registry,
+    ...(options.accessFacts !== undefined && { accessFacts: options.accessFacts }),
+  });
 
   const app = express();
   const http: Server = app.listen(0, '127.0.0.1');

@@ -100,8 +100,9 @@ describe('carenet projections status', () => {
     expect(code).toBe(0);
     const rows = jsonLines(stdout);
     const [taskEvents] = await db.query<{ n: string; head: string }>(
-      `SELECT count(*)::text AS n, max(transaction_id::text || ':' || global_position::text) AS head
-         FROM eventstore.events WHERE category = 'Task'`,
+      `SELECT (SELECT count(*)::text FROM eventstore.events WHERE category = 'Task') AS n,
+              (SELECT transaction_id::text || ':' || global_position::text FROM eventstore.events
+                WHERE category = 'Task' ORDER BY transaction_id DESC, global_position DESC LIMIT 1) AS head`,
     );
     expect(rows.map((r) => [r.name, r.kind, r.lag])).toEqual([
       ['tasks-read-model', 'inline', 0],
@@ -122,6 +123,16 @@ describe('carenet projections status', () => {
     const half = jsonLines(
       (await carenet(['projections', 'status', 'tasks', 'tasks-relay', '--json'], env)).stdout,
     );
+    const carePlans = jsonLines(
+      (await carenet(['projections', 'status', 'care-plans', '--json'], env)).stdout,
+    );
+    expect(carePlans.map((r) => [r.name, r.kind, r.lag, r.head])).toEqual([
+      ['care-plans-read-model-CarePlan', 'inline', 0, null],
+      ['care-plans-read-model-CareTeam', 'inline', 0, null],
+      ['care-plans-read-model-Goal', 'inline', 0, null],
+      ['care-plans-relay', 'relay', 0, null],
+      ['care-plans.task-progress', 'store-log consumer', Number(taskEvents?.n), taskEvents?.head],
+    ]);
     expect(half).toEqual([
       expect.objectContaining({
         name: 'tasks-relay',

@@ -122,6 +122,10 @@ describe.each([
   beforeAll(async () => {
     database = await open();
     gateway = await startInProcessGateway(database.db);
+    // Dr A (the caller) asks a nurse for wound care for this patient: a Task makes Dr A take part
+    // in the patient's care, what the access decision asks before a read of the patient's data.
+    const task = await gateway.createTask();
+    if (task.status !== 201) throw new Error(`the Task was not created: ${JSON.stringify(task.body)}`);
   });
   afterAll(async () => {
     await gateway.close();
@@ -161,6 +165,7 @@ describe.each([
     expect([created.status, created.body.issue]).toEqual([201, undefined]);
     const id = String(created.body.id);
     const read = await gateway.call('GET', `Patient/${id}`);
+    expect([read.status, read.body.issue]).toEqual([200, undefined]);
     expect(asGiven(read.body)).toEqual(patient('QUAL'));
     expect(read.headers.get('etag')).toBe('W/"1"');
 
@@ -188,6 +193,7 @@ describe.each([
     expect([created.status, created.body.issue]).toEqual([201, undefined]);
     const id = String(created.body.id);
     const read = await gateway.call('GET', `Consent/${id}`);
+    expect([read.status, read.body.issue]).toEqual([200, undefined]);
     expect(asGiven(read.body)).toEqual(consent);
 
     for (const query of [

@@ -102,6 +102,8 @@ export {
   logPositionAtTimeSql,
   logPositionBefore,
   logPositionBeforeLastSql,
+  logPositionJustBefore,
+  logPositionsOfEventsSql,
   type ListStreamsOptions,
   type StreamSummary,
 } from './postgres/sql/inspect-store.js';

@@ -11,6 +11,8 @@ import {
   logPositionAtTimeSql,
   logPositionBefore,
   logPositionBeforeLastSql,
+  logPositionJustBefore,
+  logPositionsOfEventsSql,
   PostgresEventStore,
   postgresDatabase,
   START,
@@ -92,6 +94,18 @@ describe('inspecting the store', () => {
     const lastOrder = await store.readAll(await logPositionBeforeLastSql(store.db, 1, ['Invoice']));
     expect(lastOrder.events.map((e) => e.data.n)).toEqual([3, 4, 5]);
     expect(await logPositionBeforeLastSql(store.db, 50)).toBe(START);
+  });
+
+  it('finds the log positions of events by id, and the position just before one', async () => {
+    const { events } = await store.readAll(START);
+    const [first, , third] = events;
+    const found = await logPositionsOfEventsSql(store.db, [first!.id, third!.id, randomUUID(), 'not-a-uuid']);
+    expect([...found]).toEqual([
+      [first!.id, first!.logPosition],
+      [third!.id, third!.logPosition],
+    ]);
+    const again = await store.readAll(logPositionJustBefore(third!.logPosition));
+    expect(again.events[0]?.id).toBe(third!.id);
   });
 
   it('lists checkpoints', async () => {

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CLOUDEVENTS_HEADERS as H, DEAD_LETTER_HEADERS as D, deadLetterTopicOf } from '@carenet/contracts';
+import {
+  loadCheckpointSql,
+  logPositionBefore,
+  logPositionJustBefore,
+  logPositionsOfEventsSql,
+  storeCheckpointSql,
+  type LogPosition,
+  type SqlExecutor,
+} from '@carenet/eventsourcing';
 import { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { CliUsageError, type CliIo } from '../cli-io.js';
@@ -12,9 +21,10 @@ import {
 } from '../support/kafka-connection.js';
 import { clip, note, printJsonLine, printTable } from '../support/output.js';
 import { collect } from '../support/services.js';
+import { nonEmpty, withStore, withStoreOptions, type StoreOptions } from '../support/store-connection.js';
 import { readTopicToEnd, type TopicRecord } from '../support/topic-reader.js';
 
-interface DlqOptions extends KafkaOptions {
+interface DlqOptions extends KafkaOptions, StoreOptions {
   readonly group: string;
   readonly filter?: string[];
   readonly json?: boolean;
@@ -62,10 +72,10 @@ const filterOption = [
 /** `carenet dlq list|show|redrive`: a consumer group's dead letters (`<group>.dlq`). */
 export function dlqCommand(io: CliIo): Command {
   const dlq = new Command('dlq').description(
-    "a consumer group's dead letters on Kafka (<group>.dlq): list, show, send back",
+    "a consumer group's dead letters (<group>.dlq on Kafka; without KAFKA_BROKERS the embedded mode's messaging.dead_letters): list, show, send back",
   );
   dlq.addCommand(
-    withKafkaOptions(
+    withDlqOptions(
       new Command('list')
         .description(
           'list the dead letters of a consumer group, oldest first, with the reason each was given up on',
@@ -81,10 +91,8 @@ export function dlqCommand(io: CliIo): Command {
       )
       .action(async (options: DlqOptions) => {
         const filters = filtersOf(options.filter);
-        await withAdmin(options, io, async (admin, kafka) => {
-          const letters = (await readLetters(kafka, admin, options.group)).filter((l) =>
-            matches(l.view, filters),
-          );
+        {
+          const letters = (await loadLetters(options, io)).filter((l) => matches(l.view, filters));
           if (options.json) {
             for (const letter of letters) printJsonLine(io, letter.view);
             return;
@@ -107,11 +115,11 @@ export function dlqCommand(io: CliIo): Command {
             io,
             `${letters.length} dead letter${letters.length === 1 ? '' : 's'} of group ${options.group} (${waiting} not redriven)`,
           );
-        });
+        }
       }),
   );
   dlq.addCommand(
-    withKafkaOptions(
+    withDlqOptions(
       new Command('show')
         .description('show one dead letter: every header and the value')
         .argument('<letter>', 'partition:offset as listed, or the ce_id of the message')
@@ -120,8 +128,8 @@ export function dlqCommand(io: CliIo): Command {
     )
       .addHelpText('after', '\nExample:\n  $ carenet dlq show 0:17 --group care-plans.task-progress')
       .action(async (which: string, options: DlqOptions) => {
-        await withAdmin(options, io, async (admin, kafka) => {
-          const letters = await readLetters(kafka, admin, options.group);
+        {
+          const letters = await loadLetters(options, io);
           const at = /^(\d+):(\d+)$/.exec(which);
           const letter = letters.find((l) =>
             at
@@ -140,11 +148,11 @@ export function dlqCommand(io: CliIo): Command {
             Object.entries(letter.record.headers).map(([k, v]) => [k, v]),
           );
           io.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
-        });
+        }
       }),
   );
   dlq.addCommand(
-    withKafkaOptions(
+    withDlqOptions(
       new Command('redrive')
         .summary('send dead letters back to their topic, after a fix')
         .description(
@@ -167,6 +175,10 @@ export function dlqCommand(io: CliIo): Command {
       )
       .action(async (options: RedriveOptions) => {
         const filters = filtersOf(options.filter);
+        if (!onKafka(options, io)) {
+          await redriveEmbedded(options, filters, io);
+          return;
+        }
         const brokers = brokersOf(options, io);
         await withAdmin(options, io, async (admin, kafka) => {
           const topic = deadLetterTopicOf(options.group);
@@ -243,6 +255,125 @@ export function dlqCommand(io: CliIo): Command {
       }),
   );
   return dlq;
+}
+
+/** Kafka when brokers are given (flag or KAFKA_BROKERS); else the embedded mode's table. */
+function onKafka(options: KafkaOptions, io: CliIo): boolean {
+  return options.brokers !== undefined || nonEmpty(io.env.KAFKA_BROKERS) !== undefined;
+}
+
+function withDlqOptions(command: Command): Command {
+  return withStoreOptions(withKafkaOptions(command));
+}
+
+/** The letters of the group: from `<group>.dlq` on Kafka, or from `messaging.dead_letters`. */
+async function loadLetters(options: DlqOptions, io: CliIo): Promise<Letter[]> {
+  if (onKafka(options, io)) {
+    return withAdmin(options, io, (admin, kafka) => readLetters(kafka, admin, options.group));
+  }
+  return withStore(options, io, ({ db }) => readEmbeddedLetters(db, options.group));
+}
+
+/**
+ * The embedded mode's dead letters (a consumer fed by the store log): rows of
+ * `messaging.dead_letters`, shown as partition 0 at the row's id.
+ */
+async function readEmbeddedLetters(db: SqlExecutor, group: string): Promise<Letter[]> {
+  const [table] = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('messaging.dead_letters') IS NOT NULL AS present",
+  );
+  if (!table?.present)
+    throw new CliUsageError('no dead letters in this store (no messaging schema: no consumer ran on it)');
+  const rows = await db.query<{
+    id: string;
+    message_key: string | null;
+    message_value: Uint8Array | null;
+    headers: Record<string, string>;
+    recorded_at: string;
+  }>(
+    `SELECT id::text AS id, message_key, message_value, headers, to_json(recorded_at) #>> '{}' AS recorded_at
+       FROM messaging.dead_letters WHERE consumer_group = $1 ORDER BY id`,
+    [group],
+  );
+  return rows.map((row) => {
+    const record: TopicRecord = {
+      partition: 0,
+      offset: Number(row.id),
+      timestamp: new Date(row.recorded_at).toISOString(),
+      key: row.message_key,
+      value: row.message_value === null ? null : Buffer.from(row.message_value),
+      headers: row.headers,
+    };
+    return { record, view: viewOf(record, false) };
+  });
+}
+
+/**
+ * A redrive in the embedded mode: the consumer reads the store log from its checkpoint
+ * (`consumer.<group>`), so its checkpoint goes back to just before the earliest event sent back,
+ * and the letters are removed. At its next start the consumer reads again from there: its inbox
+ * skips every event it applied, and the dead-lettered ones, never applied, are applied (or
+ * dead-lettered again). The gateway must be stopped: a running consumer keeps its position in
+ * memory and would write it back.
+ */
+async function redriveEmbedded(
+  options: RedriveOptions,
+  filters: readonly { key: FilterKey; value: string }[],
+  io: CliIo,
+): Promise<void> {
+  if (options.toTopic !== undefined)
+    throw new CliUsageError('--to-topic needs Kafka (KAFKA_BROKERS or --brokers)');
+  await withStore(options, io, async ({ db }) => {
+    const letters = (await readEmbeddedLetters(db, options.group)).filter((l) => matches(l.view, filters));
+    const positions = await logPositionsOfEventsSql(
+      db,
+      letters.map((l) => l.view.id ?? ''),
+    );
+    const sent = letters.filter((l) => positions.has(l.view.id ?? ''));
+    const skipped = letters.length - sent.length;
+    const checkpointId = `consumer.${options.group}`;
+    const current = await loadCheckpointSql(db, checkpointId);
+    let earliest: LogPosition | undefined;
+    for (const letter of sent) {
+      const position = positions.get(letter.view.id ?? '');
+      if (position !== undefined && (earliest === undefined || logPositionBefore(position, earliest)))
+        earliest = position;
+    }
+    const target = earliest === undefined ? undefined : logPositionJustBefore(earliest);
+    const moveTo =
+      target !== undefined && current !== null && logPositionBefore(target, current) ? target : undefined;
+    if (!options.dryRun && sent.length > 0) {
+      await db.transaction(async (tx) => {
+        if (moveTo !== undefined) await storeCheckpointSql(tx, checkpointId, moveTo);
+        await tx.query('DELETE FROM messaging.dead_letters WHERE id = ANY($1::bigint[])', [
+          sent.map((l) => String(l.record.offset)),
+        ]);
+      });
+    }
+    const summary = {
+      group: options.group,
+      dryRun: options.dryRun === true,
+      sent: sent.length,
+      skipped,
+      checkpoint: checkpointId,
+      from: current,
+      to: moveTo ?? current,
+    };
+    if (options.json) {
+      for (const letter of sent) printJsonLine(io, letter.view);
+      printJsonLine(io, { summary });
+      return;
+    }
+    note(
+      io,
+      `${options.dryRun ? 'dry run: would send' : 'sent'} ${sent.length} dead letter${sent.length === 1 ? '' : 's'} of group ${options.group} back: ` +
+        (moveTo === undefined
+          ? `${checkpointId} already reads them`
+          : `${checkpointId} ${options.dryRun ? 'would go' : 'goes'} back from ${current ?? 'start'} to ${moveTo}`) +
+        '; the consumer applies them at its next start (its inbox skips what it applied)' +
+        (skipped > 0 ? `; ${skipped} skipped (not an event of this store)` : ''),
+    );
+  });
 }
 
 interface Letter {

@@ -181,3 +181,29 @@ export async function logPositionBeforeLastSql(
   const row = rows[0];
   return row ? encodeLogPosition(row.transaction_id, row.global_position) : START;
 }
+
+/** The log positions of the events with these ids (those the store holds), by event id. */
+export async function logPositionsOfEventsSql(
+  sql: SqlExecutor,
+  eventIds: readonly string[],
+): Promise<Map<string, LogPosition>> {
+  const uuids = eventIds.filter((id) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  );
+  if (uuids.length === 0) return new Map();
+  const rows = await sql.query<{ event_id: string; transaction_id: string; global_position: string }>(
+    `SELECT e.event_id::text AS event_id, e.transaction_id::text AS transaction_id,
+            e.global_position::text AS global_position
+       FROM eventstore.events e WHERE e.event_id = ANY($1::uuid[])`,
+    [uuids],
+  );
+  return new Map(
+    rows.map((row) => [row.event_id, encodeLogPosition(row.transaction_id, row.global_position)]),
+  );
+}
+
+/** The position just before an event's: reading the log after it gives that event first. */
+export function logPositionJustBefore(position: LogPosition): LogPosition {
+  const { transactionId, globalPosition } = decodeLogPosition(position);
+  return encodeLogPosition(transactionId, String(BigInt(globalPosition) - 1n));
+}

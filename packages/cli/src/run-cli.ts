@@ -35,7 +35,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         '4 problems found, 5 busy (active consumer group, rebuild under way).\n' +
         'Connections: DATABASE_URL (else the embedded PGlite in CARENET_DATA_DIR, gateway stopped), KAFKA_BROKERS.',
     )
-    .addCommand(tokenCommand(io))
+    .addCommand(
+      tokenCommand(io).addHelpText(
+        'after',
+        '\nExamples:\n  $ TOKEN=$(carenet token --professional 810000000001 --profession doctor --name "Dr Anne Martin")\n' +
+          '  $ carenet token --system ehr-gateway --scope "system/Task.cruds"',
+      ),
+    )
     .addCommand(streamsCommand(io))
     .addCommand(logCommand(io))
     .addCommand(eventsCommand(io))

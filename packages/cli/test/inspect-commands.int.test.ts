@@ -248,15 +248,31 @@ describe('connections', () => {
   });
 
   it('shows help with an example for every verb', async () => {
-    for (const verb of [
+    const verbs = [
+      ['token'],
       ['streams', 'list'],
       ['streams', 'show'],
       ['log', 'tail'],
       ['events', 'verify'],
-    ]) {
+      ['republish'],
+      ['consumers', 'list'],
+      ['consumers', 'lag'],
+      ['consumers', 'reset'],
+      ['dlq', 'list'],
+      ['dlq', 'show'],
+      ['dlq', 'redrive'],
+      ['projections', 'status'],
+      ['projections', 'rebuild'],
+    ];
+    for (const verb of verbs) {
       const { code, stdout } = await carenet([...verb, '--help']);
-      expect(code).toBe(0);
-      expect(stdout).toContain('$ carenet ');
+      expect({ verb, code, example: stdout.includes(`$ `) && stdout.includes('carenet ') }).toEqual({
+        verb,
+        code: 0,
+        example: true,
+      });
     }
+    const top = await carenet(['--help']);
+    expect(top.stdout).toContain('Exit codes: 0 done, 1 failed, 2 refused');
   });
 });

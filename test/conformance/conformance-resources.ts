@@ -91,8 +91,16 @@ export const ADAPTATIONS: readonly Adaptation[] = [
     example: 'careteam-example.json',
     reason:
       'CareTeam.participant.member: a patient is not a member of a care team (participant[0], ' +
-      'Patient/example, left out)',
-    adapt: (team) => ({ ...team, participant: (team.participant as unknown[]).slice(1) }),
+      'Patient/example, left out); care-team-period-invalid: a membership has a start, the ' +
+      "server takes now when none is given, after the example's end in 2013 (start 2012-01-01 given)",
+    adapt: (team) => ({
+      ...team,
+      participant: (team.participant as { period?: { end?: string } }[])
+        .slice(1)
+        .map((p) =>
+          p.period?.end === undefined ? p : { ...p, period: { start: '2012-01-01', ...p.period } },
+        ),
+    }),
   },
   {
     example: 'goal-example.json',

@@ -1,3 +1,4 @@
+import type { PostgresAccessFacts } from '@carenet/access';
 import type { CarePlan, CareTeam, Goal, Parameters } from 'fhir/r4.js';
 import {
   migrate,
@@ -31,6 +32,7 @@ import { goalResource, setGoalCommand, updateGoalCommands } from './fhir/goal/in
 import { aggregateProvider } from './fhir/providers/aggregate-provider.js';
 import { goalDecider, type GoalCommand, type GoalState } from './goal/index.js';
 import { aggregateReadModel, type AggregateModel } from './projections/aggregate-read-model.js';
+import { carePlansAccessFacts } from './projections/care-plans-access-facts.js';
 import { keepCarePlanKeys, resetCarePlanKeys } from './projections/care-plan-keys.js';
 import {
   CARE_PLANS_READ_MODEL_MIGRATIONS,
@@ -91,6 +93,11 @@ export interface CarePlansServiceOptions {
   /** The review clock's scan interval; `false`: no clock (tests drive `review.tick()`). */
   readonly reviewIntervalMs?: number | false;
   readonly logger?: Logger;
+  /**
+   * Where the care relations of CareTeams and care plans go for the access decision (issue 18),
+   * kept in the append's transaction. None: not kept.
+   */
+  readonly accessFacts?: PostgresAccessFacts;
 }
 
 export interface CarePlansService {
@@ -132,11 +139,16 @@ export async function openCarePlansService(options: CarePlansServiceOptions): Pr
   const { db, search } = options;
   await migrate(db, CARE_PLANS_READ_MODEL_MIGRATIONS, CARE_PLANS_READ_MODEL_SCHEMA);
   const extractor = new IndexValueExtractor(options.registry);
+  if (options.accessFacts !== undefined) {
+    await migrate(db, options.accessFacts.migrations, options.accessFacts.schema);
+  }
   const store = await PostgresEventStore.open(db, {
     projections: [
       aggregateReadModel(carePlanModel, search, extractor),
       aggregateReadModel(careTeamModel, search, extractor),
       aggregateReadModel(goalModel, search, extractor),
+      // After the read models: it reads the states they have just stored.
+      ...(options.accessFacts === undefined ? [] : [carePlansAccessFacts(options.accessFacts)]),
     ],
   });
   /** The FHIR providers on a database and an event store: the service's own, or a transaction's. */

@@ -1,3 +1,4 @@
+import { factsAccessGate, patientKeyOfResource, PostgresAccessFacts } from '@carenet/access';
 import { loadContractRegistry } from '@carenet/contracts';
 import type { Logger, PostgresEventStore, SqlDatabase } from '@carenet/eventsourcing';
 import type { OperationDefinition } from 'fhir/r4.js';
@@ -6,6 +7,7 @@ import {
   operationDefinitionsServed,
   PostgresSearchStore,
   SearchParameterRegistry,
+  type AccessGate,
   type ResourceProvider,
 } from '@carenet/fhir';
 import {
@@ -45,6 +47,9 @@ import {
 } from '@carenet/tasks';
 import { Kafka, logLevel } from 'kafkajs';
 
+/** The schema of the access facts the services of the embedded mode keep (one database). */
+export const ACCESS_FACTS_SCHEMA = 'access';
+
 export interface EmbeddedServicesOptions {
   readonly db: SqlDatabase;
   readonly logger: Logger;
@@ -70,6 +75,8 @@ export interface EmbeddedServices {
   /** The OperationDefinitions of the operations the providers register (served read-only). */
   readonly operationDefinitions: readonly OperationDefinition[];
   readonly registry: SearchParameterRegistry;
+  /** The access decision on patient data, for the FHIR router (issue 18). */
+  readonly access: AccessGate;
   readonly validator: ReturnType<typeof createResourceValidator>;
   /** The event store of each context (`tasks`, `care-plans`, `shared-info`). */
   readonly stores: Readonly<Record<string, PostgresEventStore>>;
@@ -91,13 +98,17 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
   const registry = SearchParameterRegistry.r4({
     supported: { ...TASKS_SEARCH_SUPPORT, ...CARE_PLANS_SEARCH_SUPPORT, ...SHARED_INFO_SEARCH_SUPPORT },
   });
-  const search = await PostgresSearchStore.open(db);
+  // The patient of each stored resource, and the care relations, consents and objections the
+  // services keep: what the access decision on every read and search is made of (issue 18).
+  const search = await PostgresSearchStore.open(db, { patientKeyOf: patientKeyOfResource });
+  const accessFacts = new PostgresAccessFacts(ACCESS_FACTS_SCHEMA);
   const clock = options.clock !== undefined ? { clock: options.clock } : {};
   const tasks = await openTasksService({
     db,
     search,
     registry,
     logger,
+    accessFacts,
     ...clock,
     ...(clockIntervalMs !== undefined && { overdueIntervalMs: clockIntervalMs }),
   });
@@ -106,10 +117,11 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     search,
     registry,
     logger,
+    accessFacts,
     ...clock,
     ...(clockIntervalMs !== undefined && { reviewIntervalMs: clockIntervalMs }),
   });
-  const sharedInfo = await openSharedInfoService({ db, search, registry, ...clock });
+  const sharedInfo = await openSharedInfoService({ db, search, registry, accessFacts, ...clock });
   const contracts = loadContractRegistry();
 
   const relays: RunningRelay[] = [];
@@ -166,6 +178,11 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       [...TASK_OPERATION_DEFINITIONS, ...CARE_PLAN_OPERATION_DEFINITIONS],
     ),
     registry,
+    access: factsAccessGate({
+      db,
+      facts: accessFacts,
+      ...(options.clock !== undefined && { now: options.clock }),
+    }),
     validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES, ...SHARED_INFO_TYPES] }),
     stores: {
       [TASKS_CONTEXT]: tasks.store,

@@ -128,6 +128,8 @@ function serveHttp(): void {
     logger,
     search: { registry: services.registry },
     authenticator,
+    // Every read, search and history of patient data goes through the access decision (issue 18).
+    access: services.access,
     bundle: { maxEntries: config.bundleMaxEntries },
     capability: {
       softwareVersion: CARENET_VERSION,

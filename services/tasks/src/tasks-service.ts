@@ -1,3 +1,4 @@
+import type { PostgresAccessFacts } from '@carenet/access';
 import type { Task } from 'fhir/r4.js';
 import {
   migrate,
@@ -21,6 +22,7 @@ import {
   TASK_READ_MODEL_MIGRATIONS,
   TASK_READ_MODEL_SCHEMA,
 } from './projections/task-read-model-migrations.js';
+import { taskAccessFacts } from './projections/task-access-facts.js';
 import { taskReadModel } from './projections/task-read-model.js';
 import type { TaskState } from './task/index.js';
 
@@ -47,6 +49,11 @@ export interface TasksServiceOptions {
   /** The overdue clock's scan interval; `false`: no clock (tests drive `overdue.tick()`). */
   readonly overdueIntervalMs?: number | false;
   readonly logger?: Logger;
+  /**
+   * Where the Tasks' care relations go for the access decision (issue 18): each Task's requester,
+   * co-owner and responsibility holders, kept in the append's transaction. None: not kept.
+   */
+  readonly accessFacts?: PostgresAccessFacts;
 }
 
 export interface TasksService {
@@ -69,8 +76,15 @@ export async function openTasksService(options: TasksServiceOptions): Promise<Ta
   const extractor = new IndexValueExtractor(options.registry);
   // Task states known in this process: shared by the provider's commands and the read model.
   const states = new StreamStateCache<TaskState>(options.stateCacheSize ?? DEFAULT_STATE_CACHE_SIZE);
+  if (options.accessFacts !== undefined) {
+    await migrate(options.db, options.accessFacts.migrations, options.accessFacts.schema);
+  }
   const store = await PostgresEventStore.open(options.db, {
-    projections: [taskReadModel(options.search, extractor, states)],
+    projections: [
+      taskReadModel(options.search, extractor, states),
+      // After the read model: outside one statement it reads the Task's state the model stored.
+      ...(options.accessFacts === undefined ? [] : [taskAccessFacts(options.accessFacts, states)]),
+    ],
   });
   const common = {
     ...(options.clock !== undefined && { clock: options.clock }),

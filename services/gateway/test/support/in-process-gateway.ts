@@ -30,6 +30,16 @@ export interface InProcessGateway {
   readonly logLines: Record<string, unknown>[];
   /** A FHIR call as a GP of the tests (a string body is sent as it is, with `headers`). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<FhirAnswer>;
+  /** A bearer token of the dev issuer for `actor` (default scopes `user/*.cruds`). */
+  tokenFor(actor: Actor, scopes?: string): Promise<string>;
+  /** A FHIR call with a given bearer token. */
+  callWith(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<FhirAnswer>;
   /** POST of a new Task (a GP asks a nurse for wound care). */
   createTask(): Promise<FhirAnswer>;
   close(): Promise<void>;
@@ -65,6 +75,7 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
       publicBaseUrl: 'http://127.0.0.1/fhir',
       logger,
       search: { registry: services.registry },
+      access: services.access,
       authenticator: createTokenVerifier({
         keys: issuer.keys,
         issuer: issuer.issuer,
@@ -80,7 +91,11 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/fhir`;
   const token = await issuer.issueToken({ actor: gp, scopes: 'user/*.cruds' });
 
-  async function call(
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callWith(token, method, path, body, headers);
+
+  async function callWith(
+    bearer: string,
     method: string,
     path: string,
     body?: unknown,
@@ -89,7 +104,7 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
     const response = await fetch(`${base}/${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${bearer}`,
         ...(body !== undefined && { 'content-type': 'application/fhir+json' }),
         ...headers,
       },
@@ -106,6 +121,8 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
     base,
     logLines,
     call,
+    callWith,
+    tokenFor: (actor, scopes = 'user/*.cruds') => issuer.issueToken({ actor, scopes }),
     createTask: () =>
       call('POST', 'Task', {
         resourceType: 'Task',

@@ -14,11 +14,11 @@ export function careTeamCareRelations(team: ExistingCareTeam): SourceFacts {
   const members: Relation[] = team.members.flatMap((membership) =>
     membership.member.kind === 'related-person'
       ? []
-      : [{ party: membership.member as Party, basis: 'care-team' as const, period: membership.period }],
+      : [{ party: membership.member, basis: 'care-team' as const, period: membership.period }],
   );
   const period = team.period ?? {};
   const managers: Relation[] = team.managingOrganizations.map((organization) => ({
-    party: { kind: 'organization', ...organization } as Party,
+    party: { kind: 'organization', ...organization },
     basis: 'care-team',
     period,
   }));

@@ -9,8 +9,8 @@ export const CONTRACTS_BASE_URL = 'https://carenet.example.org/contracts/events/
 /** The JSON Schema dialect every event schema declares in `$schema`. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
-/** The bounded contexts that publish events, one Kafka topic each. */
-export const CONTEXTS = ['protocols', 'tasks', 'care-plans', 'shared-info'] as const;
+/** The bounded contexts that publish events, one Kafka topic each, and `audit` (every service's audit records). */
+export const CONTEXTS = ['protocols', 'tasks', 'care-plans', 'shared-info', 'audit'] as const;
 export type Context = (typeof CONTEXTS)[number];
 
 /** A context folder name: kebab-case. */

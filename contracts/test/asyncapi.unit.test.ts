@@ -56,6 +56,7 @@ describe('contracts/asyncapi.yaml', () => {
       'carenet.tasks',
       'carenet.care-plans',
       'carenet.shared-info',
+      'carenet.audit',
     ]);
     const server = document?.servers().get('development');
     expect([server?.host(), server?.protocol()]).toEqual(['127.0.0.1:9092', 'kafka']);

@@ -55,7 +55,7 @@ describe('loadContractRegistry', () => {
     expect(registry.get('carenet.test.SampleRecorded.v3')).toBeUndefined();
   });
 
-  it('loads this package’s events folder by default, with only the four contexts, and compiles it', () => {
+  it('loads this package’s events folder by default, with only the known contexts, and compiles it', () => {
     expect(EVENTS_DIR).toBe(join(CONTRACTS_DIR, 'events'));
     const real = loadContractRegistry();
     expect(real.eventsDir).toBe(EVENTS_DIR);

@@ -14,3 +14,4 @@ export * from './token-verifier.js';
 export * from './dev-issuer.js';
 export * from './decision/index.js';
 export * from './facts/index.js';
+export * from './audit/index.js';

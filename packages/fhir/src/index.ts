@@ -44,7 +44,18 @@ export {
 export { searchBundleJson, type SearchBundleInput } from './server/search-bundle.js';
 export { matchResource, ResourceText, type SearchMatch } from './server/resource-text.js';
 export { etagOf, parsePrefer, versionFromEtag, type Prefer } from './server/http-headers.js';
-export type { AccessGate, Authenticator, Permission, Principal } from './server/access-port.js';
+export type {
+  AccessAudit,
+  AccessGate,
+  AccessGrant,
+  AccessRequestDeclaration,
+  AuditedAccess,
+  AuditedAction,
+  Authenticator,
+  Permission,
+  Principal,
+} from './server/access-port.js';
+export { BREAK_GLASS_HEADER } from './server/access-port.js';
 export { historyEntryOf, historyMethodOf, recordedMethodOf } from './server/history-bundle.js';
 export type {
   CreateOptions,

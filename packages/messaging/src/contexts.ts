@@ -17,6 +17,8 @@ export const CATEGORY_CONTEXTS: Readonly<Record<string, string>> = {
   Communication: 'shared-info',
   DocumentReference: 'shared-info',
   AuditEvent: 'shared-info',
+  // The audit records of every service's accesses to patient data (issue 18): `carenet.audit`.
+  AccessAudit: 'audit',
 };
 
 export class UnknownCategoryError extends Error {

@@ -1,4 +1,11 @@
-import { factsAccessGate, patientKeyOfResource, PostgresAccessFacts } from '@carenet/access';
+import {
+  ACCESS_AUDIT_CATEGORY,
+  dataCategoryOfType,
+  eventStoreAccessAudit,
+  factsAccessGate,
+  patientKeyOfResource,
+  PostgresAccessFacts,
+} from '@carenet/access';
 import { loadContractRegistry } from '@carenet/contracts';
 import type { Logger, PostgresEventStore, SqlDatabase } from '@carenet/eventsourcing';
 import type { OperationDefinition } from 'fhir/r4.js';
@@ -7,10 +14,12 @@ import {
   operationDefinitionsServed,
   PostgresSearchStore,
   SearchParameterRegistry,
+  type AccessAudit,
   type AccessGate,
   type ResourceProvider,
 } from '@carenet/fhir';
 import {
+  CATEGORY_CONTEXTS,
   deadLetterTopicOf,
   provisionTopics,
   startEventSubscriber,
@@ -63,6 +72,14 @@ export interface EmbeddedServicesOptions {
    * An HTTP worker of a multi-process gateway does not: the process that forked it does, once.
    */
   readonly background?: boolean;
+  /**
+   * Other names for the topics and consumer groups on Kafka (default `carenet.<context>` and the
+   * services' own group ids): tests that share one broker keep their messages apart.
+   */
+  readonly kafkaNaming?: {
+    readonly topicOf?: (context: string) => string;
+    readonly groupIdOf?: (groupId: string) => string;
+  };
   /** How missing topics are created (default: 6 partitions, 1 replica). */
   readonly kafkaTopics?: TopicLayout;
   /** How long a relay may fail to publish before its health says not ready (ms, default 30 s). */
@@ -77,6 +94,12 @@ export interface EmbeddedServices {
   readonly registry: SearchParameterRegistry;
   /** The access decision on patient data, for the FHIR router (issue 18). */
   readonly access: AccessGate;
+  /**
+   * The audit of every access to patient data, for the FHIR router (issue 18): `AccessRecorded`
+   * events appended before the answer, published on `carenet.audit` by the audit relay (or read
+   * from the store log), kept as AuditEvents by shared-info.
+   */
+  readonly audit: AccessAudit;
   readonly validator: ReturnType<typeof createResourceValidator>;
   /** The event store of each context (`tasks`, `care-plans`, `shared-info`). */
   readonly stores: Readonly<Record<string, PostgresEventStore>>;
@@ -84,6 +107,9 @@ export interface EmbeddedServices {
   health(): ComponentHealth[];
   stop(): Promise<void>;
 }
+
+/** The context of the audit records (`carenet.audit`, relay `audit-relay`). */
+const AUDIT_CONTEXT = 'audit';
 
 /**
  * The services of the embedded mode, in this process on one database: the FHIR search read
@@ -126,8 +152,14 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
 
   const relays: RunningRelay[] = [];
   const consumers: RunningConsumer[] = [];
+  const groupIdOf = options.kafkaNaming?.groupIdOf ?? ((group: string) => group);
+  const topicOfContext = options.kafkaNaming?.topicOf ?? topicOf;
   const subscribers = background
-    ? [carePlanActionsSubscriber({ store: tasks.store, logger }), ...carePlans.subscribers]
+    ? [
+        carePlanActionsSubscriber({ store: tasks.store, logger }),
+        ...carePlans.subscribers,
+        ...sharedInfo.subscribers,
+      ].map((subscriber) => ({ ...subscriber, groupId: groupIdOf(subscriber.groupId) }))
     : [];
   let source: EventSource = { kind: 'store-log', store: tasks.store };
   if (background && options.kafkaBrokers !== undefined) {
@@ -136,14 +168,15 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       brokers: [...options.kafkaBrokers],
       logLevel: logLevel.WARN,
     });
-    source = { kind: 'kafka', kafka };
+    source = { kind: 'kafka', kafka, topicOf: topicOfContext };
     // The topics this process publishes to and its consumer groups' dead-letter topics.
     await provisionTopics(
       kafka,
       [
-        topicOf(TASKS_CONTEXT),
-        topicOf(CARE_PLANS_CONTEXT),
-        topicOf(SHARED_INFO_CONTEXT),
+        topicOfContext(TASKS_CONTEXT),
+        topicOfContext(CARE_PLANS_CONTEXT),
+        topicOfContext(SHARED_INFO_CONTEXT),
+        topicOfContext(AUDIT_CONTEXT),
         ...subscribers.map((subscriber) => deadLetterTopicOf(subscriber.groupId)),
       ],
       options.kafkaTopics,
@@ -153,6 +186,8 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       [TASKS_CONTEXT, tasks.store, TASKS_CATEGORIES],
       [CARE_PLANS_CONTEXT, carePlans.store, CARE_PLANS_CATEGORIES],
       [SHARED_INFO_CONTEXT, sharedInfo.store, SHARED_INFO_CATEGORIES],
+      // The audit records of every service, appended to the one store of this process.
+      [AUDIT_CONTEXT, sharedInfo.store, [ACCESS_AUDIT_CATEGORY]],
     ] as const) {
       relays.push(
         startRelay({
@@ -160,6 +195,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
           kafka,
           relayId: `${context}-relay`,
           categories,
+          topicOf: topicOfContext,
           contracts,
           logger,
           ...(options.relayStallAfterMs !== undefined && { stallAfterMs: options.relayStallAfterMs }),
@@ -181,6 +217,13 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     access: factsAccessGate({
       db,
       facts: accessFacts,
+      // A PPCS is medico-social information, a Task medical (S3: what a consent opens).
+      categoryOf: dataCategoryOfType,
+      ...(options.clock !== undefined && { now: options.clock }),
+    }),
+    audit: eventStoreAccessAudit({
+      store: sharedInfo.store,
+      serviceOf: (type) => CATEGORY_CONTEXTS[type] ?? 'gateway',
       ...(options.clock !== undefined && { now: options.clock }),
     }),
     validator: createResourceValidator({ types: ['Task', ...CARE_PLANS_TYPES, ...SHARED_INFO_TYPES] }),

@@ -130,6 +130,8 @@ function serveHttp(): void {
     authenticator,
     // Every read, search and history of patient data goes through the access decision (issue 18).
     access: services.access,
+    // Every access to patient data leaves an audit record, durable before the answer (issue 18).
+    audit: services.audit,
     bundle: { maxEntries: config.bundleMaxEntries },
     capability: {
       softwareVersion: CARENET_VERSION,

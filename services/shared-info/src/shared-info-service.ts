@@ -7,6 +7,8 @@ import {
   type ResourceProvider,
   type SearchParameterRegistry,
 } from '@carenet/fhir';
+import type { EventSubscriber } from '@carenet/messaging';
+import { auditEventProvider, auditRecordsSubscriber } from './audit/index.js';
 import { consentDecider, type ConsentCommand, type ConsentState } from './consent/index.js';
 import { consentResource, recordConsentCommand, updateConsentCommands } from './fhir/consent/index.js';
 import { patientResource, registerPatientCommand, updatePatientCommands } from './fhir/patient/index.js';
@@ -24,7 +26,7 @@ import {
 } from './projections/shared-info-read-model-migrations.js';
 
 /** The search parameters the shared-information service indexes: every standard R4 parameter of its types. */
-export const SHARED_INFO_SEARCH_SUPPORT = { Patient: 'all', Consent: 'all' } as const;
+export const SHARED_INFO_SEARCH_SUPPORT = { Patient: 'all', Consent: 'all', AuditEvent: 'all' } as const;
 
 /** The Kafka context (topic `carenet.shared-info`) and the stream categories it publishes. */
 export const SHARED_INFO_CONTEXT = 'shared-info';
@@ -49,8 +51,13 @@ export interface SharedInfoServiceOptions {
 }
 
 export interface SharedInfoService {
-  /** FHIR Patient and Consent. */
+  /** FHIR Patient and Consent, and AuditEvent (read and search only). */
   readonly providers: readonly ResourceProvider[];
+  /**
+   * What the service consumes: the audit records of every service (`carenet.audit`), kept as
+   * AuditEvents (issue 18). Started by the composition root on its event source.
+   */
+  readonly subscribers: readonly EventSubscriber[];
   /** The event store of the service's streams, with its read models projected in each append. */
   readonly store: PostgresEventStore;
   stop(): Promise<void>;
@@ -121,7 +128,8 @@ export async function openSharedInfoService(options: SharedInfoServiceOptions): 
     update: (state, resource, input) => Promise.resolve(updateConsentCommands(state, resource, input)),
   });
   return {
-    providers: [patients, consents] as ResourceProvider[],
+    providers: [patients, consents, auditEventProvider(search)] as ResourceProvider[],
+    subscribers: [auditRecordsSubscriber({ search, extractor })],
     store,
     stop: () => Promise.resolve(),
   };

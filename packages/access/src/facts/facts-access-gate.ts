@@ -1,6 +1,12 @@
 import type { Resource } from 'fhir/r4.js';
 import { ForbiddenError, type SqlExecutor } from '@carenet/eventsourcing';
-import type { AccessGate, PatientVisibility, Principal } from '@carenet/fhir';
+import type {
+  AccessGate,
+  AccessGrant,
+  AccessRequestDeclaration,
+  PatientVisibility,
+  Principal,
+} from '@carenet/fhir';
 import { actorOf } from '../access-principal.js';
 import { decideAccess } from '../decision/access-decision.js';
 import type { DataCategory } from '../decision/data-category.js';
@@ -23,7 +29,8 @@ export interface FactsAccessGateOptions {
 /**
  * The router's access gate over a service's access facts (issue 18): a read of a patient's
  * resource is decided by `decideAccess` on what the facts say of that patient (403 with the reason
- * when denied); a search or type history sees the patients `visiblePatients` gives. Resources
+ * when denied; an emergency declared with `X-Carenet-Break-Glass` is decided as break-glass: a
+ * permit flagged for the audit); a search or type history sees the patients `visiblePatients` gives. Resources
  * about no patient are not patient data: the scopes alone decide. Without an authenticated caller
  * (a router with no authenticator: tests, tools) everything is visible.
  */
@@ -31,10 +38,15 @@ export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
   const now = options.now ?? (() => new Date());
   const categoryOf = options.categoryOf ?? (() => 'medical' as const);
   return {
-    async checkRead(principal: Principal | undefined, resource: Resource): Promise<void> {
+    async checkRead(
+      principal: Principal | undefined,
+      resource: Resource,
+      request?: AccessRequestDeclaration,
+    ): Promise<AccessGrant | undefined> {
       if (principal === undefined) return;
       const key = patientKeyOfResource(resource);
       if (key === null) return;
+      const breakGlass = request?.breakGlass;
       const bar = key.indexOf('|');
       const patient = { system: key.slice(0, bar), value: key.slice(bar + 1) };
       const decision = decideAccess(
@@ -42,8 +54,9 @@ export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
           actor: actorOf(principal),
           patient,
           category: categoryOf(resource.resourceType),
-          purpose: 'treatment',
+          purpose: breakGlass === undefined ? 'treatment' : 'emergency',
           at: now().toISOString(),
+          ...(breakGlass !== undefined && { breakGlass: { reason: breakGlass } }),
         },
         bar < 0
           ? { relations: [], consents: [], objections: [] }
@@ -54,6 +67,12 @@ export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
           `${resource.resourceType}/${resource.id ?? ''} is not shown to you: ${decision.reason}`,
         );
       }
+      return {
+        basis: decision.basis,
+        reason: decision.reason,
+        flagged: decision.flagged,
+        ...(decision.source !== undefined && { source: decision.source }),
+      };
     },
     visibility(principal: Principal | undefined, type: string): PatientVisibility | undefined {
       if (principal === undefined) return undefined;

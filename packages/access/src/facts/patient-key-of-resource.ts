@@ -21,7 +21,8 @@ export const UNRESOLVED_PATIENT_KEY = 'unresolved';
 
 /**
  * The key (`<system>|<value>`, as the access facts store it) of the patient a resource is about:
- * a Task's `for`, a CarePlan's, CareTeam's or Goal's `subject`, a Consent's `patient`; a Patient
+ * a Task's `for`, a CarePlan's, CareTeam's or Goal's `subject`, a Consent's `patient`, an
+ * AuditEvent's entity of type Patient (the patient whose data was accessed); a Patient
  * is about itself (its INS or NAM, else its own literal reference). `null` when the resource is
  * about no patient (a CareTeam without subject, a type with no patient compartment). A patient
  * reference that cannot be read gets a key no fact names.
@@ -39,6 +40,7 @@ export function patientKeyOfResource(resource: { readonly resourceType: string }
       ? null
       : patientKey({ system: LITERAL_REFERENCE_SYSTEM, value: `Patient/${r.id}` });
   }
+  if (r.resourceType === 'AuditEvent') return auditEventPatientKey(r);
   const element = PATIENT_ELEMENT[r.resourceType];
   if (element === undefined) return null;
   const reference = r[element] as Reference | undefined;
@@ -50,5 +52,14 @@ export function patientKeyOfResource(resource: { readonly resourceType: string }
     new ValidationIssues(),
     (ref) => contained.find((c) => `#${c.id ?? ''}` === ref)?.resourceType,
   );
+  return patient === undefined ? UNRESOLVED_PATIENT_KEY : patientKey(patient);
+}
+
+/** The patient of an AuditEvent: its entity of type Patient, by identifier (the audit records'). */
+function auditEventPatientKey(r: Record<string, unknown>): string | null {
+  const entities = (r.entity ?? []) as { what?: Reference }[];
+  const what = entities.find((e) => e.what?.type === 'Patient')?.what;
+  if (what === undefined) return null;
+  const patient = patientOfReference(what, 'entity.what', new ValidationIssues(), () => undefined);
   return patient === undefined ? UNRESOLVED_PATIENT_KEY : patientKey(patient);
 }

@@ -31,8 +31,66 @@ export interface Authenticator {
  * patients the caller may see, and of no patient.
  */
 export interface AccessGate {
-  /** Resolves when `principal` may see `resource`; rejects with a 403 (ForbiddenError) otherwise. */
-  checkRead(principal: Principal | undefined, resource: Resource): Promise<void>;
+  /**
+   * Resolves when `principal` may see `resource` (with what grants it, when the gate says);
+   * rejects with a 403 (ForbiddenError) otherwise. `request`: what the request declares (an
+   * emergency access's reason).
+   */
+  checkRead(
+    principal: Principal | undefined,
+    resource: Resource,
+    request?: AccessRequestDeclaration,
+  ): Promise<AccessGrant | undefined>;
   /** The patients whose resources of `type` `principal` may see; `undefined`: every patient. */
   visibility(principal: Principal | undefined, type: string): PatientVisibility | undefined;
+}
+
+/**
+ * The header by which a professional declares an emergency ("break-glass") access and its
+ * reason: `X-Carenet-Break-Glass: <reason>`. Permitted only with a reason, flagged in the audit.
+ */
+export const BREAK_GLASS_HEADER = 'x-carenet-break-glass';
+
+/** What a request declares for the access decision. */
+export interface AccessRequestDeclaration {
+  /** Break-glass: the reason the caller declared (`X-Carenet-Break-Glass`). */
+  readonly breakGlass?: string;
+}
+
+/** What grants a permitted read (the access decision's basis), for the audit. */
+export interface AccessGrant {
+  /** `care-team`, `consent`, `own-record`, `break-glass`, `administration`. */
+  readonly basis: string;
+  readonly reason: string;
+  /** An emergency access, to be reviewed. */
+  readonly flagged: boolean;
+  /** What grants it (`CareTeam/ct-1`, `Consent/c-1`), when a fact does. */
+  readonly source?: string;
+}
+
+/** What was done to a resource, as the audit records it. */
+export type AuditedAction = 'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'patch';
+
+/** One access to a resource by the caller of a request. */
+export interface AuditedAccess {
+  readonly action: AuditedAction;
+  readonly resource: Resource;
+  readonly outcome: 'permitted' | 'denied';
+  /** Why: the decision's reason (a denial's message). */
+  readonly reason: string;
+  /** A permitted read's grant, when the gate gave it. */
+  readonly grant?: AccessGrant;
+  /** The emergency reason the request declared. */
+  readonly breakGlass?: string;
+}
+
+/**
+ * The audit of accesses to patient data (issue 18): the router hands it every read, vread and
+ * instance history (permitted or denied), every search and type-history hit, and every create,
+ * update and patch, before it answers; `record` resolves once the records are durable (an answer
+ * is never sent for an access that was not recorded). Resources about no patient are the
+ * implementation's to skip.
+ */
+export interface AccessAudit {
+  record(principal: Principal | undefined, accesses: readonly AuditedAccess[]): Promise<void>;
 }

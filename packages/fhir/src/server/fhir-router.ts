@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Bundle, BundleEntry, OperationOutcomeIssue as Issue, Resource } from 'fhir/r4.js';
-import { assertNever } from '@carenet/eventsourcing';
+import { assertNever, ForbiddenError } from '@carenet/eventsourcing';
 import type * as FastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import {
@@ -34,7 +34,17 @@ import { parseReadSubset, subsetResource } from '../search/resource-subset.js';
 import type { SearchParameterRegistry } from '../search/search-parameter-registry.js';
 import { searchRequestError } from '../search/search-request-issues.js';
 import { nestsDeeperThan } from '../validation/nesting-depth.js';
-import type { AccessGate, Authenticator, Permission, Principal } from './access-port.js';
+import {
+  BREAK_GLASS_HEADER,
+  type AccessAudit,
+  type AccessGate,
+  type AccessGrant,
+  type AuditedAccess,
+  type AuditedAction,
+  type Authenticator,
+  type Permission,
+  type Principal,
+} from './access-port.js';
 import {
   DEFAULT_MAX_BUNDLE_ENTRIES,
   parseBundleRequest,
@@ -92,6 +102,13 @@ interface Call {
   /** By type: the router's providers, or (in a transaction) those its unit of work bound. */
   readonly providers: ReadonlyMap<string, ResourceProvider>;
   readonly handling: 'strict' | 'lenient';
+  /** The emergency reason the request declares (`X-Carenet-Break-Glass`). */
+  readonly breakGlass?: string;
+  /**
+   * In a transaction: where its audit records wait for the outcome (recorded after the commit, on
+   * another connection than the transaction's; a rolled-back transaction's denials only).
+   */
+  readonly auditBuffer?: AuditedAccess[];
 }
 
 /** What an interaction answers: its status, the version, whether it gets a Location. */
@@ -191,6 +208,12 @@ export interface FhirRouterOptions {
    * may see. Without it, the scopes alone decide.
    */
   readonly access?: AccessGate;
+  /**
+   * The audit of accesses to patient data (issue 18): every read, vread and instance history
+   * (permitted or denied), every search and type-history hit, every create, update and patch is
+   * recorded before the answer is sent (a failure to record is a 500, nothing is answered).
+   */
+  readonly audit?: AccessAudit;
 }
 
 /** What the router serves per type, for the CapabilityStatement (it claims nothing else). */
@@ -288,7 +311,39 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     context: (interaction) => context(res, interaction),
     providers,
     handling: parsePrefer(req.get('prefer')).handling,
+    ...breakGlassOf(req),
   });
+
+  /** The emergency reason of `X-Carenet-Break-Glass` (trimmed; absent or blank: none). */
+  function breakGlassOf(req: Request): { breakGlass?: string } {
+    const reason = req.get(BREAK_GLASS_HEADER)?.trim();
+    return reason === undefined || reason === '' ? {} : { breakGlass: reason.slice(0, 500) };
+  }
+
+  /** Records accesses (no audit configured, or none: nothing). */
+  async function audited(call: Call, accesses: readonly AuditedAccess[]): Promise<void> {
+    if (options.audit === undefined || accesses.length === 0) return;
+    if (call.auditBuffer !== undefined) {
+      call.auditBuffer.push(...accesses);
+      return;
+    }
+    await options.audit.record(call.principal, accesses);
+  }
+
+  /** Permitted accesses of `action` to `resources` (search and type-history hits, writes). */
+  function permitted(call: Call, action: AuditedAction, resources: readonly Resource[]): AuditedAccess[] {
+    const reason =
+      action === 'search' || action === 'history'
+        ? 'a hit among the patients the caller may see'
+        : `a ${action} permitted by the token's scopes and the service's rules`;
+    return resources.map((resource) => ({
+      action,
+      resource,
+      outcome: 'permitted' as const,
+      reason,
+      ...(call.breakGlass !== undefined && { breakGlass: call.breakGlass }),
+    }));
+  }
 
   /** 403 unless the caller's scopes grant `permission` on `type` (no authenticator: all granted). */
   function permit(call: Call, type: string, permission: Permission): void {
@@ -300,9 +355,31 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     );
   }
 
-  /** Resolves when the caller may see `resource` (the access decision), 403 otherwise. */
-  async function mayRead(call: Call, resource: Resource): Promise<void> {
-    await options.access?.checkRead(call.principal, resource);
+  /**
+   * Resolves when the caller may see `resource` (the access decision), 403 otherwise; either way
+   * recorded in the audit as `action`.
+   */
+  async function mayRead(call: Call, resource: Resource, action: AuditedAction = 'read'): Promise<void> {
+    const declared = call.breakGlass === undefined ? {} : { breakGlass: call.breakGlass };
+    let grant: AccessGrant | undefined;
+    try {
+      grant = await options.access?.checkRead(call.principal, resource, declared);
+    } catch (error) {
+      if (error instanceof ForbiddenError) {
+        await audited(call, [{ action, resource, outcome: 'denied', reason: error.message, ...declared }]);
+      }
+      throw error;
+    }
+    await audited(call, [
+      {
+        action,
+        resource,
+        outcome: 'permitted',
+        reason: grant?.reason ?? "permitted by the token's scopes",
+        ...(grant !== undefined && { grant }),
+        ...declared,
+      },
+    ]);
   }
 
   /** The provider of `type`, once the caller may do `permission` on it. */
@@ -498,6 +575,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     }
     try {
       const stored = await create.call(provider, resource, call.context('create'), taken ? {} : { id });
+      await audited(call, permitted(call, 'create', [stored.resource]));
       return { status: 201, stored, location: true };
     } catch (error) {
       // Another request with the same condition created it first: answer with that one.
@@ -547,6 +625,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         ifMatchOf(ifMatchHeader, provider),
         call.context('update'),
       );
+      await audited(call, permitted(call, created ? 'create' : 'update', [stored.resource]));
       return { status: created ? 201 : 200, stored, location: created };
     };
     const found = await matchOne(call, provider, condition, 'the conditional update');
@@ -568,6 +647,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         call.context('create'),
         target.taken ? {} : { id: target.id },
       );
+      await audited(call, permitted(call, 'create', [stored.resource]));
       return { status: 201, stored, location: true };
     } catch (error) {
       // Another request with the same criteria created it first: update that one.
@@ -606,6 +686,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       return readable;
     });
     const result = hidden.size === 0 ? found : { ...found, included };
+    await audited(call, permitted(call, 'search', [...found.resources, ...included]));
     const warnings = [
       ...parsed.warnings,
       ...[...hidden].map((type) => ({
@@ -821,7 +902,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       checkVreadVersion(provider.type, id, versionId),
       call.context(),
     );
-    await mayRead(call, stored.resource);
+    await mayRead(call, stored.resource, 'vread');
     return { status: 200, stored: subsetOf(query, stored), location: false };
   }
 
@@ -852,6 +933,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       call.context('create'),
       preset === undefined ? undefined : { id: preset.id },
     );
+    await audited(call, permitted(call, 'create', [stored.resource]));
     return { status: 201, stored, location: true };
   }
 
@@ -872,6 +954,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       ifMatchOf(ifMatchHeader, provider),
       call.context('update'),
     );
+    await audited(call, permitted(call, created ? 'create' : 'update', [stored.resource]));
     return { status: created ? 201 : 200, stored, location: created };
   }
 
@@ -923,6 +1006,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       { ifMatch: current.versionId },
       call.context('patch'),
     );
+    await audited(call, permitted(call, 'patch', [stored.resource]));
     return { status: 200, stored, location: false };
   }
 
@@ -1180,18 +1264,34 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         r.resource === undefined ? r : { ...r, resource: resolveBundleReferences(r.resource, resolved) },
       )
       .sort((a, b) => transactionOrder(a.method) - transactionOrder(b.method) || a.index - b.index);
-    const entries = await unit.run(async (bound) => {
-      const inTransaction: Call = { ...call, providers: new Map([...providers, ...bound]) };
-      const out: BundleEntry[] = new Array<BundleEntry>(requests.length);
-      for (const r of ordered) {
-        try {
-          out[r.index] = await performEntry(inTransaction, r, prefer, presets.get(r.index));
-        } catch (error) {
-          throw entryFailure(error, label(r), requestId);
+    const audits: AuditedAccess[] = [];
+    const entries = await unit
+      .run(async (bound) => {
+        audits.length = 0; // a unit of work may run its function again
+        const inTransaction: Call = {
+          ...call,
+          providers: new Map([...providers, ...bound]),
+          auditBuffer: audits,
+        };
+        const out: BundleEntry[] = new Array<BundleEntry>(requests.length);
+        for (const r of ordered) {
+          try {
+            out[r.index] = await performEntry(inTransaction, r, prefer, presets.get(r.index));
+          } catch (error) {
+            throw entryFailure(error, label(r), requestId);
+          }
         }
-      }
-      return out;
-    });
+        return out;
+      })
+      .catch(async (error: unknown) => {
+        // Rolled back: nothing was written or shown, but the denied attempts are recorded.
+        await audited(
+          call,
+          audits.filter((a) => a.outcome === 'denied'),
+        );
+        throw error;
+      });
+    await audited(call, audits);
     return { resourceType: 'Bundle', type: 'transaction-response', entry: entries };
   }
 
@@ -1275,6 +1375,14 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       },
       context(res),
     );
+    await audited(
+      callOf(req, res),
+      permitted(
+        callOf(req, res),
+        'history',
+        page.entries.filter((e) => e.deleted !== true).map((e) => e.resource),
+      ),
+    );
     const query = queryOf(req);
     const url = (params: URLSearchParams) =>
       `${options.publicBaseUrl}/${provider.type}/_history${params.size > 0 ? `?${params.toString()}` : ''}`;
@@ -1305,7 +1413,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     // The versions of one resource are about one patient: the newest one decides.
     for (const entry of entries) {
       if (entry.deleted === true) continue;
-      await mayRead(callOf(req, res), entry.resource);
+      await mayRead(callOf(req, res), entry.resource, 'history');
       break;
     }
     const self = `${options.publicBaseUrl}/${provider.type}/${id}/_history${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;

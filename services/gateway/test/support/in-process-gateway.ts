@@ -11,7 +11,7 @@ import type { SqlDatabase } from '@carenet/eventsourcing';
 import { answerClientErrorsWithOutcome, fhirRouter } from '@carenet/fhir';
 import express from 'express';
 import { pino } from 'pino';
-import { openEmbeddedServices } from '../../src/embedded-services.js';
+import { openEmbeddedServices, type EmbeddedServicesOptions } from '../../src/embedded-services.js';
 
 const IDNPS = 'urn:oid:1.2.250.1.71.4.2.1';
 const INS = 'urn:oid:1.2.250.1.213.1.4.8';
@@ -53,7 +53,19 @@ const gp: Actor = {
   name: 'Dr A',
 };
 
-export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessGateway> {
+export interface InProcessGatewayOptions {
+  /** Run the relays and consumers (default false): the audit records become AuditEvents. */
+  readonly background?: boolean;
+  /** Kafka brokers for the relays and consumers (none: the store log). */
+  readonly kafkaBrokers?: readonly string[];
+  /** Names of this gateway's own topics and consumer groups (a broker shared by tests). */
+  readonly kafkaNaming?: EmbeddedServicesOptions['kafkaNaming'];
+}
+
+export async function startInProcessGateway(
+  db: SqlDatabase,
+  options: InProcessGatewayOptions = {},
+): Promise<InProcessGateway> {
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -65,7 +77,13 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
   const logger = pino({ level: 'info' }, sink);
   const dataDir = mkdtempSync(join(tmpdir(), 'carenet-gateway-db-test-'));
   const issuer = await openDevIssuer({ dataDir, mode: 'embedded' });
-  const services = await openEmbeddedServices({ db, logger, background: false });
+  const services = await openEmbeddedServices({
+    db,
+    logger,
+    background: options.background ?? false,
+    ...(options.kafkaBrokers !== undefined && { kafkaBrokers: options.kafkaBrokers }),
+    ...(options.kafkaNaming !== undefined && { kafkaNaming: options.kafkaNaming }),
+  });
   const app = express();
   app.use(
     '/fhir',
@@ -76,6 +94,7 @@ export async function startInProcessGateway(db: SqlDatabase): Promise<InProcessG
       logger,
       search: { registry: services.registry },
       access: services.access,
+      audit: services.audit,
       authenticator: createTokenVerifier({
         keys: issuer.keys,
         issuer: issuer.issuer,

@@ -1,0 +1,2 @@
+export * from './access-recorded.js';
+export * from './event-store-access-audit.js';

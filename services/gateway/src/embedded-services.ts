@@ -219,6 +219,8 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       facts: accessFacts,
       // A PPCS is medico-social information, a Task medical (S3: what a consent opens).
       categoryOf: dataCategoryOfType,
+      // The access log is the patient's: the care team does not search it.
+      patientOnlyTypes: ['AuditEvent'],
       ...(options.clock !== undefined && { now: options.clock }),
     }),
     audit: eventStoreAccessAudit({

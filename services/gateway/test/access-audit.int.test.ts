@@ -167,6 +167,9 @@ describe('the audit of accesses to patient data, kept as AuditEvents (PostgreSQL
     expect((await gateway.callWith(tokens.patient, 'GET', `AuditEvent/${events[0]?.id ?? ''}`)).status).toBe(
       200,
     );
+    // The access log is the patient's: the GP of the care team neither finds nor reads it.
+    expect(auditEvents(await gateway.call('GET', `AuditEvent?patient:identifier=${INS}|${NIR}`))).toEqual([]);
+    expect((await gateway.call('GET', `AuditEvent/${events[0]?.id ?? ''}`)).status).toBe(403);
   });
 
   it("records a transaction's writes once it commits, and nothing of one rolled back", async () => {

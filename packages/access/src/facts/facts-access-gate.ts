@@ -8,6 +8,7 @@ import type {
   Principal,
 } from '@carenet/fhir';
 import { actorOf } from '../access-principal.js';
+import type { Actor } from '../actor.js';
 import { decideAccess } from '../decision/access-decision.js';
 import type { DataCategory } from '../decision/data-category.js';
 import { patientKeyOfResource } from './patient-key-of-resource.js';
@@ -24,7 +25,16 @@ export interface FactsAccessGateOptions {
   readonly now?: () => Date;
   /** The category of information a resource type holds (default: medical). */
   readonly categoryOf?: (type: string) => DataCategory;
+  /**
+   * Types only the patient themself (and an administrator system) may see, whatever the care
+   * relations and consents: the patient's access log (AuditEvent). Default: none.
+   */
+  readonly patientOnlyTypes?: readonly string[];
 }
+
+/** Whether `actor` may see a patient-only type at all: the patient, an administrator system. */
+const seesPatientOnly = (actor: Actor): boolean =>
+  actor.kind === 'patient' || (actor.kind === 'system' && actor.administrator === true);
 
 /**
  * The router's access gate over a service's access facts (issue 18): a read of a patient's
@@ -37,6 +47,7 @@ export interface FactsAccessGateOptions {
 export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
   const now = options.now ?? (() => new Date());
   const categoryOf = options.categoryOf ?? (() => 'medical' as const);
+  const patientOnly = new Set(options.patientOnlyTypes ?? []);
   return {
     async checkRead(
       principal: Principal | undefined,
@@ -46,6 +57,11 @@ export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
       if (principal === undefined) return;
       const key = patientKeyOfResource(resource);
       if (key === null) return;
+      if (patientOnly.has(resource.resourceType) && !seesPatientOnly(actorOf(principal))) {
+        throw new ForbiddenError(
+          `${resource.resourceType}/${resource.id ?? ''} is shown to the patient it is about only`,
+        );
+      }
       const breakGlass = request?.breakGlass;
       const bar = key.indexOf('|');
       const patient = { system: key.slice(0, bar), value: key.slice(bar + 1) };
@@ -76,6 +92,7 @@ export function factsAccessGate(options: FactsAccessGateOptions): AccessGate {
     },
     visibility(principal: Principal | undefined, type: string): PatientVisibility | undefined {
       if (principal === undefined) return undefined;
+      if (patientOnly.has(type) && !seesPatientOnly(actorOf(principal))) return NOBODY;
       const visible = options.facts.visiblePatients(
         actorOf(principal),
         categoryOf(type),

@@ -107,6 +107,10 @@ describe('the audit record of an access and its AuditEvent', () => {
     expect(auditEventOf('a-1', denied)).toMatchObject({ outcome: '4', action: 'R' });
     expect(auditEventOf('a-1', denied).meta).toBeUndefined();
     expect(auditEventOf('a-2', emergency).meta?.security?.map((s) => s.code)).toEqual(['BTG']);
+    // A patient named by literal reference only: the AuditEvent keeps the same key.
+    const literal = { ...plan, subject: { reference: 'Patient/p-1' } } as Resource;
+    const byReference = recordOf({ action: 'read', resource: literal, outcome: 'denied', reason: 'r' });
+    expect(patientKeyOfResource(auditEventOf('a-4', byReference))).toBe(patientKeyOfResource(literal));
     expect(auditEventOf('a-3', own)).toMatchObject({ action: 'E', agent: [{ who: { type: 'Patient' } }] });
   });
 });

@@ -60,6 +60,10 @@ function auditEventPatientKey(r: Record<string, unknown>): string | null {
   const entities = (r.entity ?? []) as { what?: Reference }[];
   const what = entities.find((e) => e.what?.type === 'Patient')?.what;
   if (what === undefined) return null;
+  // The records name the patient by the key itself (a national identifier, or the literal
+  // reference's system for a patient named `Patient/<id>`).
+  const { system, value } = what.identifier ?? {};
+  if (system !== undefined && value !== undefined) return patientKey({ system, value });
   const patient = patientOfReference(what, 'entity.what', new ValidationIssues(), () => undefined);
   return patient === undefined ? UNRESOLVED_PATIENT_KEY : patientKey(patient);
 }

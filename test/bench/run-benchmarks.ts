@@ -5,6 +5,7 @@
 import type { Logger } from '@carenet/eventsourcing';
 import { provisionTestInfrastructure, testKafkaBrokers } from '@carenet/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { accessDecision } from './access-decision.js';
 import { appendThroughput } from './append-throughput.js';
 import { appendToConsumerLatency } from './append-to-consumer-latency.js';
 import { BenchUsageError, parseBenchOptions } from './bench-options.js';
@@ -33,6 +34,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   fhirSearchRead,
   tokenVerification,
   tasksMixedLoad,
+  accessDecision,
   ppcsActivation,
 ];
 

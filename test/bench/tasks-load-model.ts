@@ -8,7 +8,7 @@ import type { TasksService } from '@carenet/tasks';
 export const NURSES = 200;
 export const PATIENTS = 20_000;
 export const IDNPS = 'urn:oid:1.2.250.1.71.4.2.1';
-const INS = 'urn:oid:1.2.250.1.213.1.4.8';
+export const INS = 'urn:oid:1.2.250.1.213.1.4.8';
 const PROFESSION = 'https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante';
 const DAY_MS = 86_400_000;
 /** Concurrent `provider.create` chains while filling. */
@@ -52,7 +52,8 @@ export function random(seed: number): () => number {
 export const pick = <T>(next: () => number, items: readonly T[]): T =>
   items[Math.floor(next() * items.length)]!;
 export const nurseIdnps = (n: number) => `8100000${String(n).padStart(5, '0')}`;
-const patientIns = (n: number) => `2${String(n).padStart(14, '0')}`;
+/** The INS of patient `n`. */
+export const patientIns = (n: number) => `2${String(n).padStart(14, '0')}`;
 
 function professional(idnps: string, code: '10' | '60', name: string): Actor {
   return {
@@ -69,8 +70,8 @@ export const NURSE_ACTORS = Array.from({ length: NURSES }, (_, n) =>
   professional(nurseIdnps(n), '60', `Nurse ${n}`),
 );
 
-/** A delegation from the GP to nurse `nurse`, for one of the patients, due within two months. */
-export function delegation(next: () => number, nurse: number, now: number): Task {
+/** A delegation from the GP to nurse `nurse`, for one of `patients` patients, due within two months. */
+export function delegation(next: () => number, nurse: number, now: number, patients = PATIENTS): Task {
   const end = now + Math.floor((next() * 65 - 5) * DAY_MS);
   const start = end - Math.floor((1 + next() * 6) * DAY_MS);
   const [code, display] = pick(next, CODES);
@@ -81,7 +82,7 @@ export function delegation(next: () => number, nurse: number, now: number): Task
     priority: pick(next, PRIORITIES),
     code: { coding: [{ system: 'http://snomed.info/sct', code, display }] },
     description: 'Soin infirmier à domicile selon le protocole de coopération.',
-    for: { identifier: { system: INS, value: patientIns(Math.floor(next() * PATIENTS)) } },
+    for: { identifier: { system: INS, value: patientIns(Math.floor(next() * patients)) } },
     owner: { type: 'Practitioner', identifier: { system: IDNPS, value: nurseIdnps(nurse) } },
     restriction: {
       period: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
@@ -144,6 +145,8 @@ export async function fill(
   tasks: TasksService,
   total: number,
   progress: (line: string) => void,
+  /** How many patients the Tasks are spread over. */
+  patients = PATIENTS,
 ): Promise<Filled> {
   const create = tasks.provider.create?.bind(tasks.provider);
   const update = tasks.provider.update?.bind(tasks.provider);
@@ -167,7 +170,7 @@ export async function fill(
       const next = random(1_000 + worker);
       for (let i = worker; i < total; i += FILL_CONCURRENCY) {
         const nurse = Math.floor(next() * NURSES);
-        let stored = await create(delegation(next, nurse, now), gp);
+        let stored = await create(delegation(next, nurse, now, patients), gp);
         commands += 1;
         for (const status of pick(next, FILL_PATHS)) {
           const by = status === 'cancelled' ? gp : nurses[nurse]!;

@@ -103,7 +103,7 @@ type Kind = (typeof MIX)[number][0];
 const KINDS: readonly Kind[] = MIX.map(([kind]) => kind);
 
 /** CPU and event-loop use of this (the clients') process while a phase runs. */
-function startProcessLoad(): { stop(): ProcessLoad } {
+export function startProcessLoad(): { stop(): ProcessLoad } {
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
   const started = performance.now();
@@ -174,13 +174,13 @@ interface Http {
 }
 
 /** An answer as the load needs it: status and headers (the body is read and dropped). */
-interface Answer {
+export interface Answer {
   readonly status: number;
   header(name: string): string | null;
 }
 
 /** One request: its status and headers; drains the body (a client reads what it asked for). */
-async function send(
+export async function send(
   client: Pool,
   path: string,
   method: Dispatcher.HttpMethod,
@@ -202,12 +202,12 @@ async function send(
   }
 }
 
-const fhirHeaders = (token: string) => ({
+export const fhirHeaders = (token: string) => ({
   Authorization: `Bearer ${token}`,
   Accept: 'application/fhir+json',
 });
-const versionOf = (etag: string | null) => Number(/"(\d+)"/.exec(etag ?? '')?.[1] ?? Number.NaN);
-const queueQuery = (nurse: number) =>
+export const versionOf = (etag: string | null) => Number(/"(\d+)"/.exec(etag ?? '')?.[1] ?? Number.NaN);
+export const queueQuery = (nurse: number) =>
   new URLSearchParams({
     'owner:identifier': `${IDNPS}|${nurseIdnps(nurse)}`,
     status: QUEUE_STATUSES,
@@ -327,7 +327,7 @@ function sweepLine(processes: number, size: number, load: MixedLoad): string {
 }
 
 /** A page of the work queue by hand: `owner:identifier` on reference_index, 20 rows, Bundle JSON. */
-async function rawOwnerSearch(sql: SqlExecutor, owner: string): Promise<string> {
+export async function rawOwnerSearch(sql: SqlExecutor, owner: string): Promise<string> {
   const rows = await sql.query<{ content: Task }>(
     `SELECT r.content FROM fhir.resources r
       WHERE r.resource_type = 'Task' AND r.id IN (

@@ -1,8 +1,17 @@
 // The service process of the Tasks mixed load (forked by tasks-service-process.ts): the Tasks
 // service on PostgreSQL behind express, the FHIR router, the validator and dev-issuer tokens, as
-// the gateway composes it; every statement timed for the benchmark's "where the time goes".
+// the gateway composes it; every statement timed for the benchmark's "where the time goes". With
+// CARENET_BENCH_ACCESS=1, the access decision on as the embedded gateway wires it (issue 18): each
+// resource's patient in the search store, the Tasks' care relations as access facts in the append,
+// the facts access gate on every read and search.
 import express from 'express';
-import { createTokenVerifier, openDevIssuer } from '@carenet/access';
+import {
+  createTokenVerifier,
+  factsAccessGate,
+  openDevIssuer,
+  patientKeyOfResource,
+  PostgresAccessFacts,
+} from '@carenet/access';
 import { postgresDatabase } from '@carenet/eventsourcing';
 import {
   createResourceValidator,
@@ -39,8 +48,19 @@ await Promise.all(Array.from({ length: Number(env('CARENET_BENCH_POOL')) }, () =
 const profile = statementProfile();
 const observed = instrumentedDatabase(db, profile.observer);
 const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
-const search = await PostgresSearchStore.open(observed);
-const tasks = await openTasksService({ db: observed, search, registry, overdueIntervalMs: false });
+/** The schema of the access facts, as the embedded gateway's (ACCESS_FACTS_SCHEMA). */
+const accessFacts = process.env.CARENET_BENCH_ACCESS === '1' ? new PostgresAccessFacts('access') : undefined;
+const search = await PostgresSearchStore.open(
+  observed,
+  accessFacts === undefined ? {} : { patientKeyOf: patientKeyOfResource },
+);
+const tasks = await openTasksService({
+  db: observed,
+  search,
+  registry,
+  overdueIntervalMs: false,
+  ...(accessFacts !== undefined && { accessFacts }),
+});
 const issuer = await openDevIssuer({ dataDir: env('CARENET_BENCH_DATA_DIR'), mode: 'embedded' });
 
 const app = express();
@@ -72,6 +92,7 @@ app.use(
       issuer: issuer.issuer,
       audience: issuer.audience,
     }),
+    ...(accessFacts !== undefined && { access: factsAccessGate({ db: observed, facts: accessFacts }) }),
   }),
 );
 

@@ -53,6 +53,8 @@ export interface ServiceProcessOptions {
   readonly databaseUrl: string;
   readonly dataDir: string;
   readonly pool: number;
+  /** With the access decision on, as the gateway wires it (issue 18; default off). */
+  readonly access?: boolean;
   readonly progress: (line: string) => void;
 }
 
@@ -76,6 +78,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       CARENET_BENCH_DATABASE_URL: options.databaseUrl,
       CARENET_BENCH_DATA_DIR: options.dataDir,
       CARENET_BENCH_POOL: String(options.pool),
+      CARENET_BENCH_ACCESS: options.access === true ? '1' : '0',
     },
     execArgv: ['--disable-warning=TimeoutNegativeWarning'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@carenet/eventsourcing';
+import { preparedSql, type SqlExecutor } from '@carenet/eventsourcing';
 import type { Actor } from '../actor.js';
 import type { PartyKind } from '../party.js';
 import { hasNationalIdentifier, type PatientIdentifier } from '../references/patient-reference.js';
@@ -68,6 +68,18 @@ interface RelationRow {
   start_at: Date | null;
   end_at: Date | null;
 }
+/** A row of `factsOf`'s statement: a care relation (effect NULL) or a grant. */
+interface FactRow {
+  effect: 'consent' | 'objection' | null;
+  key: string;
+  party_kind: string | null;
+  basis: CareRelation['basis'];
+  recipient_kind: string | null;
+  categories: DataCategory[] | null;
+  source: string;
+  start_at: Date | null;
+  end_at: Date | null;
+}
 interface GrantRow {
   effect: 'consent' | 'objection';
   source: string;
@@ -89,8 +101,19 @@ interface GrantRow {
 export class PostgresAccessFacts {
   readonly migrations;
 
+  /** `factsOf`'s statement: a patient's care relations (effect NULL), then their grants. */
+  private readonly factsOfSql: string;
+
   constructor(readonly schema: string) {
     this.migrations = accessFactsMigrations(schema);
+    this.factsOfSql = preparedSql(
+      `SELECT NULL::text AS effect, party_key AS key, party_kind, basis, NULL::text AS recipient_kind,
+              NULL::text[] AS categories, source, start_at, end_at
+         FROM ${schema}.care_relation WHERE patient_key = $1
+       UNION ALL
+       SELECT effect, recipient_key, party_kind, NULL, recipient_kind, categories, source, start_at, end_at
+         FROM ${schema}.sharing_grant WHERE patient_key = $1`,
+    );
   }
 
   /** Replaces every fact `source` stated by what it states now (`undefined`: nothing any more). */
@@ -170,22 +193,29 @@ fg_i AS (
     return { sql, params };
   }
 
-  /** What is known of one patient: the input of `decideAccess`. */
+  /**
+   * What is known of one patient: the input of `decideAccess`. One prepared statement (a read
+   * holds a pooled connection once for its facts, not once per table: under load the pool is
+   * what a request waits for).
+   */
   async factsOf(
     db: SqlExecutor,
     patient: Pick<PatientIdentifier, 'system' | 'value'>,
   ): Promise<PatientAccessFacts> {
-    const key = patientKey(patient);
-    const relations = await db.query<RelationRow>(
-      `SELECT party_key, party_kind, basis, source, start_at, end_at FROM ${this.schema}.care_relation
-       WHERE patient_key = $1`,
-      [key],
-    );
-    const grants = await db.query<GrantRow>(
-      `SELECT effect, source, recipient_kind, recipient_key, party_kind, categories, start_at, end_at
-       FROM ${this.schema}.sharing_grant WHERE patient_key = $1`,
-      [key],
-    );
+    const rows = await db.query<FactRow>(this.factsOfSql, [patientKey(patient)]);
+    const relations: RelationRow[] = [];
+    const grants: GrantRow[] = [];
+    for (const row of rows) {
+      if (row.effect === null)
+        relations.push({ ...row, party_key: row.key, party_kind: row.party_kind ?? '' });
+      else
+        grants.push({
+          ...row,
+          effect: row.effect,
+          recipient_key: row.key,
+          recipient_kind: row.recipient_kind ?? '',
+        });
+    }
     return {
       relations: relations.map((r) => ({
         party: { kind: r.party_kind as PartyKind, identifier: split(r.party_key) },

@@ -189,6 +189,7 @@ describe('gateway process', () => {
     const capability = (await metadata.json()) as { rest: { resource: { type: string }[] }[] };
     // OperationDefinition: the custom operations' definitions, read only.
     expect(capability.rest[0]?.resource.map((r) => r.type)).toEqual([
+      'AuditEvent',
       'CarePlan',
       'CareTeam',
       'Consent',

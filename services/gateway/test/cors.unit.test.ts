@@ -47,6 +47,7 @@ describe('CORS', () => {
     });
     expect(answer.headers['access-control-allow-methods']).toContain('PATCH');
     expect(answer.headers['access-control-allow-headers']).toContain('If-None-Exist');
+    expect(answer.headers['access-control-allow-headers']).toContain('X-Carenet-Break-Glass');
   });
 
   it('matches origins without regard to case, and exposes the FHIR headers on actual requests', () => {

@@ -11,6 +11,8 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'If-None-Exist',
   'If-Modified-Since',
   'Prefer',
+  // An emergency access and its reason (issue 18), from a browser EHR too.
+  'X-Carenet-Break-Glass',
   'X-Request-Id',
   'traceparent',
   'tracestate',

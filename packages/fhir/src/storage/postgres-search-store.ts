@@ -542,7 +542,9 @@ function fromSql(request: SearchRequest, p: SqlParams): string {
     ...(request.visibility === undefined
       ? []
       : [
-          `EXISTS (SELECT 1 FROM fhir.resources v WHERE v.resource_type = ${TYPE} AND v.id = r.id AND ${visibleCondition(request.visibility, 'v.patient_key', p)})`,
+          // A scalar subquery per candidate (an index probe by id, the visible set hashed once),
+          // not an EXISTS, which the planner turns into a semi-join over every resource.
+          `(SELECT ${visibleCondition(request.visibility, 'v.patient_key', p)} FROM fhir.resources v WHERE v.resource_type = ${TYPE} AND v.id = r.id)`,
         ]),
   ];
   return `(${clauseIdsSql(driver, TYPE, p)}) r${others.length === 0 ? '' : ` WHERE ${others.join('\n AND ')}`}`;

@@ -113,13 +113,15 @@ export async function searchWorkQueue(
   const visible =
     request.visibility === undefined
       ? ''
-      : `AND EXISTS (SELECT 1 FROM fhir.resources v WHERE v.resource_type = 'Task' AND v.id = t.task_id
-           AND ${visibleCondition(request.visibility, 'v.patient_key', {
-             bind: (value) => {
-               params.push(value);
-               return `$${params.length}`;
-             },
-           })})`;
+      : // A scalar subquery per queued Task (an index probe by id; the visible set hashed once),
+        // not an EXISTS, which the planner turns into a semi-join over every Task.
+        `AND (SELECT ${visibleCondition(request.visibility, 'v.patient_key', {
+          bind: (value) => {
+            params.push(value);
+            return `$${params.length}`;
+          },
+        })}
+           FROM fhir.resources v WHERE v.resource_type = 'Task' AND v.id = t.task_id)`;
   // A handful of shapes (period sort, cursor kinds, with or without the access filter): prepared.
   const rows = await db.query<QueueRow>(
     preparedSql(`SELECT t.task_id, t.priority_rank::text AS k0, t.period_start::text AS k1, ${resourceTextColumns('r')}

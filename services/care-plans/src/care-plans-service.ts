@@ -1,3 +1,4 @@
+import { aggregateProvider, aggregateReadModel, type AggregateModel } from '@carenet/aggregates';
 import type { PostgresAccessFacts } from '@carenet/access';
 import type { CarePlan, CareTeam, Goal, Parameters } from 'fhir/r4.js';
 import {
@@ -29,9 +30,7 @@ import {
 } from './fhir/care-plan/index.js';
 import { careTeamResource, formCareTeamCommand, updateCareTeamCommands } from './fhir/care-team/index.js';
 import { goalResource, setGoalCommand, updateGoalCommands } from './fhir/goal/index.js';
-import { aggregateProvider } from './fhir/providers/aggregate-provider.js';
 import { goalDecider, type GoalCommand, type GoalState } from './goal/index.js';
-import { aggregateReadModel, type AggregateModel } from './projections/aggregate-read-model.js';
 import { carePlansAccessFacts } from './projections/care-plans-access-facts.js';
 import { keepCarePlanKeys, resetCarePlanKeys } from './projections/care-plan-keys.js';
 import {
@@ -113,6 +112,7 @@ export interface CarePlansService {
 
 const carePlanModel: AggregateModel<CarePlanState, CarePlan> = {
   type: 'CarePlan',
+  schema: CARE_PLANS_READ_MODEL_SCHEMA,
   decider: carePlanDecider,
   resourceOf: carePlanResource,
   afterApply: keepCarePlanKeys,
@@ -120,11 +120,13 @@ const carePlanModel: AggregateModel<CarePlanState, CarePlan> = {
 };
 const careTeamModel: AggregateModel<CareTeamState, CareTeam> = {
   type: 'CareTeam',
+  schema: CARE_PLANS_READ_MODEL_SCHEMA,
   decider: careTeamDecider,
   resourceOf: careTeamResource,
 };
 const goalModel: AggregateModel<GoalState, Goal> = {
   type: 'Goal',
+  schema: CARE_PLANS_READ_MODEL_SCHEMA,
   decider: goalDecider,
   resourceOf: goalResource,
 };

@@ -1,3 +1,4 @@
+import { aggregateProvider, aggregateReadModel, type AggregateModel } from '@carenet/aggregates';
 import type { PostgresAccessFacts } from '@carenet/access';
 import type { Consent, Patient } from 'fhir/r4.js';
 import { migrate, PostgresEventStore, type SqlDatabase } from '@carenet/eventsourcing';
@@ -12,9 +13,7 @@ import { auditEventProvider, auditRecordsSubscriber } from './audit/index.js';
 import { consentDecider, type ConsentCommand, type ConsentState } from './consent/index.js';
 import { consentResource, recordConsentCommand, updateConsentCommands } from './fhir/consent/index.js';
 import { patientResource, registerPatientCommand, updatePatientCommands } from './fhir/patient/index.js';
-import { aggregateProvider } from './fhir/providers/aggregate-provider.js';
 import { patientDecider, type PatientCommand, type PatientState } from './patient/index.js';
-import { aggregateReadModel, type AggregateModel } from './projections/aggregate-read-model.js';
 import { consentAccessFactsProjection } from './projections/consent-access-facts-projection.js';
 import {
   keepPatientIdentifierKeys,
@@ -65,6 +64,7 @@ export interface SharedInfoService {
 
 const patientModel: AggregateModel<PatientState, Patient> = {
   type: 'Patient',
+  schema: SHARED_INFO_READ_MODEL_SCHEMA,
   decider: patientDecider,
   resourceOf: patientResource,
   afterApply: keepPatientIdentifierKeys,
@@ -72,6 +72,7 @@ const patientModel: AggregateModel<PatientState, Patient> = {
 };
 const consentModel: AggregateModel<ConsentState, Consent> = {
   type: 'Consent',
+  schema: SHARED_INFO_READ_MODEL_SCHEMA,
   decider: consentDecider,
   resourceOf: consentResource,
 };

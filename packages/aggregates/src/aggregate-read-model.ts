@@ -17,6 +17,11 @@ export type Existing<S> = Extract<S, { readonly exists: true }>;
 export interface AggregateModel<S extends AggregateState, R extends Resource = Resource> {
   /** Resource type, and stream category (`CarePlan-<id>`). */
   readonly type: R['resourceType'];
+  /**
+   * The service's schema, holding its `aggregate_state` table (`care_plans`, `shared_info`); the
+   * read model is named after it (`care-plans-read-model-CarePlan`).
+   */
+  readonly schema: string;
   readonly decider: Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
   resourceOf(state: Existing<S>, version: { readonly versionId: string; readonly lastUpdated: string }): R;
   /**
@@ -39,7 +44,7 @@ export const atOf = (event: { readonly data: unknown }): string => (event.data a
 
 /**
  * The read models of one aggregate type, kept in the append's transaction (DESIGN.md §3): its
- * state (`care_plans.aggregate_state`, evolved from the stored state by the new events), and its
+ * state (`<schema>.aggregate_state`, evolved from the stored state by the new events), and its
  * FHIR resource with search index values and history (`fhir.*`), one version per write: a
  * request that appends several events (a CareTeam formed with its members, an activation that
  * hands the actions over) is one FHIR version, stored at the write's last event (`endsWrite`;
@@ -55,14 +60,14 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
 ): InlineProjection {
   const idOf = (streamId: string): string => streamId.slice(model.type.length + 1);
   return {
-    name: `care-plans-read-model-${model.type}`,
+    name: `${model.schema.replaceAll('_', '-')}-read-model-${model.type}`,
     categories: [model.type],
     async apply(tx, events) {
       const byId = new Map<string, RecordedEvent[]>();
       for (const event of events)
         byId.set(idOf(event.streamId), [...(byId.get(idOf(event.streamId)) ?? []), event]);
       const rows = await tx.query<StateRow<S>>(
-        'SELECT id, revision, state FROM care_plans.aggregate_state WHERE resource_type = $1 AND id = ANY($2::text[])',
+        `SELECT id, revision, state FROM ${model.schema}.aggregate_state WHERE resource_type = $1 AND id = ANY($2::text[])`,
         [model.type, [...byId.keys()]],
       );
       const stored = new Map(rows.map((row) => [row.id, row]));
@@ -88,7 +93,7 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
         }
         if (lastUpdated === '') continue;
         await tx.query(
-          `INSERT INTO care_plans.aggregate_state (resource_type, id, revision, last_updated, state)
+          `INSERT INTO ${model.schema}.aggregate_state (resource_type, id, revision, last_updated, state)
            VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb)
            ON CONFLICT (resource_type, id) DO UPDATE SET revision = EXCLUDED.revision,
              last_updated = EXCLUDED.last_updated, state = EXCLUDED.state`,
@@ -98,7 +103,7 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
       }
     },
     async reset(tx) {
-      await tx.query('DELETE FROM care_plans.aggregate_state WHERE resource_type = $1', [model.type]);
+      await tx.query(`DELETE FROM ${model.schema}.aggregate_state WHERE resource_type = $1`, [model.type]);
       await search.reset(tx, [model.type]);
       await model.reset?.(tx);
     },

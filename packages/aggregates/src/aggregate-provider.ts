@@ -24,12 +24,7 @@ import {
   type ResourceProvider,
   type StoredResource,
 } from '@carenet/fhir';
-import {
-  atOf,
-  type AggregateModel,
-  type AggregateState,
-  type Existing,
-} from '../../projections/aggregate-read-model.js';
+import { atOf, type AggregateModel, type AggregateState, type Existing } from './aggregate-read-model.js';
 
 /** What a command needs from the request: who, and when. */
 export interface CommandInput {
@@ -107,7 +102,7 @@ export function aggregateProvider<S extends AggregateState, C, R extends Resourc
 
   async function current(id: string): Promise<StoredResource<R> & { readonly state: Existing<S> }> {
     const rows = await options.db.query<StateRow<S>>(
-      'SELECT revision, last_updated, state FROM care_plans.aggregate_state WHERE resource_type = $1 AND id = $2',
+      `SELECT revision, last_updated, state FROM ${model.schema}.aggregate_state WHERE resource_type = $1 AND id = $2`,
       [model.type, id],
     );
     const row = rows[0];

@@ -172,6 +172,42 @@ describe('the audit of accesses to patient data, kept as AuditEvents (PostgreSQL
     expect((await gateway.call('GET', `AuditEvent/${events[0]?.id ?? ''}`)).status).toBe(403);
   });
 
+  it('decides and records operations on a resource: $responsibility and $transfer', async () => {
+    const created = await gateway.createTask();
+    const taskId = String(created.body.id);
+    const responsibility = `Task/${taskId}/$responsibility`;
+    // Outside the care team: the operation reveals who is responsible for the patient's Task.
+    const denied = await gateway.callWith(tokens.worker, 'GET', responsibility);
+    expect(denied.status).toBe(403);
+    expect(JSON.stringify(denied.body)).toContain("not in the patient's care team");
+    const transfer = await gateway.callWith(tokens.worker, 'POST', `Task/${taskId}/$transfer`, {
+      resourceType: 'Parameters',
+      parameter: [{ name: 'owner', valueReference: { identifier: { system: IDNPS, value: WORKER_IDNPS } } }],
+    });
+    expect(transfer.status).toBe(403);
+    // The requester (care team): permitted.
+    expect((await gateway.call('GET', responsibility)).status).toBe(200);
+    // Another patient's token may not ask either.
+    expect((await gateway.callWith(tokens.other, 'GET', responsibility)).status).toBe(403);
+
+    const log = await until(
+      'the AuditEvents of the operations',
+      () => gateway.callWith(tokens.patient, 'GET', `AuditEvent?entity=Task/${taskId}&_count=100&_sort=date`),
+      (answer) =>
+        answer.status === 200 &&
+        auditEvents(answer).filter((e) => e.subtype?.[0]?.code === 'operation').length >= 4,
+    );
+    const operations = auditEvents(log)
+      .filter((e) => e.subtype?.[0]?.code === 'operation')
+      .map((e) => [e.action, e.outcome, e.agent[0]?.who?.identifier?.value]);
+    expect(operations).toEqual([
+      ['E', '4', WORKER_IDNPS],
+      ['E', '4', WORKER_IDNPS],
+      ['E', '0', GP_IDNPS],
+      ['E', '4', otherPatient.identifier.value],
+    ]);
+  });
+
   it("records a transaction's writes once it commits, and nothing of one rolled back", async () => {
     const task = {
       resourceType: 'Task',

@@ -7,8 +7,12 @@ import type { AccessPurpose } from '../decision/access-decision.js';
  */
 export const ACCESS_AUDIT_CATEGORY = 'AccessAudit';
 
-/** What was done (FHIR AuditEvent.action: R read, C create, U update, E execute for a search). */
-export type AccessAction = 'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'patch';
+/**
+ * What was done (FHIR AuditEvent.action: R read, C create, U update, E execute for a search or an
+ * operation on a resource, such as `Task/<id>/$responsibility` or `$transfer`).
+ */
+export type AccessAction =
+  'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'patch' | 'operation';
 
 /**
  * One access to a patient's data (event `AccessRecorded`, contract

@@ -68,8 +68,12 @@ export interface AccessGrant {
   readonly source?: string;
 }
 
-/** What was done to a resource, as the audit records it. */
-export type AuditedAction = 'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'patch';
+/**
+ * What was done to a resource, as the audit records it (`operation`: an operation on the resource,
+ * `POST /Task/<id>/$transfer`, `GET /Task/<id>/$responsibility`).
+ */
+export type AuditedAction =
+  'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'patch' | 'operation';
 
 /** One access to a resource by the caller of a request. */
 export interface AuditedAccess {
@@ -85,9 +89,9 @@ export interface AuditedAccess {
 }
 
 /**
- * The audit of accesses to patient data (issue 18): the router hands it every read, vread and
- * instance history (permitted or denied), every search and type-history hit, and every create,
- * update and patch, before it answers; `record` resolves once the records are durable (an answer
+ * The audit of accesses to patient data (issue 18): the router hands it every read, vread,
+ * instance history and operation on a resource (permitted or denied), every search and
+ * type-history hit, and every create, update and patch, before it answers; `record` resolves once the records are durable (an answer
  * is never sent for an access that was not recorded). Resources about no patient are the
  * implementation's to skip.
  */

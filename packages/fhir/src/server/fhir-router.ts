@@ -867,6 +867,12 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     const op = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!op) throw notSupported(`operation $${name.slice(0, 64)} is not supported for ${provider.type}`);
     permit(call, provider.type, op.permission ?? (req.method === 'GET' ? 'r' : 'u'));
+    // An operation on one resource reads or changes it: the caller must be one who may see it
+    // (the access decision, 403 otherwise), and the access is audited, permitted or denied.
+    if (id !== undefined && provider.read !== undefined && (options.access ?? options.audit) !== undefined) {
+      const stored = await provider.read(id, call.context());
+      await mayRead(call, stored.resource, 'operation');
+    }
     const parameters =
       req.method === 'POST'
         ? (boundedJsonBody(req.body, 'operation body') as Resource | undefined)

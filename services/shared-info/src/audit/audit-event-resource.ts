@@ -24,6 +24,7 @@ const INTERACTIONS: Readonly<
   create: { code: 'create', action: 'C' },
   update: { code: 'update', action: 'U' },
   patch: { code: 'patch', action: 'U' },
+  operation: { code: 'operation', action: 'E' },
 };
 
 /** The client id of a system actor, as an identifier. */

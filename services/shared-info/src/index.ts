@@ -1,9 +1,19 @@
 export * as patient from './patient/index.js';
 export * as consent from './consent/index.js';
+export * as communication from './communication/index.js';
+export * as documentReference from './document-reference/index.js';
+export {
+  informationAccessGate,
+  informationCategoryOfResource,
+  informationPatientKeyOf,
+  SHARED_INFORMATION_TYPES,
+} from './access/index.js';
 export {
   consentAccessFacts,
   consentStateFacts,
+  generalPractitionerFacts,
   type ConsentAccessFacts,
+  type GeneralPractitionerFacts,
   type ConsentStateFacts,
 } from './access-facts/index.js';
 export {
@@ -23,6 +33,17 @@ export {
   updatePatientCommands,
 } from './fhir/patient/index.js';
 export {
+  communicationResource,
+  recordCommunicationCommand,
+  updateCommunicationCommands,
+} from './fhir/communication/index.js';
+export {
+  documentReferenceResource,
+  recordDocumentReferenceCommand,
+  updateDocumentReferenceCommands,
+} from './fhir/document-reference/index.js';
+export {
+  DEFAULT_DOCUMENT_MAX_INLINE_BYTES,
   openSharedInfoService,
   SHARED_INFO_CATEGORIES,
   SHARED_INFO_CONTEXT,

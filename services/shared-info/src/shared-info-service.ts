@@ -1,6 +1,6 @@
 import { aggregateProvider, aggregateReadModel, type AggregateModel } from '@carenet/aggregates';
 import type { PostgresAccessFacts } from '@carenet/access';
-import type { Consent, Patient } from 'fhir/r4.js';
+import type { Communication, Consent, DocumentReference, Patient } from 'fhir/r4.js';
 import { migrate, PostgresEventStore, type SqlDatabase } from '@carenet/eventsourcing';
 import {
   IndexValueExtractor,
@@ -10,11 +10,32 @@ import {
 } from '@carenet/fhir';
 import type { EventSubscriber } from '@carenet/messaging';
 import { auditEventProvider, auditRecordsSubscriber } from './audit/index.js';
+import {
+  communicationDecider,
+  type CommunicationCommand,
+  type CommunicationState,
+} from './communication/index.js';
 import { consentDecider, type ConsentCommand, type ConsentState } from './consent/index.js';
+import {
+  documentReferenceDecider,
+  type DocumentReferenceCommand,
+  type DocumentReferenceState,
+} from './document-reference/index.js';
+import {
+  communicationResource,
+  recordCommunicationCommand,
+  updateCommunicationCommands,
+} from './fhir/communication/index.js';
 import { consentResource, recordConsentCommand, updateConsentCommands } from './fhir/consent/index.js';
+import {
+  documentReferenceResource,
+  recordDocumentReferenceCommand,
+  updateDocumentReferenceCommands,
+} from './fhir/document-reference/index.js';
 import { patientResource, registerPatientCommand, updatePatientCommands } from './fhir/patient/index.js';
 import { patientDecider, type PatientCommand, type PatientState } from './patient/index.js';
 import { consentAccessFactsProjection } from './projections/consent-access-facts-projection.js';
+import { generalPractitionerAccessFactsProjection } from './projections/general-practitioner-access-facts-projection.js';
 import {
   keepPatientIdentifierKeys,
   resetPatientIdentifierKeys,
@@ -25,12 +46,31 @@ import {
 } from './projections/shared-info-read-model-migrations.js';
 
 /** The search parameters the shared-information service indexes: every standard R4 parameter of its types. */
-export const SHARED_INFO_SEARCH_SUPPORT = { Patient: 'all', Consent: 'all', AuditEvent: 'all' } as const;
+export const SHARED_INFO_SEARCH_SUPPORT = {
+  Patient: 'all',
+  Consent: 'all',
+  Communication: 'all',
+  DocumentReference: 'all',
+  AuditEvent: 'all',
+} as const;
 
 /** The Kafka context (topic `carenet.shared-info`) and the stream categories it publishes. */
 export const SHARED_INFO_CONTEXT = 'shared-info';
-export const SHARED_INFO_CATEGORIES: readonly string[] = ['Patient', 'Consent'];
-export const SHARED_INFO_TYPES = ['Patient', 'Consent'] as const;
+export const SHARED_INFO_CATEGORIES: readonly string[] = [
+  'Patient',
+  'Consent',
+  'Communication',
+  'DocumentReference',
+];
+export const SHARED_INFO_TYPES = ['Patient', 'Consent', 'Communication', 'DocumentReference'] as const;
+
+/**
+ * The most inline attachment data a Communication or DocumentReference carries by default, in
+ * decoded bytes (512 KiB): base64 in the JSON body stays under the FHIR interface's 1 MB body
+ * limit, and the event under Kafka's default 1 MB message size. Larger documents are referenced
+ * by `attachment.url`.
+ */
+export const DEFAULT_DOCUMENT_MAX_INLINE_BYTES = 512 * 1024;
 
 export interface SharedInfoServiceOptions {
   /** PostgreSQL or PGlite: the event store, the read models and the FHIR search read model. */
@@ -47,10 +87,16 @@ export interface SharedInfoServiceOptions {
    * None: not kept.
    */
   readonly accessFacts?: PostgresAccessFacts;
+  /**
+   * The most inline attachment data (`attachment.data`, decoded bytes) a Communication or a
+   * DocumentReference carries; beyond, the write is refused with a 413 (gateway:
+   * CARENET_DOCUMENT_MAX_INLINE_BYTES). Default DEFAULT_DOCUMENT_MAX_INLINE_BYTES.
+   */
+  readonly documentMaxInlineBytes?: number;
 }
 
 export interface SharedInfoService {
-  /** FHIR Patient and Consent, and AuditEvent (read and search only). */
+  /** FHIR Patient, Consent, Communication and DocumentReference, and AuditEvent (read and search only). */
   readonly providers: readonly ResourceProvider[];
   /**
    * What the service consumes: the audit records of every service (`carenet.audit`), kept as
@@ -76,6 +122,18 @@ const consentModel: AggregateModel<ConsentState, Consent> = {
   decider: consentDecider,
   resourceOf: consentResource,
 };
+const communicationModel: AggregateModel<CommunicationState, Communication> = {
+  type: 'Communication',
+  schema: SHARED_INFO_READ_MODEL_SCHEMA,
+  decider: communicationDecider,
+  resourceOf: communicationResource,
+};
+const documentReferenceModel: AggregateModel<DocumentReferenceState, DocumentReference> = {
+  type: 'DocumentReference',
+  schema: SHARED_INFO_READ_MODEL_SCHEMA,
+  decider: documentReferenceDecider,
+  resourceOf: documentReferenceResource,
+};
 
 /**
  * The shared-information service, composed: migrations of its read models, the event store with
@@ -91,8 +149,12 @@ export async function openSharedInfoService(options: SharedInfoServiceOptions): 
     projections: [
       aggregateReadModel(patientModel, search, extractor),
       aggregateReadModel(consentModel, search, extractor),
-      // After the Consent read model: it reads the state the model has just stored.
-      ...(accessFacts === undefined ? [] : [consentAccessFactsProjection(accessFacts)]),
+      aggregateReadModel(communicationModel, search, extractor),
+      aggregateReadModel(documentReferenceModel, search, extractor),
+      // After the Patient and Consent read models: they read the state the models have just stored.
+      ...(accessFacts === undefined
+        ? []
+        : [consentAccessFactsProjection(accessFacts), generalPractitionerAccessFactsProjection(accessFacts)]),
     ],
   });
   const common = {
@@ -128,8 +190,37 @@ export async function openSharedInfoService(options: SharedInfoServiceOptions): 
     create: (resource, input) => recordConsentCommand(resource, { ...input, consentId: input.id }),
     update: (state, resource, input) => Promise.resolve(updateConsentCommands(state, resource, input)),
   });
+  const maxInlineBytes = options.documentMaxInlineBytes ?? DEFAULT_DOCUMENT_MAX_INLINE_BYTES;
+  const communications = aggregateProvider<CommunicationState, CommunicationCommand, Communication>({
+    ...common,
+    model: communicationModel,
+    decider: communicationDecider,
+    create: (resource, input) =>
+      recordCommunicationCommand(resource, { ...input, communicationId: input.id, maxInlineBytes }),
+    update: (state, resource, input) =>
+      Promise.resolve(updateCommunicationCommands(state, resource, { ...input, maxInlineBytes })),
+  });
+  const documentReferences = aggregateProvider<
+    DocumentReferenceState,
+    DocumentReferenceCommand,
+    DocumentReference
+  >({
+    ...common,
+    model: documentReferenceModel,
+    decider: documentReferenceDecider,
+    create: (resource, input) =>
+      recordDocumentReferenceCommand(resource, { ...input, documentReferenceId: input.id, maxInlineBytes }),
+    update: (state, resource, input) =>
+      Promise.resolve(updateDocumentReferenceCommands(state, resource, { ...input, maxInlineBytes })),
+  });
   return {
-    providers: [patients, consents, auditEventProvider(search)] as ResourceProvider[],
+    providers: [
+      patients,
+      consents,
+      communications,
+      documentReferences,
+      auditEventProvider(search),
+    ] as ResourceProvider[],
     subscribers: [auditRecordsSubscriber({ search, extractor })],
     store,
     stop: () => Promise.resolve(),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadContractRegistry, PERSONAL_DATA_KEYWORD, type JsonObject } from '@carenet/contracts';
+import { COMMUNICATION_EVENT_TYPES, type CommunicationEvent } from '../src/communication/index.js';
 import { CONSENT_EVENT_TYPES, type ConsentEvent } from '../src/consent/index.js';
+import {
+  DOCUMENT_REFERENCE_EVENT_TYPES,
+  type DocumentReferenceEvent,
+} from '../src/document-reference/index.js';
 import { PATIENT_EVENT_TYPES, type PatientEvent } from '../src/patient/index.js';
 import { COORDINATOR, GP, IPP, LATER, MUCH_LATER, PATIENT_ACTOR } from './support/actors.js';
 import {
@@ -9,6 +14,14 @@ import {
   revisionOf as consentRevision,
   run as runConsent,
 } from './support/consent-fixtures.js';
+import {
+  communicationRevision,
+  documentRevision,
+  recordCommunication,
+  recordDocument,
+  runCommunication,
+  runDocument,
+} from './support/information-fixtures.js';
 import { register, revisionOf, run as runPatient } from './support/patient-fixtures.js';
 
 const contracts = loadContractRegistry();
@@ -61,24 +74,56 @@ function consentEvents(): ConsentEvent[] {
   ];
 }
 
+function communicationEvents(): CommunicationEvent[] {
+  const { sent: _sent, ...unsent } = recordCommunication().communication;
+  const draft = runCommunication([
+    { ...recordCommunication(), communication: { ...unsent, status: 'preparation' } },
+  ]);
+  const started = runCommunication([communicationRevision(draft, 'in-progress')], draft);
+  const held = runCommunication([communicationRevision(started, 'on-hold')], started);
+  const sent = runCommunication(
+    [communicationRevision(held, 'completed', { sent: LATER }, MUCH_LATER)],
+    held,
+  );
+  const stopped = runCommunication([communicationRevision(draft, 'stopped')], draft).slice(draft.length);
+  const wrong = runCommunication([communicationRevision(sent, 'entered-in-error', {}, MUCH_LATER)], sent);
+  return [...wrong, ...stopped];
+}
+
+function documentEvents(): DocumentReferenceEvent[] {
+  const recorded = runDocument([recordDocument()]);
+  const superseded = runDocument(
+    [{ ...documentRevision(recorded, 'superseded'), kept: { docStatus: 'amended' } }],
+    recorded,
+  );
+  return runDocument([documentRevision(superseded, 'entered-in-error')], superseded);
+}
+
+const ALL_TYPES = [
+  ...PATIENT_EVENT_TYPES,
+  ...CONSENT_EVENT_TYPES,
+  ...COMMUNICATION_EVENT_TYPES,
+  ...DOCUMENT_REFERENCE_EVENT_TYPES,
+];
+
 describe('every shared-info event validates against its contract', () => {
-  const events: (PatientEvent | ConsentEvent)[] = [...patientEvents(), ...consentEvents()];
+  const events: (PatientEvent | ConsentEvent | CommunicationEvent | DocumentReferenceEvent)[] = [
+    ...patientEvents(),
+    ...consentEvents(),
+    ...communicationEvents(),
+    ...documentEvents(),
+  ];
 
   it('the scenarios produce every event type', () => {
-    expect(new Set(events.map((event) => event.type))).toEqual(
-      new Set([...PATIENT_EVENT_TYPES, ...CONSENT_EVENT_TYPES]),
-    );
+    expect(new Set(events.map((event) => event.type))).toEqual(new Set(ALL_TYPES));
   });
 
-  it.each([...PATIENT_EVENT_TYPES, ...CONSENT_EVENT_TYPES])(
-    '%s.v1 has a contract on carenet.shared-info',
-    (type) => {
-      expect(contracts.get(ceType(type))).toMatchObject({
-        topic: 'carenet.shared-info',
-        ceSource: '/carenet/shared-info',
-      });
-    },
-  );
+  it.each(ALL_TYPES)('%s.v1 has a contract on carenet.shared-info', (type) => {
+    expect(contracts.get(ceType(type))).toMatchObject({
+      topic: 'carenet.shared-info',
+      ceSource: '/carenet/shared-info',
+    });
+  });
 
   it('each produced event is valid', () => {
     for (const event of events) {
@@ -108,6 +153,22 @@ describe('every shared-info event validates against its contract', () => {
         previousStatus: 'active',
       }),
     ).toMatchObject({ ok: false, errors: [{ path: '/patient', message: 'is required' }] });
+    const communication = events.find((event) => event.type === 'CommunicationRecorded')!.data as {
+      communication: { sender: object };
+    };
+    expect(
+      contracts.validate(ceType('CommunicationRecorded'), {
+        ...communication,
+        communication: {
+          ...communication.communication,
+          sender: { ...communication.communication.sender, x: 1 },
+        },
+      }),
+    ).toMatchObject({ ok: false, errors: [{ path: '/communication/sender/x' }] });
+    const document = events.find((event) => event.type === 'DocumentReferenceRecorded')!.data;
+    expect(
+      contracts.validate(ceType('DocumentReferenceRecorded'), { ...document, category: 'financial' }),
+    ).toMatchObject({ ok: false, errors: [{ path: '/category' }] });
   });
 
   it('marks personal data: the patient’s identifiers, names, birth date, address; the patient of every Consent event', () => {
@@ -135,6 +196,17 @@ describe('every shared-info event validates against its contract', () => {
     }
     for (const type of CONSENT_EVENT_TYPES) expect([type, marked(type, 'patient')]).toEqual([type, true]);
     expect(marked('ConsentRecorded', 'consent', 'informationGiven')).toBe(true);
+    // Shared information: the patient, the subject, the text and attachments sent, who sent and received.
+    for (const type of [...COMMUNICATION_EVENT_TYPES, ...DOCUMENT_REFERENCE_EVENT_TYPES]) {
+      expect([type, marked(type, 'patient')]).toEqual([type, true]);
+    }
+    for (const field of ['subject', 'subjectReference', 'payload', 'sender', 'recipients', 'kept']) {
+      expect([field, marked('CommunicationRecorded', 'communication', field)]).toEqual([field, true]);
+      expect([field, marked('CommunicationRevised', 'changed', field)]).toEqual([field, true]);
+    }
+    for (const field of ['subject', 'subjectReference', 'content', 'authors', 'kept']) {
+      expect([field, marked('DocumentReferenceRecorded', 'document', field)]).toEqual([field, true]);
+    }
     expect(marked('PatientRegistered', 'at')).toBeUndefined();
   });
 });

@@ -115,7 +115,9 @@ export function consentBody(overrides: Partial<Consent> = {}): Consent {
   };
 }
 
-const validator = createResourceValidator({ types: ['Patient', 'Consent'] });
+const validator = createResourceValidator({
+  types: ['Patient', 'Consent', 'Communication', 'DocumentReference'],
+});
 
 /** Asserts the resource is valid FHIR R4 (the validator's issues in the failure message). */
 export function expectValidR4(resource: { resourceType: string }): void {

@@ -1,0 +1,3 @@
+export { communicationOfResource } from './communication-of-resource.js';
+export { communicationResource } from './communication-resource.js';
+export { recordCommunicationCommand, updateCommunicationCommands } from './communication-commands.js';

@@ -77,6 +77,11 @@ const ANNOTATIONS = new Set([
   'contentMediaType',
   'contentEncoding',
   'contentSchema',
+  // Personal data (README, "Personal data on the topics"): marking, or sealing, a property changes
+  // no validity. A sealed property leaves the clear message only where the schema lets it be absent
+  // or empty (the contract tests check it), so the clear message still validates against the
+  // released schema.
+  'x-personal-data',
 ]);
 
 /** Lower bounds: a bigger or new value accepts less. */
@@ -342,13 +347,42 @@ function compareClosedness(
   const before = asSchema(released[keyword] ?? true);
   const after = asSchema(current[keyword] ?? true);
   const at = `${path}/${keyword}`;
-  if (after === false && before !== false) {
+  if (after === false && before === true && closesDeclaredObject(released, current, keyword)) {
+    // Accepted (README, "Releasing and evolving"): the object's members were all declared, and its
+    // producers never sent others (they validate against the schema, and their contract tests run on
+    // the closed one), so no event in the log has an undeclared member, and a consumer still on the
+    // open released copy accepts whatever the closed one does.
+  } else if (after === false && before !== false) {
     report('additional-properties-tightened', 'narrowed', at, `${keyword} tightened to false`);
   } else if (before === false && after !== false) {
     report('additional-properties-loosened', 'widened', at, `${keyword} no longer false`);
   } else {
     compareSchema(before, after, at, changes);
   }
+}
+
+/**
+ * Whether `current` only closes the object `released` described: `additionalProperties` (not
+ * `unevaluatedProperties`, which depends on the combinators) from absent to false, on an object
+ * type with declared properties and no other way to name a member (patternProperties,
+ * propertyNames) in either version.
+ */
+function closesDeclaredObject(
+  released: JsonObject,
+  current: JsonObject,
+  keyword: 'additionalProperties' | 'unevaluatedProperties',
+): boolean {
+  if (keyword !== 'additionalProperties' || released.additionalProperties !== undefined) return false;
+  const declared = isJsonObject(released.properties) && Object.keys(released.properties).length > 0;
+  const otherMembers = (schema: JsonObject) =>
+    schema.patternProperties !== undefined || schema.propertyNames !== undefined;
+  return (
+    declared &&
+    released.type === 'object' &&
+    current.type === 'object' &&
+    !otherMembers(released) &&
+    !otherMembers(current)
+  );
 }
 
 function compareConstraints(released: JsonObject, current: JsonObject, path: string, report: Report): void {

@@ -18,6 +18,7 @@ import {
 } from './event-naming.js';
 import { isJsonObject, pointerToken, type JsonObject } from './json.js';
 import { EVENTS_DIR } from './package-paths.js';
+import { PERSONAL_DATA_KEYWORD, SEALED, splitSealed, type SealedSplit } from './personal-data.js';
 import { listSchemaFiles, type SchemaFile } from './schema-files.js';
 import type {
   ValidationFailure,
@@ -25,9 +26,6 @@ import type {
   ValidationResult,
   ValidationSuccess,
 } from './validation-result.js';
-
-/** The annotation that marks a field of an event schema as personal data. */
-export const PERSONAL_DATA_KEYWORD = 'x-personal-data';
 
 // ajv-formats is CommonJS: under NodeNext its default export is the module object.
 const addFormats = addFormatsModule.default;
@@ -64,6 +62,12 @@ export interface ContractRegistry {
   validate(ceType: string, data: unknown): ValidationResult;
   /** Compiles every schema now (at start-up, or in CI); throws a ContractSchemaError. */
   compileAll(): void;
+  /**
+   * Splits event data by the schema of its `ce_type` into what is published in clear and the values
+   * its schema marks `"x-personal-data": "sealed"` (README, "Personal data on the topics"). Throws
+   * UnknownEventTypeError for an unknown `ce_type`.
+   */
+  splitSealed<T extends object>(ceType: string, data: T): SealedSplit<T>;
 }
 
 interface Entry {
@@ -84,9 +88,10 @@ export function loadContractRegistry(eventsDir: string = EVENTS_DIR): ContractRe
   const problems: ContractFileProblem[] = [...listing.problems];
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, logger: false });
   addFormats(ajv);
-  // `x-personal-data: true` marks a field holding personal data (README, "Personal data"): an
-  // annotation, declared so that strict mode accepts it.
-  ajv.addKeyword({ keyword: PERSONAL_DATA_KEYWORD, schemaType: 'boolean' });
+  // `x-personal-data` marks a field holding personal data (README, "Personal data on the topics"):
+  // `true` (published in clear) or `"sealed"`. An annotation for validation, declared so that strict
+  // mode accepts it and refuses any other value.
+  ajv.addKeyword({ keyword: PERSONAL_DATA_KEYWORD, metaSchema: { enum: [true, SEALED] } });
 
   const entries = new Map<string, Entry>();
   for (const file of listing.files) {
@@ -131,6 +136,11 @@ export function loadContractRegistry(eventsDir: string = EVENTS_DIR): ContractRe
     },
     compileAll() {
       for (const entry of entries.values()) compile(entry);
+    },
+    splitSealed(ceType, data) {
+      const entry = entries.get(ceType);
+      if (!entry) throw new UnknownEventTypeError(ceType);
+      return splitSealed(entry.contract.schema, data);
     },
   };
 }

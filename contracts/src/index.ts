@@ -1,9 +1,18 @@
+export { loadContractRegistry, type ContractRegistry, type EventContract } from './contract-registry.js';
 export {
-  loadContractRegistry,
+  emptyValueOf,
+  isSealed,
+  joinSealed,
   PERSONAL_DATA_KEYWORD,
-  type ContractRegistry,
-  type EventContract,
-} from './contract-registry.js';
+  PersonalDataSchemaError,
+  PROTECTED_MEMBER,
+  resolveLocal,
+  SEALED,
+  SealedValuesError,
+  splitSealed,
+  type SealedSplit,
+  type SealedValues,
+} from './personal-data.js';
 export type {
   ValidationFailure,
   ValidationIssue,

@@ -215,13 +215,6 @@ describe('compareSchemas: each kind of break is reported, with where and which w
       [['const-changed', '/properties/status/const']],
     ],
     [
-      'additionalProperties tightened to false',
-      changed((s) => {
-        s.additionalProperties = false;
-      }),
-      [['additional-properties-tightened', '/additionalProperties']],
-    ],
-    [
       'additionalProperties false lifted',
       changed((s) => {
         delete s.properties.location!.additionalProperties;
@@ -413,13 +406,38 @@ describe('compareSchemas: each kind of break is reported, with where and which w
       delete s.properties.note;
       s.required = ['taskId', 'by', 'at', 'status'];
       s.properties.status!.enum = ['accepted'];
-      s.additionalProperties = false;
+      s.properties.location!.additionalProperties = true;
     });
     expect(kinds(current)).toEqual([
       ['enum-values-removed', '/properties/status/enum'],
       ['property-removed', '/properties/note'],
+      ['additional-properties-loosened', '/properties/location/additionalProperties'],
       ['required-added', '/required'],
-      ['additional-properties-tightened', '/additionalProperties'],
+    ]);
+  });
+
+  it('accepts closing an object whose members are all declared (producers never sent others)', () => {
+    const closed = changed((s) => {
+      s.additionalProperties = false;
+      (s.$defs.Party as Mutable).additionalProperties = false;
+      // with a new optional member at the same time: consumers of the open released copy accept it
+      s.properties.protected = { type: 'string' };
+    });
+    expect(compareSchemas(released, closed)).toEqual([]);
+  });
+
+  it('still reports closing an object that names members by pattern, or an object without properties', () => {
+    const patterned = {
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      patternProperties: { '^x-': {} },
+    };
+    expect(compareSchemas(patterned, { ...patterned, additionalProperties: false })).toEqual([
+      expect.objectContaining({ kind: 'additional-properties-tightened', direction: 'narrowed' }),
+    ]);
+    const free = { type: 'object' };
+    expect(compareSchemas(free, { ...free, additionalProperties: false })).toEqual([
+      expect.objectContaining({ kind: 'additional-properties-tightened', path: '/additionalProperties' }),
     ]);
   });
 

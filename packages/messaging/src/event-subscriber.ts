@@ -7,6 +7,7 @@ import { startKafkaConsumer } from './kafka-consumer.js';
 import type { MessageHandler } from './message-processor.js';
 import type { RunningConsumer } from './running-consumer.js';
 import { startStoreLogConsumer } from './store-log-consumer.js';
+import type { TopicProtection } from './topic-protection.js';
 
 /**
  * What a service consumes, independent of where the events come from: its consumer group, the
@@ -28,6 +29,8 @@ export interface SubscriberRuntime {
   /** The database of the consumer's effects and inbox. */
   readonly db: SqlDatabase;
   readonly contracts: EventContracts;
+  /** The topic key: sealed values are put back before the handler (Kafka only: the store log is whole). */
+  readonly protection?: TopicProtection;
   readonly logger?: Logger;
   readonly metrics?: Registry;
 }
@@ -57,6 +60,7 @@ export function startEventSubscriber(
   const contexts = [...new Set(subscriber.categories.map((c) => CATEGORY_CONTEXTS[c] ?? c.toLowerCase()))];
   return startKafkaConsumer({
     ...common,
+    ...(runtime.protection !== undefined && { protection: runtime.protection }),
     kafka: source.kafka,
     topics: contexts.map(source.topicOf ?? topicOf),
   });

@@ -39,6 +39,18 @@ export type { RunningConsumer } from './running-consumer.js';
 export { ContractViolationError, startRelay, type RelayOptions, type RunningRelay } from './relay.js';
 export { relayMetrics, type RelayMetrics } from './relay-metrics.js';
 export {
+  InvalidTopicProtectionKeyError,
+  openValues,
+  ProtectedDataError,
+  publishedData,
+  sealValues,
+  TOPIC_PROTECTION_KEY_ENV,
+  topicProtection,
+  topicProtectionFromEnv,
+  unsealedData,
+  type TopicProtection,
+} from './topic-protection.js';
+export {
   provisionTopics,
   TopicProvisioningError,
   type ProvisionedTopics,

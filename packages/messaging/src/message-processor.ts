@@ -16,6 +16,7 @@ import { PermanentMessageError } from './errors.js';
 import type { EventContracts } from './event-contracts.js';
 import type { IncomingEvent, RawMessage } from './incoming-event.js';
 import { fromKafkaMessage } from './kafka-envelope.js';
+import { unsealedData, type TopicProtection } from './topic-protection.js';
 import { messagingMetrics } from './messaging-metrics.js';
 
 /** The trace a handler continues (issue 14). */
@@ -48,6 +49,12 @@ export interface ConsumerOptions {
   /** Database of the consumer's effects and of its inbox. */
   readonly db: SqlDatabase;
   readonly contracts: EventContracts;
+  /**
+   * The topic key (`CARENET_TOPIC_PROTECTION_KEY`): a message's `protected` member is opened and its
+   * values put back before the contract check and the handler. Without it, the handler gets the
+   * clear part only (contracts/README.md, "Personal data on the topics").
+   */
+  readonly protection?: TopicProtection;
   readonly handler: MessageHandler;
   readonly retry?: Partial<RetryPolicy>;
   readonly logger?: Logger;
@@ -155,7 +162,8 @@ export function messageProcessor(options: ConsumerOptions, deadLetters: DeadLett
   ): Promise<void> {
     let event: IncomingEvent;
     try {
-      event = fromKafkaMessage(message);
+      const received = fromKafkaMessage(message);
+      event = { ...received, data: unsealedData(received.data, received.id, options.protection) };
     } catch (error) {
       await deadLetter(message, asError(error), 1, trace);
       return;

@@ -18,6 +18,7 @@ import type { ComponentHealth } from './component-health.js';
 import { topicOf as defaultTopicOf } from './contexts.js';
 import type { EventContracts } from './event-contracts.js';
 import { toKafkaMessage } from './kafka-envelope.js';
+import { publishedData, type TopicProtection } from './topic-protection.js';
 import { messagingMetrics } from './messaging-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
 
@@ -33,8 +34,14 @@ export interface RelayOptions {
   readonly contexts?: Readonly<Record<string, string>>;
   /** Topic of a context (default `carenet.<context>`). */
   readonly topicOf?: (context: string) => string;
-  /** When given, an event that violates its contract stops the relay (logged) instead of being published. */
+  /**
+   * When given, an event that violates its contract stops the relay (logged) instead of being
+   * published, and the values its schema marks `"x-personal-data": "sealed"` do not go out in clear:
+   * sealed into the `protected` member with `protection`, left out without it.
+   */
   readonly contracts?: EventContracts;
+  /** The topic key (`CARENET_TOPIC_PROTECTION_KEY`): consumers holding it get the sealed values back. */
+  readonly protection?: TopicProtection;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   /** How often a standby instance tries to take over (default 1 s). */
@@ -169,18 +176,30 @@ export function startRelay(options: RelayOptions): RunningRelay {
     }
   }
   const stallWatch = setInterval(noteStall, Math.min(1_000, stallAfterMs)).unref();
+  if (options.contracts?.splitSealed && options.protection === undefined) {
+    logger.warn(
+      label,
+      'no topic key (CARENET_TOPIC_PROTECTION_KEY): the values the contracts seal are left out of the messages',
+    );
+  }
 
   function toMessages(events: readonly RecordedEvent[]): TopicMessages[] {
     const byTopic = new Map<string, Message[]>();
     for (const event of events) {
       const message = toKafkaMessage(event, options.contexts);
+      let value = message.value;
       if (options.contracts) {
-        const verdict = options.contracts.validate(message.headers.ce_type ?? '', event.data);
+        const ceType = message.headers.ce_type ?? '';
+        const verdict = options.contracts.validate(ceType, event.data);
         if (!verdict.ok) throw new ContractViolationError(event, verdict.error);
+        if (options.contracts.splitSealed) {
+          const split = options.contracts.splitSealed(ceType, event.data);
+          value = Buffer.from(JSON.stringify(publishedData(split, event.id, options.protection)));
+        }
       }
       const topic = topicOf(message.context);
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: message.key, value: message.value, headers: message.headers });
+      list.push({ key: message.key, value, headers: message.headers });
       byTopic.set(topic, list);
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

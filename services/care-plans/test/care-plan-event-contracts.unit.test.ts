@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadContractRegistry } from '@carenet/contracts';
+import { joinSealed, loadContractRegistry } from '@carenet/contracts';
 import { CARE_PLAN_EVENT_TYPES, type CarePlanCommand, type CarePlanEvent } from '../src/care-plan/index.js';
 import {
   active,
@@ -111,6 +111,18 @@ describe('every CarePlan event validates against its contract', () => {
         type: event.type,
         result: contracts.validate(`carenet.care-plans.${event.type}.v1`, event.data),
       }).toEqual({ type: event.type, result: { ok: true } });
+    }
+  });
+
+  it('what each event publishes in clear (its sealed personal data out) is valid too, and the sealed values restore it', () => {
+    for (const event of events) {
+      const ceType = `carenet.care-plans.${event.type}.v1`;
+      const { clear, sealed } = contracts.splitSealed(ceType, event.data);
+      expect({ type: event.type, result: contracts.validate(ceType, clear) }).toEqual({
+        type: event.type,
+        result: { ok: true },
+      });
+      expect(joinSealed(clear, sealed)).toEqual(event.data);
     }
   });
 

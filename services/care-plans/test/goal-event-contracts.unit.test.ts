@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadContractRegistry } from '@carenet/contracts';
+import { joinSealed, loadContractRegistry } from '@carenet/contracts';
 import { GOAL_EVENT_TYPES, type GoalEvent } from '../src/goal/index.js';
 import {
   ACHIEVED,
@@ -59,6 +59,18 @@ describe('every Goal event validates against its contract', () => {
 
   it.each(GOAL_EVENT_TYPES)('%s.v1 has a contract', (type) => {
     expect(contracts.get(`carenet.care-plans.${type}.v1`)).toBeDefined();
+  });
+
+  it('what each event publishes in clear is valid too, and the sealed values restore it', () => {
+    for (const event of events) {
+      const ceType = `carenet.care-plans.${event.type}.v1`;
+      const { clear, sealed } = contracts.splitSealed(ceType, event.data);
+      expect({ type: event.type, result: contracts.validate(ceType, clear) }).toEqual({
+        type: event.type,
+        result: { ok: true },
+      });
+      expect(joinSealed(clear, sealed)).toEqual(event.data);
+    }
   });
 
   it('each produced event is valid', () => {

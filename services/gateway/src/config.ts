@@ -1,3 +1,4 @@
+import { InvalidTopicProtectionKeyError, topicProtection, type TopicProtection } from '@carenet/messaging';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,12 @@ export interface GatewayConfig {
   readonly httpWorkers: number;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
+  /**
+   * The topic key (CARENET_TOPIC_PROTECTION_KEY): the relays seal the personal data the contracts
+   * mark "sealed" with it, the consumers open it; unset, the relays leave those values out
+   * (contracts/README.md, "Personal data on the topics"). Required in the distributed mode with Kafka.
+   */
+  readonly topicProtection?: TopicProtection;
   /** How the topics this process publishes to (and its dead-letter topics) are created when missing. */
   readonly kafkaTopics: { readonly partitions: number; readonly replicationFactor: number };
   /** When set, `/metrics` is served on this port (same host) instead of the main port. */
@@ -47,6 +54,11 @@ export interface GatewayConfig {
   readonly corsOrigins: readonly string[];
   /** Entries of a batch or transaction Bundle at most (CARENET_BUNDLE_MAX_ENTRIES; 413 beyond). */
   readonly bundleMaxEntries: number;
+  /**
+   * Inline attachment data of a Communication or DocumentReference at most, decoded bytes
+   * (CARENET_DOCUMENT_MAX_INLINE_BYTES; 413 beyond).
+   */
+  readonly documentMaxInlineBytes: number;
 }
 
 /** How bearer tokens are verified: an external issuer's JWKS, or the embedded dev issuer. */
@@ -122,6 +134,15 @@ const schema = z.object({
       .max(1000, 'must be between 1 and 1000')
       .default(100),
   ),
+  // Base64 inflates by 4/3: 700 KiB of data is about 933 KB of JSON, under the 1 MB body limit.
+  CARENET_DOCUMENT_MAX_INLINE_BYTES: optional(
+    z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(0, 'must be between 0 and 716800 (bytes)')
+      .max(716_800, 'must be between 0 and 716800 (bytes)')
+      .default(524_288),
+  ),
   CARENET_HTTP_WORKERS: optional(
     z.coerce
       .number({ error: 'must be a number' })
@@ -152,6 +173,7 @@ const schema = z.object({
       .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
       .optional(),
   ),
+  CARENET_TOPIC_PROTECTION_KEY: optional(z.string().optional()),
   CARENET_KAFKA_PARTITIONS: optional(
     z.coerce
       .number({ error: 'must be a number' })
@@ -230,6 +252,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     }
     if (data.DATABASE_URL === undefined) problems.push('DATABASE_URL: required in the distributed mode');
   }
+  let protection: TopicProtection | undefined;
+  if (data.CARENET_TOPIC_PROTECTION_KEY !== undefined) {
+    try {
+      protection = topicProtection(data.CARENET_TOPIC_PROTECTION_KEY);
+    } catch (error) {
+      if (!(error instanceof InvalidTopicProtectionKeyError)) throw error;
+      problems.push(error.message);
+    }
+  } else if (data.CARENET_MODE === 'distributed' && data.KAFKA_BROKERS !== undefined) {
+    problems.push(
+      'CARENET_TOPIC_PROTECTION_KEY: required in the distributed mode with KAFKA_BROKERS (the personal data the contracts seal on the topics)',
+    );
+  }
   if (data.CARENET_HTTP_WORKERS > 1 && data.DATABASE_URL === undefined) {
     problems.push(
       'CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL): the embedded PGlite database lives in one process',
@@ -252,6 +287,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     databasePrepare: data.CARENET_PG_PREPARE === 'on',
     httpWorkers: data.CARENET_HTTP_WORKERS,
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
+    ...(protection !== undefined && { topicProtection: protection }),
     kafkaTopics: {
       partitions: data.CARENET_KAFKA_PARTITIONS,
       replicationFactor: data.CARENET_KAFKA_REPLICATION,
@@ -261,6 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     ...(data.CARENET_AUTH_TOKEN_URL !== undefined && { authTokenUrl: data.CARENET_AUTH_TOKEN_URL }),
     corsOrigins: data.CARENET_CORS_ORIGINS ?? [],
     bundleMaxEntries: data.CARENET_BUNDLE_MAX_ENTRIES,
+    documentMaxInlineBytes: data.CARENET_DOCUMENT_MAX_INLINE_BYTES,
     maxTokenLifetimeSeconds: data.CARENET_AUTH_MAX_TOKEN_LIFETIME,
     auth:
       jwks === undefined

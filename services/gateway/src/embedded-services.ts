@@ -30,6 +30,7 @@ import {
   type RunningConsumer,
   type RunningRelay,
   type TopicLayout,
+  type TopicProtection,
 } from '@carenet/messaging';
 import {
   CARE_PLAN_OPERATION_DEFINITIONS,
@@ -40,6 +41,8 @@ import {
   openCarePlansService,
 } from '@carenet/care-plans';
 import {
+  informationAccessGate,
+  informationPatientKeyOf,
   openSharedInfoService,
   SHARED_INFO_CATEGORIES,
   SHARED_INFO_CONTEXT,
@@ -64,6 +67,8 @@ export interface EmbeddedServicesOptions {
   readonly logger: Logger;
   /** When given, each service's events go to its topic, and consumers read Kafka. */
   readonly kafkaBrokers?: readonly string[];
+  /** The topic key: relays seal what the contracts mark "sealed", consumers open it (else left out). */
+  readonly topicProtection?: TopicProtection;
   readonly clock?: () => Date;
   /** The overdue and review clocks' intervals (defaults 30 s and 60 s); `false` for none. */
   readonly clockIntervalMs?: number | false;
@@ -84,6 +89,8 @@ export interface EmbeddedServicesOptions {
   readonly kafkaTopics?: TopicLayout;
   /** How long a relay may fail to publish before its health says not ready (ms, default 30 s). */
   readonly relayStallAfterMs?: number;
+  /** The most inline attachment data of a Communication or DocumentReference (decoded bytes; 413 beyond). */
+  readonly documentMaxInlineBytes?: number;
 }
 
 export interface EmbeddedServices {
@@ -126,7 +133,10 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
   });
   // The patient of each stored resource, and the care relations, consents and objections the
   // services keep: what the access decision on every read and search is made of (issue 18).
-  const search = await PostgresSearchStore.open(db, { patientKeyOf: patientKeyOfResource });
+  // Shared information (Communication, DocumentReference) is keyed by patient and its own category.
+  const search = await PostgresSearchStore.open(db, {
+    patientKeyOf: informationPatientKeyOf(patientKeyOfResource),
+  });
   const accessFacts = new PostgresAccessFacts(ACCESS_FACTS_SCHEMA);
   const clock = options.clock !== undefined ? { clock: options.clock } : {};
   const tasks = await openTasksService({
@@ -147,7 +157,16 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     ...clock,
     ...(clockIntervalMs !== undefined && { reviewIntervalMs: clockIntervalMs }),
   });
-  const sharedInfo = await openSharedInfoService({ db, search, registry, accessFacts, ...clock });
+  const sharedInfo = await openSharedInfoService({
+    db,
+    search,
+    registry,
+    accessFacts,
+    ...clock,
+    ...(options.documentMaxInlineBytes !== undefined && {
+      documentMaxInlineBytes: options.documentMaxInlineBytes,
+    }),
+  });
   const contracts = loadContractRegistry();
 
   const relays: RunningRelay[] = [];
@@ -197,6 +216,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
           categories,
           topicOf: topicOfContext,
           contracts,
+          ...(options.topicProtection !== undefined && { protection: options.topicProtection }),
           logger,
           ...(options.relayStallAfterMs !== undefined && { stallAfterMs: options.relayStallAfterMs }),
         }),
@@ -204,7 +224,14 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
     }
   }
   for (const subscriber of subscribers) {
-    consumers.push(await startEventSubscriber(subscriber, source, { db, contracts, logger }));
+    consumers.push(
+      await startEventSubscriber(subscriber, source, {
+        db,
+        contracts,
+        logger,
+        ...(options.topicProtection !== undefined && { protection: options.topicProtection }),
+      }),
+    );
   }
 
   return {
@@ -214,15 +241,20 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       [...TASK_OPERATION_DEFINITIONS, ...CARE_PLAN_OPERATION_DEFINITIONS],
     ),
     registry,
-    access: factsAccessGate({
-      db,
-      facts: accessFacts,
-      // A PPCS is medico-social information, a Task medical (S3: what a consent opens).
-      categoryOf: dataCategoryOfType,
-      // The access log is the patient's: the care team does not search it.
-      patientOnlyTypes: ['AuditEvent'],
-      ...(options.clock !== undefined && { now: options.clock }),
-    }),
+    // A PPCS is medico-social information, a Task medical (S3: what a consent opens); a
+    // Communication or DocumentReference is information of the category it states.
+    access: informationAccessGate(
+      (categoryOf) =>
+        factsAccessGate({
+          db,
+          facts: accessFacts,
+          categoryOf,
+          // The access log is the patient's: the care team does not search it.
+          patientOnlyTypes: ['AuditEvent'],
+          ...(options.clock !== undefined && { now: options.clock }),
+        }),
+      dataCategoryOfType,
+    ),
     audit: eventStoreAccessAudit({
       store: sharedInfo.store,
       serviceOf: (type) => CATEGORY_CONTEXTS[type] ?? 'gateway',

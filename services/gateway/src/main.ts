@@ -68,9 +68,11 @@ const services = await orFail(
     db,
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+    ...(config.topicProtection !== undefined && { topicProtection: config.topicProtection }),
     kafkaTopics: config.kafkaTopics,
     background: role !== 'http-worker',
     relayStallAfterMs: config.readyRelayStallMs,
+    documentMaxInlineBytes: config.documentMaxInlineBytes,
   }),
 );
 const {

@@ -70,6 +70,7 @@ describe('gateway configuration', () => {
       CARENET_AUTH_ISSUER: 'https://idp.example.org',
       CARENET_AUTH_AUDIENCE: 'https://carenet.example.org/fhir',
       CARENET_AUTH_JWKS_URL: 'https://idp.example.org/jwks.json',
+      CARENET_TOPIC_PROTECTION_KEY: Buffer.alloc(32, 1).toString('base64url'),
     });
     expect(config).toMatchObject({
       mode: 'distributed',
@@ -202,6 +203,31 @@ describe('gateway configuration: CORS and the token endpoint', () => {
         'CARENET_AUTH_MAX_TOKEN_LIFETIME: must',
       );
     }
+  });
+
+  it('reads the topic key (32 bytes, base64url), required in the distributed mode with Kafka', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ CARENET_TOPIC_PROTECTION_KEY: key.toString('base64url') }).topicProtection).toEqual({
+      key,
+    });
+    expect(loadConfig({ KAFKA_BROKERS: 'k:9092' })).not.toHaveProperty('topicProtection');
+    expect(() => loadConfig({ CARENET_TOPIC_PROTECTION_KEY: 'c2hvcnQ' })).toThrow(
+      'CARENET_TOPIC_PROTECTION_KEY: 5 bytes where an AES-256 key has 32',
+    );
+    const distributed = {
+      CARENET_MODE: 'distributed',
+      DATABASE_URL: 'postgres://h/db',
+      CARENET_AUTH_ISSUER: 'https://i',
+      CARENET_AUTH_JWKS_FILE: '/k.json',
+      KAFKA_BROKERS: 'k:9092',
+    };
+    expect(() => loadConfig(distributed)).toThrow(ConfigError);
+    expect(() => loadConfig(distributed)).toThrow(
+      'CARENET_TOPIC_PROTECTION_KEY: required in the distributed mode',
+    );
+    expect(
+      loadConfig({ ...distributed, CARENET_TOPIC_PROTECTION_KEY: key.toString('base64url') }).topicProtection,
+    ).toEqual({ key });
   });
 
   it('reads the token endpoint of the authorization server', () => {

@@ -2,6 +2,7 @@
 // real Kafka broker (relays publish each service's events; each service's consumer is its own
 // Kafka consumer group, which a test can stop and start again), behind one FHIR router with
 // dev-issuer tokens, on a real PostgreSQL.
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import {
 import {
   startEventSubscriber,
   startRelay,
+  topicProtection,
   type EventSubscriber,
   type RunningConsumer,
   type RunningRelay,
@@ -83,6 +85,8 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
   const tasks = await openTasksService({ db, search, registry, clock, overdueIntervalMs: false });
   const carePlans = await openCarePlansService({ db, search, registry, clock, reviewIntervalMs: false });
   const contracts = loadContractRegistry();
+  // The topic key: the relays seal the personal data the contracts mark, the consumers open it.
+  const protection = topicProtection(randomBytes(32).toString('base64url'));
 
   // Topics of this test only: the broker is shared by every test file.
   const kafka = new Kafka({
@@ -107,6 +111,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
       categories: TASKS_CATEGORIES,
       topicOf,
       contracts,
+      protection,
       pollIntervalMs: 20,
     }),
     startRelay({
@@ -116,6 +121,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
       categories: CARE_PLANS_CATEGORIES,
       topicOf,
       contracts,
+      protection,
       pollIntervalMs: 20,
     }),
   ];
@@ -130,7 +136,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
     const running = await startEventSubscriber(
       { ...subscriber, groupId: `${subscriber.groupId}.${suffix}` },
       { kind: 'kafka', kafka, topicOf },
-      { db, contracts },
+      { db, contracts, protection },
     );
     await running.ready;
     consumers.set(consumer, running);

@@ -43,6 +43,7 @@ export {
   openValues,
   ProtectedDataError,
   publishedData,
+  publishedValue,
   sealValues,
   TOPIC_PROTECTION_KEY_ENV,
   topicProtection,

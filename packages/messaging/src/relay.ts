@@ -18,7 +18,7 @@ import type { ComponentHealth } from './component-health.js';
 import { topicOf as defaultTopicOf } from './contexts.js';
 import type { EventContracts } from './event-contracts.js';
 import { toKafkaMessage } from './kafka-envelope.js';
-import { publishedData, type TopicProtection } from './topic-protection.js';
+import { publishedValue, type TopicProtection } from './topic-protection.js';
 import { messagingMetrics } from './messaging-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
 
@@ -192,10 +192,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
         const ceType = message.headers.ce_type ?? '';
         const verdict = options.contracts.validate(ceType, event.data);
         if (!verdict.ok) throw new ContractViolationError(event, verdict.error);
-        if (options.contracts.splitSealed) {
-          const split = options.contracts.splitSealed(ceType, event.data);
-          value = Buffer.from(JSON.stringify(publishedData(split, event.id, options.protection)));
-        }
+        value = publishedValue(event, ceType, options.contracts, options.protection);
       }
       const topic = topicOf(message.context);
       const list = byTopic.get(topic) ?? [];

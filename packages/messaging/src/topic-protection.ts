@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { joinSealed, PROTECTED_MEMBER, type SealedSplit, type SealedValues } from '@carenet/contracts';
 import type { JsonObject } from '@carenet/eventsourcing';
+import type { EventContracts } from './event-contracts.js';
 
 /**
  * The key that seals personal data on the topics (contracts/README.md, "Personal data on the
@@ -141,4 +142,22 @@ export function unsealedData(
       cause: error,
     });
   }
+}
+
+/**
+ * The record value a carenet publisher sends for an event whose contract it checked: the event's
+ * data split by its schema when the contracts can split (`publishedData`), the data as stored
+ * otherwise. The relay uses it; anything else that puts stored events on a topic (a republish)
+ * must too, or the sealed values go out in clear.
+ */
+export function publishedValue(
+  event: { readonly id: string; readonly data: JsonObject },
+  ceType: string,
+  contracts: EventContracts | undefined,
+  protection: TopicProtection | undefined,
+): Buffer {
+  const data = contracts?.splitSealed
+    ? publishedData(contracts.splitSealed(ceType, event.data), event.id, protection)
+    : event.data;
+  return Buffer.from(JSON.stringify(data));
 }

@@ -3,11 +3,13 @@
 // member does not open; without a key, sealed values are left out.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { loadContractRegistry } from '@carenet/contracts';
 import {
   InvalidTopicProtectionKeyError,
   openValues,
   ProtectedDataError,
   publishedData,
+  publishedValue,
   sealValues,
   topicProtection,
   topicProtectionFromEnv,
@@ -73,5 +75,38 @@ describe('topic protection', () => {
       InvalidTopicProtectionKeyError,
     );
     expect(() => topicProtection('not a key!')).toThrow('CARENET_TOPIC_PROTECTION_KEY');
+  });
+
+  it('gives the value a publisher sends: split by the contract, sealed with the key, left out without', () => {
+    const contracts = loadContractRegistry();
+    const event = {
+      id: 'event-9',
+      data: {
+        taskId: 't1',
+        by: {
+          kind: 'professional' as const,
+          identifier: { system: 'urn:x', value: '810000000001' },
+          name: 'Dr Anne Martin',
+        },
+        at: '2026-12-01T10:00:00Z',
+        reason: { text: 'Patient HIV+, refuses' },
+      },
+    };
+    const ceType = 'carenet.tasks.TaskRejected.v1';
+    const withKey = JSON.parse(
+      publishedValue(event, ceType, contracts, protection).toString('utf8'),
+    ) as Record<string, unknown>;
+    expect(JSON.stringify(withKey)).not.toMatch(/HIV|Martin/);
+    expect(withKey.by).toEqual({
+      kind: 'professional',
+      identifier: { system: 'urn:x', value: '810000000001' },
+    });
+    expect(unsealedData(withKey as never, 'event-9', protection)).toEqual(event.data);
+    const withoutKey = publishedValue(event, ceType, contracts, undefined).toString('utf8');
+    expect(JSON.parse(withoutKey)).toEqual({ taskId: 't1', by: withKey.by, at: event.data.at, reason: {} });
+    // Without contracts that can split: the data as stored.
+    expect(publishedValue(event, ceType, undefined, protection).toString('utf8')).toBe(
+      JSON.stringify(event.data),
+    );
   });
 });

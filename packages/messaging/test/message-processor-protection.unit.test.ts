@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { loadContractRegistry } from '@carenet/contracts';
-import type { JsonObject, LogPosition, RecordedEvent, SqlDatabase } from '@carenet/eventsourcing';
+import type { LogPosition, RecordedEvent, SqlDatabase } from '@carenet/eventsourcing';
 import {
   messageProcessor,
   publishedValue,
@@ -94,7 +94,8 @@ describe('messageProcessor and the protected member', () => {
 
   it('gives the clear part without the key', async () => {
     const { handled } = await consume(published(protection), undefined);
-    const data = handled[0]?.data!;
+    expect(handled).toHaveLength(1);
+    const data = handled[0]?.data ?? {};
     expect(data.reason).toEqual({});
     expect(data.by).toEqual({
       kind: 'professional',

@@ -19,6 +19,7 @@ describe('gateway configuration', () => {
       corsOrigins: [],
       maxTokenLifetimeSeconds: 3600,
       bundleMaxEntries: 100,
+      documentMaxInlineBytes: 524_288,
     });
   });
 
@@ -41,6 +42,13 @@ describe('gateway configuration', () => {
       databasePoolSize: 40,
       databasePrepare: false,
     });
+  });
+
+  it('bounds the inline attachment data of a Communication or DocumentReference: 512 KiB by default, 0 to 700 KiB', () => {
+    expect(loadConfig({ CARENET_DOCUMENT_MAX_INLINE_BYTES: '0' }).documentMaxInlineBytes).toBe(0);
+    expect(() => loadConfig({ CARENET_DOCUMENT_MAX_INLINE_BYTES: '1048576' })).toThrow(
+      'CARENET_DOCUMENT_MAX_INLINE_BYTES: must be between 0 and 716800 (bytes) (got "1048576")',
+    );
   });
 
   it('bounds the entries of a batch or transaction Bundle: 100 by default, 1 to 1000', () => {

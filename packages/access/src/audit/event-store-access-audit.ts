@@ -62,19 +62,71 @@ export function accessRecordOf(
   };
 }
 
+/** Events of one append at most (a search page of 100 hits is 100; a batch takes whole requests). */
+const MAX_BATCH_EVENTS = 1_000;
+
+interface Pending {
+  readonly events: readonly NewEvent[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * The audit of a router's accesses in an event store (issue 18): the accesses of one request about
- * patients are appended together as `AccessRecorded` events of a new stream `AccessAudit-<id>`
- * (one transaction, before the router answers), which the store's relay publishes on
- * `carenet.audit` (at least once, in the order of the log). Accesses without an authenticated
- * caller (a router without authenticator) and resources about no patient are not recorded.
+ * The audit of a router's accesses in an event store (issue 18): the accesses of each request about
+ * patients become `AccessRecorded` events, appended before the router answers (`record` resolves
+ * once they are committed), which the store's relay publishes on `carenet.audit` (at least once,
+ * in the order of the log). Group commit: while one append is in flight, the records of the
+ * requests that arrive meanwhile wait and go together in the next one (a new stream
+ * `AccessAudit-<id>` per append, up to MAX_BATCH_EVENTS events): under load one transaction
+ * carries many requests' records, and an idle service appends at once. A failed append fails the
+ * requests of its batch only. Accesses without an authenticated caller (a router without
+ * authenticator) and resources about no patient are not recorded.
  */
 export function eventStoreAccessAudit(options: EventStoreAccessAuditOptions): AccessAudit {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
+  let queue: Pending[] = [];
+  let flushing = false;
+
+  /** The next batch: whole requests, up to MAX_BATCH_EVENTS events (one request at least). */
+  function nextBatch(): Pending[] {
+    let events = 0;
+    let taken = 0;
+    while (taken < queue.length) {
+      const size = queue[taken]?.events.length ?? 0;
+      if (taken > 0 && events + size > MAX_BATCH_EVENTS) break;
+      events += size;
+      taken++;
+    }
+    const batch = queue.slice(0, taken);
+    queue = queue.slice(taken);
+    return batch;
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = nextBatch();
+        try {
+          await options.store.append(
+            `${ACCESS_AUDIT_CATEGORY}-${newId()}`,
+            batch.flatMap((pending) => pending.events),
+            'no-stream',
+          );
+          for (const pending of batch) pending.resolve();
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
   return {
-    async record(principal: Principal | undefined, accesses: readonly AuditedAccess[]): Promise<void> {
-      if (principal === undefined) return;
+    record(principal: Principal | undefined, accesses: readonly AuditedAccess[]): Promise<void> {
+      if (principal === undefined) return Promise.resolve();
       const actor = actorOf(principal);
       const at = now().toISOString();
       const events: NewEvent[] = [];
@@ -83,8 +135,11 @@ export function eventStoreAccessAudit(options: EventStoreAccessAuditOptions): Ac
         if (data !== null)
           events.push({ id: newId(), type: 'AccessRecorded', data: data as unknown as JsonObject });
       }
-      if (events.length === 0) return;
-      await options.store.append(`${ACCESS_AUDIT_CATEGORY}-${newId()}`, events, 'no-stream');
+      if (events.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ events, resolve, reject });
+        if (!flushing) void flush();
+      });
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   DATA_CATEGORIES,
   decideAccess,
   IDENTIFIER_SYSTEMS,
+  LITERAL_REFERENCE_SYSTEM,
   patientKey,
   PostgresAccessFacts,
   type Actor,
@@ -88,6 +89,78 @@ describe('access facts in PostgreSQL', () => {
     expect(await visible(nurse, 'medical', '2026-06-02T00:00:00Z')).toContain(patientKey(patient));
     await db.transaction((tx) => facts.replaceSource(tx, 'Task/t-1', undefined));
     expect((await facts.factsOf(db, patient)).relations).toEqual([]);
+  });
+
+  it("joins the facts of a patient named by an alias (their record's literal reference) to theirs", async () => {
+    const nurse = professional(50);
+    const worker = professional(51);
+    const patient = patientOf(50);
+    const alias = { system: LITERAL_REFERENCE_SYSTEM, value: 'Patient/p-50' };
+    const self: Actor = { kind: 'patient', identifier: patient };
+    const at = '2026-06-10T10:00:00Z';
+    const decide = async (
+      actor: Actor,
+      named: { system: string; value: string },
+      category: DataCategory = 'medical',
+    ) =>
+      decideAccess(
+        { actor, patient: named, category, purpose: 'treatment', at },
+        await facts.factsOf(db, named),
+      );
+    // A Task names the patient by the literal reference of their record only.
+    await db.transaction((tx) =>
+      facts.replaceSource(tx, 'Task/t-alias', {
+        patient: alias,
+        relations: [{ party: partyOf(nurse), basis: 'task', period: { start: '2026-06-01' } }],
+      }),
+    );
+    // A consent names them by INS.
+    await db.transaction((tx) =>
+      facts.replaceSource(tx, 'Consent/c-alias', {
+        patient,
+        consents: [
+          {
+            recipients: [{ kind: 'party', party: partyOf(worker) }],
+            categories: ['medical'],
+            period: { start: '2026-06-01' },
+          },
+        ],
+      }),
+    );
+    // Not known to be one patient yet: two.
+    expect((await decide(self, alias)).permit).toBe(false);
+    expect((await decide(worker, alias)).permit).toBe(false);
+    expect(await visible(worker, 'medical', at)).not.toContain(patientKey(alias));
+
+    await db.transaction((tx) => facts.replaceAliases(tx, 'Patient/p-50', [{ alias, patient }]));
+    expect((await facts.factsOf(db, alias)).identities).toEqual([patient]);
+    expect((await facts.factsOf(db, patient)).relations.map((r) => r.source)).toEqual(['Task/t-alias']);
+    expect(await decide(self, alias)).toMatchObject({ permit: true, basis: 'own-record' });
+    expect(await decide(worker, alias)).toMatchObject({ permit: true, basis: 'consent' });
+    expect(await decide(nurse, patient)).toMatchObject({ permit: true, basis: 'care-team' });
+    expect(await visible(worker, 'medical', at)).toEqual(
+      expect.arrayContaining([patientKey(alias), patientKey(patient)]),
+    );
+    expect(await visible(nurse, 'medical', at)).toEqual(
+      expect.arrayContaining([patientKey(alias), patientKey(patient)]),
+    );
+    expect(await visible(self, 'medical', at)).toEqual([patientKey(patient), patientKey(alias)].sort());
+
+    // An objection by INS holds for what names the patient by the alias, in searches too.
+    await db.transaction((tx) =>
+      facts.replaceSource(tx, 'Consent/c-alias-objection', {
+        patient,
+        objections: [{ against: { kind: 'party', party: partyOf(nurse) }, period: { start: '2026-06-01' } }],
+      }),
+    );
+    expect(await decide(nurse, alias)).toMatchObject({ permit: false, denied: 'objection' });
+    expect(await visible(nurse, 'medical', at)).not.toEqual(expect.arrayContaining([patientKey(alias)]));
+    expect(await visible(nurse, 'medical', at)).not.toContain(patientKey(patient));
+
+    // The record no longer states the alias: two patients again.
+    await db.transaction((tx) => facts.replaceAliases(tx, 'Patient/p-50', []));
+    expect((await decide(self, alias)).permit).toBe(false);
+    expect(await visible(nurse, 'medical', at)).toContain(patientKey(alias));
   });
 
   it('a patient token sees its own record only; an administrator system sees all', () => {

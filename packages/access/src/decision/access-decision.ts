@@ -66,7 +66,8 @@ const covers = (categories: readonly DataCategory[] | undefined, category: DataC
  * The access decision (DOMAIN.md §4, issue 18): given who asks for which category of a patient's
  * data, why and when, and what the service knows of the patient → permit with its basis, or deny
  * with the reason. Pure. In order:
- * 1. A patient sees their own record (by national identifier), never another's.
+ * 1. A patient sees their own record (by national identifier, or a resource naming them by another
+ *    of their names the facts know), never another's.
  * 2. An administrator system is permitted (`administration`, audited like any access).
  * 3. An objection of the patient naming the actor (party, profession or sector) for the category,
  *    active at the instant, denies: inside the care team, under a consent, and in an emergency.
@@ -79,10 +80,12 @@ const covers = (categories: readonly DataCategory[] | undefined, category: DataC
 export function decideAccess(request: AccessRequest, facts: PatientAccessFacts): AccessDecision {
   const { actor, patient, category, at } = request;
   if (actor.kind === 'patient') {
-    const own =
-      hasNationalIdentifier(patient) &&
-      actor.identifier.system === patient.system &&
-      actor.identifier.value === patient.value;
+    const own = [patient, ...(facts.identities ?? [])].some(
+      (identity) =>
+        hasNationalIdentifier(identity) &&
+        actor.identifier.system === identity.system &&
+        actor.identifier.value === identity.value,
+    );
     return own
       ? { permit: true, basis: 'own-record', flagged: false, reason: 'the patient reads their own record' }
       : {

@@ -57,6 +57,12 @@ export type PatientAccessFacts = Readonly<{
   relations: readonly CareRelation[];
   consents: readonly SharingConsent[];
   objections: readonly Objection[];
+  /**
+   * Every name the patient is known by, when the patient was named by another one (the literal
+   * reference `Patient/<id>` of a record whose national identifier is known): a patient reads a
+   * resource naming them by any of these.
+   */
+  identities?: readonly Readonly<{ system: string; value: string }>[];
 }>;
 
 export const NO_FACTS: PatientAccessFacts = { relations: [], consents: [], objections: [] };

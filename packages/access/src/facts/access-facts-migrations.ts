@@ -45,5 +45,21 @@ CREATE INDEX sharing_grant_recipient ON ${schema}.sharing_grant (recipient_key, 
 CREATE INDEX sharing_grant_patient ON ${schema}.sharing_grant (patient_key);
 `,
     },
+    {
+      version: 2,
+      name: 'patient aliases',
+      // Another name of a patient whose facts the decision joins to theirs: the literal reference
+      // `Patient/<id>` of the network's record (a Task or a PPCS may name the patient so), keyed
+      // to the patient's national identifier (INS, NAM). Stated by shared-info's Patient records.
+      sql: `
+CREATE TABLE ${schema}.patient_alias (
+  alias_key text COLLATE "C" PRIMARY KEY,
+  patient_key text COLLATE "C" NOT NULL,
+  source text COLLATE "C" NOT NULL
+);
+CREATE INDEX patient_alias_patient ON ${schema}.patient_alias (patient_key);
+CREATE INDEX patient_alias_source ON ${schema}.patient_alias (source);
+`,
+    },
   ];
 }

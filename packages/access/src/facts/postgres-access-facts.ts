@@ -23,6 +23,12 @@ export interface SourceFacts {
   readonly objections?: readonly Omit<Objection, 'source'>[];
 }
 
+/** Another name of a patient (`Patient/p-1` by literal reference) and the patient's key it stands for. */
+export interface PatientAlias {
+  readonly alias: Pick<PatientIdentifier, 'system' | 'value'>;
+  readonly patient: Pick<PatientIdentifier, 'system' | 'value'>;
+}
+
 /** The patients an actor may see, for a search: all, none, or those a SELECT of patient keys gives. */
 export type VisiblePatients =
   | { readonly kind: 'all' }
@@ -68,9 +74,9 @@ interface RelationRow {
   start_at: Date | null;
   end_at: Date | null;
 }
-/** A row of `factsOf`'s statement: a care relation (effect NULL) or a grant. */
+/** A row of `factsOf`'s statement: a care relation (effect NULL), a grant, or another name. */
 interface FactRow {
-  effect: 'consent' | 'objection' | null;
+  effect: 'consent' | 'objection' | 'identity' | null;
   key: string;
   party_kind: string | null;
   basis: CareRelation['basis'];
@@ -106,13 +112,25 @@ export class PostgresAccessFacts {
 
   constructor(readonly schema: string) {
     this.migrations = accessFactsMigrations(schema);
+    // The patient's names: the key asked, the patient it is an alias of, and that patient's other
+    // aliases (a Task naming `Patient/p-1` and a Consent naming its INS are one patient's facts).
     this.factsOfSql = preparedSql(
-      `SELECT NULL::text AS effect, party_key AS key, party_kind, basis, NULL::text AS recipient_kind,
+      `WITH canonical AS (
+         SELECT coalesce((SELECT patient_key FROM ${schema}.patient_alias WHERE alias_key = $1), $1::text) AS key
+       ), names AS (
+         SELECT key FROM canonical
+         UNION SELECT a.alias_key FROM ${schema}.patient_alias a, canonical c WHERE a.patient_key = c.key
+         UNION SELECT $1::text
+       )
+       SELECT NULL::text AS effect, party_key AS key, party_kind, basis, NULL::text AS recipient_kind,
               NULL::text[] AS categories, source, start_at, end_at
-         FROM ${schema}.care_relation WHERE patient_key = $1
+         FROM ${schema}.care_relation WHERE patient_key IN (SELECT key FROM names)
        UNION ALL
        SELECT effect, recipient_key, party_kind, NULL, recipient_kind, categories, source, start_at, end_at
-         FROM ${schema}.sharing_grant WHERE patient_key = $1`,
+         FROM ${schema}.sharing_grant WHERE patient_key IN (SELECT key FROM names)
+       UNION ALL
+       SELECT 'identity', key, NULL, NULL, NULL, NULL, '', NULL, NULL
+         FROM names WHERE key <> $1::text`,
     );
   }
 
@@ -194,6 +212,22 @@ fg_i AS (
   }
 
   /**
+   * Replaces the aliases `source` (a Patient record, `Patient/p-1`) stated: other names of a patient
+   * (the record's literal reference) and the patient's key they stand for (its national
+   * identifier). An alias already stated by another source moves to this one.
+   */
+  async replaceAliases(tx: SqlExecutor, source: string, aliases: readonly PatientAlias[]): Promise<void> {
+    await tx.query(`DELETE FROM ${this.schema}.patient_alias WHERE source = $1`, [source]);
+    if (aliases.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${this.schema}.patient_alias (alias_key, patient_key, source)
+       SELECT u.alias_key, u.patient_key, $1 FROM unnest($2::text[], $3::text[]) AS u(alias_key, patient_key)
+       ON CONFLICT (alias_key) DO UPDATE SET patient_key = EXCLUDED.patient_key, source = EXCLUDED.source`,
+      [source, aliases.map((a) => patientKey(a.alias)), aliases.map((a) => patientKey(a.patient))],
+    );
+  }
+
+  /**
    * What is known of one patient: the input of `decideAccess`. One prepared statement (a read
    * holds a pooled connection once for its facts, not once per table: under load the pool is
    * what a request waits for).
@@ -205,8 +239,10 @@ fg_i AS (
     const rows = await db.query<FactRow>(this.factsOfSql, [patientKey(patient)]);
     const relations: RelationRow[] = [];
     const grants: GrantRow[] = [];
+    const identities: { system: string; value: string }[] = [];
     for (const row of rows) {
-      if (row.effect === null)
+      if (row.effect === 'identity') identities.push(split(row.key));
+      else if (row.effect === null)
         relations.push({ ...row, party_key: row.key, party_kind: row.party_kind ?? '' });
       else
         grants.push({
@@ -239,6 +275,7 @@ fg_i AS (
           ...(g.categories === null ? {} : { categories: g.categories }),
           period: period(g.start_at, g.end_at),
         })),
+      ...(identities.length > 0 && { identities }),
     };
   }
 
@@ -253,7 +290,11 @@ fg_i AS (
     if (actor.kind === 'patient') {
       const own = { system: actor.identifier.system, value: actor.identifier.value };
       if (!hasNationalIdentifier(own)) return { kind: 'none' };
-      return { kind: 'some', sql: `SELECT $${firstParameter}::text`, params: [patientKey(own)] };
+      return {
+        kind: 'some',
+        sql: `SELECT $${firstParameter}::text UNION ALL SELECT alias_key FROM ${this.schema}.patient_alias WHERE patient_key = $${firstParameter}::text`,
+        params: [patientKey(own)],
+      };
     }
     if (actor.kind === 'system' && actor.administrator === true) return { kind: 'all' };
     const keys = actorKeys(actor);
@@ -265,15 +306,24 @@ fg_i AS (
          OR (${alias}.recipient_kind = 'profession' AND ${alias}.recipient_key = ${p(3)}::text)
          OR (${alias}.recipient_kind = 'sector' AND ${alias}.recipient_key = ${p(4)}::text))`;
     const s = this.schema;
-    const sql = `(SELECT r.patient_key FROM ${s}.care_relation r
+    // Each fact's patient under the patient's canonical key (an alias `Patient/p-1` as its INS),
+    // the rules applied to those, then every name of each visible patient.
+    const canonical = (alias: string) =>
+      `coalesce((SELECT a.patient_key FROM ${s}.patient_alias a WHERE a.alias_key = ${alias}.patient_key), ${alias}.patient_key)`;
+    const sql = `WITH visible AS (
+      SELECT ${canonical('r')} AS patient_key FROM ${s}.care_relation r
         WHERE r.party_key = ANY(${p(0)}::text[]) AND ${active('r')}
       UNION
-      SELECT c.patient_key FROM ${s}.sharing_grant c
-        WHERE c.effect = 'consent' AND ${p(2)}::text = ANY(c.categories) AND ${active('c')} AND ${names('c')})
+      SELECT ${canonical('c')} FROM ${s}.sharing_grant c
+        WHERE c.effect = 'consent' AND ${p(2)}::text = ANY(c.categories) AND ${active('c')} AND ${names('c')}
       EXCEPT
-      SELECT o.patient_key FROM ${s}.sharing_grant o
+      SELECT ${canonical('o')} FROM ${s}.sharing_grant o
         WHERE o.effect = 'objection' AND (o.categories IS NULL OR ${p(2)}::text = ANY(o.categories))
-          AND ${active('o')} AND ${names('o')}`;
+          AND ${active('o')} AND ${names('o')}
+    )
+    SELECT patient_key FROM visible
+    UNION ALL
+    SELECT a.alias_key FROM ${s}.patient_alias a JOIN visible v ON a.patient_key = v.patient_key`;
     return {
       kind: 'some',
       sql,

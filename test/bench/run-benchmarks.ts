@@ -8,6 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { accessDecision } from './access-decision.js';
 import { appendThroughput } from './append-throughput.js';
 import { appendToConsumerLatency } from './append-to-consumer-latency.js';
+import { auditThroughput } from './audit-throughput.js';
 import { BenchUsageError, parseBenchOptions } from './bench-options.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import type { Figure } from './figure.js';
@@ -35,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   tokenVerification,
   tasksMixedLoad,
   accessDecision,
+  auditThroughput,
   ppcsActivation,
 ];
 

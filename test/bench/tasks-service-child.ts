@@ -3,10 +3,12 @@
 // the gateway composes it; every statement timed for the benchmark's "where the time goes". With
 // CARENET_BENCH_ACCESS=1, the access decision on as the embedded gateway wires it (issue 18): each
 // resource's patient in the search store, the Tasks' care relations as access facts in the append,
-// the facts access gate on every read and search.
+// the facts access gate on every read and search, and the audit of every access (AccessRecorded
+// events appended before each answer, as the embedded gateway's router records them).
 import express from 'express';
 import {
   createTokenVerifier,
+  eventStoreAccessAudit,
   factsAccessGate,
   openDevIssuer,
   patientKeyOfResource,
@@ -92,7 +94,11 @@ app.use(
       issuer: issuer.issuer,
       audience: issuer.audience,
     }),
-    ...(accessFacts !== undefined && { access: factsAccessGate({ db: observed, facts: accessFacts }) }),
+    ...(accessFacts !== undefined && {
+      access: factsAccessGate({ db: observed, facts: accessFacts }),
+      // As the embedded gateway: every access to patient data recorded before the answer.
+      audit: eventStoreAccessAudit({ store: tasks.store, serviceOf: () => 'tasks' }),
+    }),
   }),
 );
 

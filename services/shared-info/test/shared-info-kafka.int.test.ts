@@ -1,4 +1,4 @@
-// Patient and Consent events on the real Kafka broker: the relay publishes every event of a
+// Patient, Consent, Communication and DocumentReference events on the real Kafka broker: the relay publishes every event of a
 // patient's record and of a consent's life (each checked against its contract before it leaves),
 // a consumer group reads them back through the common pipeline (contract check again, inbox), in
 // stream order, each once; the Consent events read from the topic fold into the access facts.
@@ -16,8 +16,9 @@ import {
 import { testKafkaBrokers, uniqueName } from '@carenet/testing';
 import { consentAccessFacts, SHARED_INFO_CATEGORIES } from '../src/index.js';
 import type { ConsentEvent } from '../src/consent/index.js';
-import { COORDINATOR, PATIENT_INS } from './support/actors.js';
+import { COORDINATOR, GP, PATIENT_INS } from './support/actors.js';
 import { consentBody, patientBody } from './support/fhir-fixtures.js';
+import { communicationBody, documentBody } from './support/information-fixtures.js';
 import { startSharedInfoServer, type SharedInfoServer } from './support/shared-info-server.js';
 
 async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -76,7 +77,7 @@ describe('shared-info events on Kafka', () => {
     await server.close();
   });
 
-  it('publishes the events of a Patient and a Consent on carenet.shared-info, valid, in stream order', async () => {
+  it('publishes the events of a Patient, a Consent, a Communication and a DocumentReference on carenet.shared-info, valid, in stream order', async () => {
     const patient = await server.call(COORDINATOR, 'POST', 'Patient', patientBody());
     expect(patient.status).toBe(201);
     const patientId = String(patient.body.id);
@@ -109,6 +110,31 @@ describe('shared-info events on Kafka', () => {
       for (const event of events) {
         expect(event.source).toBe('/carenet/shared-info');
         expect(contracts.validate(event.type, event.data)).toEqual({ ok: true });
+      }
+    }
+
+    // Shared information: the patient and the category on every event, for the access decision.
+    const communication = await server.call(GP, 'POST', 'Communication', communicationBody());
+    const document = await server.call(GP, 'POST', 'DocumentReference', documentBody());
+    expect([communication.status, document.status]).toEqual([201, 201]);
+    const superseded = await server.call(GP, 'PUT', `DocumentReference/${String(document.body.id)}`, {
+      ...document.body,
+      status: 'superseded',
+    });
+    expect(superseded.status).toBe(200);
+    for (const [stream, types] of [
+      [`Communication-${String(communication.body.id)}`, ['CommunicationRecorded']],
+      [
+        `DocumentReference-${String(document.body.id)}`,
+        ['DocumentReferenceRecorded', 'DocumentReferenceSuperseded'],
+      ],
+    ] as const) {
+      const ofStream = () => received.filter((e) => e.subject === stream);
+      await until(() => ofStream().length >= types.length);
+      expect(ofStream().map((e) => e.type)).toEqual(types.map((type) => `carenet.shared-info.${type}.v1`));
+      for (const event of ofStream()) {
+        expect(contracts.validate(event.type, event.data)).toEqual({ ok: true });
+        expect(event.data).toMatchObject({ patient: PATIENT_INS, category: 'medical' });
       }
     }
 

@@ -12,7 +12,6 @@ describe('gateway configuration', () => {
       dataDir: '.carenet',
       databasePoolSize: 20,
       databasePrepare: true,
-      documentMaxInlineBytes: 524_288,
       httpWorkers: 1,
       kafkaTopics: { partitions: 6, replicationFactor: 1 },
       readyRelayStallMs: 30_000,

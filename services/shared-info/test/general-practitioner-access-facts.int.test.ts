@@ -2,7 +2,7 @@
 // the access facts by an inline projection in the append's transaction, read back by
 // @carenet/access (factsOf → decideAccess; visiblePatients for searches), on a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decideAccess, PostgresAccessFacts, type Actor } from '@carenet/access';
+import { decideAccess, LITERAL_REFERENCE_SYSTEM, PostgresAccessFacts, type Actor } from '@carenet/access';
 import { COORDINATOR, GP, NURSE, PATIENT_INS } from './support/actors.js';
 import { patientBody } from './support/fhir-fixtures.js';
 import { startSharedInfoServer, type SharedInfoServer } from './support/shared-info-server.js';
@@ -57,7 +57,8 @@ describe('the médecin traitant in the access facts', () => {
       },
     ]);
     expect(await decide(GP)).toMatchObject({ permit: true, basis: 'care-team', source: `Patient/${id}` });
-    expect(await visible(GP)).toEqual([KEY]);
+    // The patient, under the INS and the record's literal reference (an alias of the INS).
+    expect(await visible(GP)).toEqual([KEY, `${LITERAL_REFERENCE_SYSTEM}|Patient/${id}`]);
 
     const changed = await server.call(COORDINATOR, 'PUT', `Patient/${id}`, {
       ...created.body,

@@ -205,7 +205,32 @@ describe('Communication and DocumentReference through the gateway (PostgreSQL)',
       const read = await gateway.call('GET', path);
       expect([path, read.status]).toEqual([path, 200]);
     }
-    const found = await gateway.call('GET', `Communication?patient:identifier=${INS}|${NIR}&_total=accurate`);
+    // A page includes the Patient a communication names by literal reference (with the INS).
+    const patientId = String(registered.body.id);
+    const named = await gateway.call('POST', 'Communication', {
+      ...communication('medical', 'Seen today'),
+      subject: { reference: `Patient/${patientId}`, identifier: { system: INS, value: NIR } },
+    });
+    expect(named.status).toBe(201);
+    const included = await gateway.call(
+      'GET',
+      `Communication?_id=${String(named.body.id)}&_include=Communication:subject`,
+    );
+    expect(
+      (included.body.entry as { resource: { resourceType: string; id: string } }[]).map(
+        (entry) => `${entry.resource.resourceType}/${entry.resource.id}`,
+      ),
+    ).toEqual([`Communication/${String(named.body.id)}`, `Patient/${patientId}`]);
+    // Entered in error: the searches below count the other two.
+    const wrong = await gateway.call('PUT', `Communication/${String(named.body.id)}`, {
+      ...named.body,
+      status: 'entered-in-error',
+    });
+    expect(wrong.status).toBe(200);
+    const found = await gateway.call(
+      'GET',
+      `Communication?patient:identifier=${INS}|${NIR}&status=completed&_total=accurate`,
+    );
     expect([ids(found.body), found.body.total]).toEqual([[created.medical!, created.social!].sort(), 2]);
   });
 
@@ -287,7 +312,7 @@ describe('Communication and DocumentReference through the gateway (PostgreSQL)',
   });
 
   it('the patient reads their own communications', async () => {
-    const found = await gateway.callWith(tokens.patient, 'GET', 'Communication');
+    const found = await gateway.callWith(tokens.patient, 'GET', 'Communication?status=completed');
     expect(ids(found.body)).toEqual([created.medical!, created.social!].sort());
   });
 

@@ -205,7 +205,8 @@ describe('Communication and DocumentReference through the gateway (PostgreSQL)',
       const read = await gateway.call('GET', path);
       expect([path, read.status]).toEqual([path, 200]);
     }
-    // A page includes the Patient a communication names by literal reference (with the INS).
+    // Fail closed: a page of shared information includes no resource of another type (keyed
+    // plainly), not even the Patient it names by literal reference (with the INS).
     const patientId = String(registered.body.id);
     const named = await gateway.call('POST', 'Communication', {
       ...communication('medical', 'Seen today'),
@@ -220,7 +221,8 @@ describe('Communication and DocumentReference through the gateway (PostgreSQL)',
       (included.body.entry as { resource: { resourceType: string; id: string } }[]).map(
         (entry) => `${entry.resource.resourceType}/${entry.resource.id}`,
       ),
-    ).toEqual([`Communication/${String(named.body.id)}`, `Patient/${patientId}`]);
+    ).toEqual([`Communication/${String(named.body.id)}`]);
+    expect((await gateway.call('GET', `Patient/${patientId}`)).status).toBe(200);
     // Entered in error: the searches below count the other two.
     const wrong = await gateway.call('PUT', `Communication/${String(named.body.id)}`, {
       ...named.body,

@@ -54,8 +54,6 @@ describe('the access decision on shared information is made for its own category
         "SELECT 'medical:' || v.k FROM (SELECT NULL::text WHERE false) AS v(k) WHERE v.k IS NOT NULL",
         "SELECT 'social:' || v.k FROM (SELECT $1::text WHERE $2::text IS NOT NULL) AS v(k) WHERE v.k IS NOT NULL",
         "SELECT 'medico-social:' || v.k FROM (SELECT $3::text WHERE $4::text IS NOT NULL) AS v(k) WHERE v.k IS NOT NULL",
-        // The resources a page includes (the Patient of `_include=Communication:subject`), plainly keyed.
-        'SELECT v.k FROM (SELECT NULL::text WHERE false) AS v(k)',
       ].join('\nUNION ALL\n'),
       params: [key, 'social', key, 'medico-social'],
     });

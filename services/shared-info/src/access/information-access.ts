@@ -41,8 +41,7 @@ function renumbered(visibility: PatientVisibility, offset: number): string {
  * of a Communication or DocumentReference is decided for the category it states (a social worker
  * under a consent to share social information reads the social ones, never the medical ones); a
  * search or history of them sees, for each category, the patients whose information of that
- * category the caller may see (keys qualified as informationPatientKeyOf stores them), and the
- * resources it includes of other types as a search of its type's category would. Every
+ * category the caller may see (keys qualified as informationPatientKeyOf stores them). Every
  * other type goes to the gate of `categoryOfType`. `gateFor(categoryOf)` is the service's gate
  * (factsAccessGate) deciding with that category function.
  */
@@ -71,12 +70,9 @@ export function informationAccessGate(
         );
         params.push(...visible.params);
       }
-      // The resources a page of them includes (`_include=Communication:subject`: the Patient) are
-      // keyed plainly: visible as for a search of this type's own category.
-      const plain = base.visibility(principal, type);
-      if (plain === undefined) return undefined;
-      parts.push(`SELECT v.k FROM (${renumbered(plain, params.length)}) AS v(k)`);
-      params.push(...plain.params);
+      // Only category-qualified keys: a resource keyed plainly (another type a page would include,
+      // or shared information stored by a writer that did not qualify its key) is not shown. Fail
+      // closed: an unqualified Communication must not pass as information of another category.
       return { sql: parts.join('\nUNION ALL\n'), params };
     },
   };

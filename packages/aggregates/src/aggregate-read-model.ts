@@ -4,6 +4,7 @@ import {
   type Decider,
   type DomainEvent,
   type InlineProjection,
+  type ProjectionTable,
   type RecordedEvent,
   type SqlExecutor,
 } from '@carenet/eventsourcing';
@@ -31,6 +32,11 @@ export interface AggregateModel<S extends AggregateState, R extends Resource = R
   afterApply?(tx: SqlExecutor, id: string, state: S): Promise<void>;
   /** Empties what `afterApply` keeps, before a rebuild. */
   reset?(tx: SqlExecutor): Promise<void>;
+  /**
+   * The tables `afterApply` writes, for an online rebuild (`carenet projections rebuild`): a
+   * model with `afterApply` and without them cannot be rebuilt online.
+   */
+  readonly tables?: readonly ProjectionTable[];
 }
 
 interface StateRow<S> {
@@ -107,5 +113,13 @@ export function aggregateReadModel<S extends AggregateState, R extends Resource>
       await search.reset(tx, [model.type]);
       await model.reset?.(tx);
     },
+    ...((model.afterApply === undefined || model.tables !== undefined) && {
+      tables: [
+        // The service's states of every type: this type's rows copied over at the switch.
+        { name: `${model.schema}.aggregate_state`, rows: { column: 'resource_type', values: [model.type] } },
+        ...search.tablesOf([model.type]),
+        ...(model.tables ?? []),
+      ],
+    }),
   };
 }

@@ -70,11 +70,22 @@ export { migrate, EVENT_STORE_MIGRATIONS, type Migration } from './postgres/migr
 export { preparedSql } from './postgres/prepared-sql.js';
 export {
   APPENDED_GUARD,
+  type BulkRebuild,
   type InlineProjection,
+  type ProjectionTable,
   type PendingEvent,
   type ProjectionStatement,
 } from './postgres/inline-projection.js';
 export { classifyDatabaseError } from './postgres/database-errors.js';
+export {
+  rebuildOnline,
+  rebuildStatusSql,
+  RebuildBusyError,
+  type OnlineRebuildOptions,
+  type OnlineRebuildReport,
+  type RebuildPhase,
+  type RebuildStatus,
+} from './postgres/online-rebuild.js';
 export {
   pgliteDatabase,
   pingDatabase,

@@ -117,6 +117,7 @@ const carePlanModel: AggregateModel<CarePlanState, CarePlan> = {
   resourceOf: carePlanResource,
   afterApply: keepCarePlanKeys,
   reset: resetCarePlanKeys,
+  tables: [{ name: 'care_plans.active_ppcs' }, { name: 'care_plans.review_due' }],
 };
 const careTeamModel: AggregateModel<CareTeamState, CareTeam> = {
   type: 'CareTeam',

@@ -2,12 +2,19 @@ import {
   countEventsSql,
   loadCheckpointSql,
   logHeadSql,
+  RebuildBusyError,
+  rebuildOnline,
+  rebuildStatusSql,
   silentLogger,
   START,
+  type InlineProjection,
   type LogPosition,
+  type OnlineRebuildReport,
+  type PostgresEventStore,
+  type SqlDatabase,
 } from '@carenet/eventsourcing';
 import { Command } from 'commander';
-import { CliBusyError, type CliIo } from '../cli-io.js';
+import { CliBusyError, CliUsageError, type CliIo } from '../cli-io.js';
 import { note, printJsonLine, printTable, rateOf } from '../support/output.js';
 import { startProgress } from '../support/progress.js';
 import { projectionsAsked, serviceProjectionsOf } from '../support/service-projections.js';
@@ -20,6 +27,17 @@ interface StatusOptions extends StoreOptions {
 interface RebuildOptions extends StoreOptions {
   readonly progress: boolean;
   readonly json?: boolean;
+  readonly restart?: boolean;
+}
+
+/** A rebuild under way, as status shows it. */
+export interface RebuildProgress {
+  readonly phase: string;
+  /** Where the rebuild stands in the log (its bulk phase's target, then its catch-up's position). */
+  readonly position: string;
+  /** Committed events of its categories after that position. */
+  readonly lag: number;
+  readonly startedAt: string;
 }
 
 /** One line of `projections status`. */
@@ -34,6 +52,8 @@ export interface ProjectionStatus {
   readonly lag: number;
   /** The head of the log for its categories. */
   readonly head: string | null;
+  /** An online rebuild of it under way (or left half-way: `projections rebuild` resumes it). */
+  readonly rebuild?: RebuildProgress;
 }
 
 /** `carenet projections status|rebuild`: a service's read models and the readers of its log. */
@@ -47,86 +67,116 @@ export function projectionsCommand(io: CliIo): Command {
             'transaction: always at the head of their categories) and the readers with a checkpoint (the relay to Kafka, ' +
             'the consumers of the embedded mode)',
         )
-        .argument('<service>', 'tasks or care-plans')
+        .argument('<service>', 'tasks, care-plans or shared-info')
         .argument('[projection]', 'only this one')
         .option('--json', 'one JSON object per read model and line'),
     )
       .addHelpText('after', '\nExample:\n  $ carenet projections status care-plans')
       .action(async (serviceName: string, only: string | undefined, options: StatusOptions) => {
         const service = serviceProjectionsOf(serviceName);
-        const inline =
-          only === undefined || service.inline.some((p) => p.name === only)
-            ? projectionsAsked(service, only)
-            : [];
-        const readers = service.readers.filter((r) => only === undefined || r.name === only);
-        if (inline.length === 0 && readers.length === 0) projectionsAsked(service, only);
         await withStore(options, io, async ({ db }) => {
-          const rows: ProjectionStatus[] = [];
-          for (const projection of inline) {
-            const head = await logHeadSql(db, projection.categories);
-            rows.push({
-              service: service.service,
-              name: projection.name,
-              kind: 'inline',
-              categories: projection.categories,
-              position: head,
-              lag: 0,
-              head,
-            });
+          const opened = await service.open(db, silentLogger);
+          try {
+            const inline = opened.store.inlineProjections.filter(
+              (p) => only === undefined || p.name === only,
+            );
+            const readers = (opened.readers ?? service.readers).filter(
+              (r) => only === undefined || r.name === only,
+            );
+            if (inline.length === 0 && readers.length === 0) {
+              throw new CliUsageError(`no projection "${only ?? ''}" in service ${service.service}`);
+            }
+            const rebuilds = new Map((await rebuildStatusSql(db)).map((r) => [r.projection, r]));
+            const rows: ProjectionStatus[] = [];
+            for (const projection of inline) {
+              const head = await logHeadSql(db, projection.categories);
+              const rebuild = rebuilds.get(projection.name);
+              rows.push({
+                service: service.service,
+                name: projection.name,
+                kind: 'inline',
+                categories: projection.categories,
+                position: head,
+                lag: 0,
+                head,
+                ...(rebuild !== undefined && {
+                  rebuild: {
+                    phase: rebuild.phase,
+                    position: rebuild.position,
+                    lag:
+                      head === null
+                        ? 0
+                        : await countEventsSql(db, rebuild.position, {
+                            categories: projection.categories,
+                            to: head,
+                          }),
+                    startedAt: rebuild.startedAt,
+                  },
+                }),
+              });
+            }
+            for (const reader of readers) {
+              const head = await logHeadSql(db, reader.categories);
+              const position = await loadCheckpointSql(db, reader.checkpoint);
+              const lag =
+                head === null
+                  ? 0
+                  : await countEventsSql(db, position ?? START, { categories: reader.categories, to: head });
+              rows.push({
+                service: service.service,
+                name: reader.name,
+                kind: reader.kind,
+                categories: reader.categories,
+                position,
+                lag,
+                head,
+              });
+            }
+            if (options.json) {
+              for (const row of rows) printJsonLine(io, row);
+              return;
+            }
+            printTable(
+              io,
+              ['read model', 'kind', 'categories', 'position', 'lag', 'head', 'rebuild under way'],
+              rows.map((r) => [
+                r.name,
+                r.kind,
+                r.categories.join(','),
+                r.position ?? '-',
+                String(r.lag),
+                r.head ?? '-',
+                r.rebuild === undefined
+                  ? '-'
+                  : `${r.rebuild.phase} at ${r.rebuild.position}, ${r.rebuild.lag} behind`,
+              ]),
+            );
+            note(
+              io,
+              'inline projections are written in the append transaction: never behind; a relay or consumer without a position has not started (or runs on Kafka: carenet consumers lag); a rebuild under way builds new tables beside the live ones (its lag: events it has still to apply before its switch)',
+            );
+          } finally {
+            await opened.stop();
           }
-          for (const reader of readers) {
-            const head = await logHeadSql(db, reader.categories);
-            const position = await loadCheckpointSql(db, reader.checkpoint);
-            const lag =
-              head === null
-                ? 0
-                : await countEventsSql(db, position ?? START, { categories: reader.categories, to: head });
-            rows.push({
-              service: service.service,
-              name: reader.name,
-              kind: reader.kind,
-              categories: reader.categories,
-              position,
-              lag,
-              head,
-            });
-          }
-          if (options.json) {
-            for (const row of rows) printJsonLine(io, row);
-            return;
-          }
-          printTable(
-            io,
-            ['read model', 'kind', 'categories', 'position', 'lag', 'head'],
-            rows.map((r) => [
-              r.name,
-              r.kind,
-              r.categories.join(','),
-              r.position ?? '-',
-              String(r.lag),
-              r.head ?? '-',
-            ]),
-          );
-          note(
-            io,
-            'inline projections are written in the append transaction: never behind; a relay or consumer without a position has not started (or runs on Kafka: carenet consumers lag)',
-          );
         });
       }),
   );
   projections.addCommand(
     withStoreOptions(
       new Command('rebuild')
-        .summary("rebuild a service's read models from the log")
+        .summary("rebuild a service's read models from the log, without stopping the service")
         .description(
-          "empty a service's inline read models and replay their categories from the start of the log, each in one " +
-            'transaction: searches and reads keep being served from the old read model until the new one commits, and ' +
-            'the switch is atomic. Meanwhile the log is locked in share mode: appends (of every service on this database) ' +
-            'wait until it commits, and fail only if it outlasts their timeout. An interrupted rebuild leaves the old read ' +
-            'model as it was (run it again). Two rebuilds of one projection at once: the second is refused (exit code 5)',
+          "rebuild a service's inline read models from the log while the service keeps running: the new read model is " +
+            'built in new tables beside the live ones (which keep serving and being written), first in bulk up to the ' +
+            'head of the log, then caught up event by event, then switched in one short transaction that holds the ' +
+            "appends of the log (every service's) for the last events and the swap (milliseconds; a type's FHIR " +
+            'partition is swapped, not copied). Interrupted, it resumes where it stopped when run again (--restart: ' +
+            'start over). Two rebuilds of one projection at once: the second is refused (exit code 5). A read model ' +
+            'that names no tables is rebuilt the old way: in one transaction holding the log in share mode',
         )
-        .argument('<service>', 'tasks or care-plans')
+        .argument('<service>', 'tasks, care-plans or shared-info')
         .argument('[projection]', 'only this projection (default: all of the service)')
+        .option('--restart', 'drop what a rebuild left half-way and start over')
         .option('--no-progress', 'no progress bar')
         .option('--json', 'one JSON object per projection rebuilt and line'),
     )
@@ -136,61 +186,48 @@ export function projectionsCommand(io: CliIo): Command {
       )
       .action(async (serviceName: string, only: string | undefined, options: RebuildOptions) => {
         const service = serviceProjectionsOf(serviceName);
-        const asked = projectionsAsked(service, only);
         await withStore(options, io, async ({ db }) => {
           const opened = await service.open(db, silentLogger);
           try {
-            for (const projection of asked) {
-              const lockKey = `carenet.rebuild.${projection.name}`;
-              await db.session(async (session) => {
-                const [row] = await session.query<{ locked: boolean }>(
-                  'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-                  [lockKey],
+            for (const projection of projectionsAsked(service, opened.store, only)) {
+              const started = Date.now();
+              const total = await countEventsSql(db, START, { categories: projection.categories });
+              const progress = startProgress(io, projection.name, total, options.progress && !options.json);
+              let report: Pick<OnlineRebuildReport, 'events'> & Partial<OnlineRebuildReport>;
+              try {
+                report = await rebuildOne(db, opened.store, projection, options, (events) => {
+                  progress.increment(events);
+                });
+              } finally {
+                progress.stop();
+              }
+              const ms = Date.now() - started;
+              const head: LogPosition | null = await logHeadSql(db, projection.categories);
+              const online = report.switchMs !== undefined;
+              if (options.json) {
+                printJsonLine(io, {
+                  service: service.service,
+                  name: projection.name,
+                  mode: online ? 'online' : 'locked',
+                  events: report.events,
+                  seconds: ms / 1000,
+                  ...(online && {
+                    resumed: report.resumed,
+                    switchMs: Math.round((report.switchMs ?? 0) * 10) / 10,
+                    switchAttempts: report.switchAttempts,
+                    phases: report.seconds,
+                  }),
+                  head,
+                });
+              } else {
+                note(
+                  io,
+                  `${projection.name}: rebuilt from ${report.events} events in ${ms / 1000} s (${rateOf(report.events, ms)})` +
+                    (online
+                      ? `${report.resumed ? ', resumed' : ''}; the switch held the log ${Math.round(report.switchMs ?? 0)} ms`
+                      : '; the log was held in share mode throughout (no online rebuild for it)'),
                 );
-                if (!row?.locked) {
-                  throw new CliBusyError(
-                    `a rebuild of ${projection.name} is already running on this database`,
-                  );
-                }
-                try {
-                  const started = Date.now();
-                  const total = await countEventsSql(db, START, { categories: projection.categories });
-                  const progress = startProgress(
-                    io,
-                    projection.name,
-                    total,
-                    options.progress && !options.json,
-                  );
-                  let done = 0;
-                  let events: number;
-                  try {
-                    events = await opened.store.rebuildProjection(projection.name, (applied) => {
-                      progress.increment(applied - done);
-                      done = applied;
-                    });
-                  } finally {
-                    progress.stop();
-                  }
-                  const ms = Date.now() - started;
-                  const head: LogPosition | null = await logHeadSql(db, projection.categories);
-                  if (options.json) {
-                    printJsonLine(io, {
-                      service: service.service,
-                      name: projection.name,
-                      events,
-                      seconds: ms / 1000,
-                      head,
-                    });
-                  } else {
-                    note(
-                      io,
-                      `${projection.name}: rebuilt from ${events} events in ${ms / 1000} s (${rateOf(events, ms)})`,
-                    );
-                  }
-                } finally {
-                  await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
-                }
-              });
+              }
             }
           } finally {
             await opened.stop();
@@ -199,4 +236,50 @@ export function projectionsCommand(io: CliIo): Command {
       }),
   );
   return projections;
+}
+
+/**
+ * One projection rebuilt: online when it names its tables; otherwise in one transaction holding
+ * the log in share mode (under the same advisory lock). `advanced`: events handled since the last call.
+ */
+async function rebuildOne(
+  db: SqlDatabase,
+  store: PostgresEventStore,
+  projection: InlineProjection,
+  options: RebuildOptions,
+  advanced: (events: number) => void,
+): Promise<Pick<OnlineRebuildReport, 'events'> & Partial<OnlineRebuildReport>> {
+  let done = 0;
+  const onProgress = (_phase: string, events: number) => {
+    advanced(events - done);
+    done = events;
+  };
+  if (projection.tables !== undefined) {
+    try {
+      return await rebuildOnline(db, projection, {
+        ...(options.restart !== undefined && { restart: options.restart }),
+        onProgress,
+      });
+    } catch (error) {
+      if (error instanceof RebuildBusyError) throw new CliBusyError(error.message);
+      throw error;
+    }
+  }
+  const lockKey = `carenet.rebuild.${projection.name}`;
+  return db.session(async (session) => {
+    const [row] = await session.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [lockKey],
+    );
+    if (!row?.locked)
+      throw new CliBusyError(`a rebuild of ${projection.name} is already running on this database`);
+    try {
+      const events = await store.rebuildProjection(projection.name, (applied) => {
+        onProgress('replay', applied);
+      });
+      return { events };
+    } finally {
+      await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+    }
+  });
 }

@@ -1,11 +1,7 @@
-import type { Logger, PostgresEventStore, SqlDatabase } from '@carenet/eventsourcing';
+import { ACCESS_AUDIT_CATEGORY, PostgresAccessFacts, patientKeyOfResource } from '@carenet/access';
+import type { InlineProjection, Logger, PostgresEventStore, SqlDatabase } from '@carenet/eventsourcing';
+import type { PostgresSearchStore } from '@carenet/fhir';
 import { CliUsageError } from '../cli-io.js';
-
-/** A read model kept in the append's transaction (an inline projection of the service's store). */
-export interface InlineProjectionInfo {
-  readonly name: string;
-  readonly categories: readonly string[];
-}
 
 /** A reader of the store's log with a checkpoint in `eventstore.checkpoints`. */
 export interface CheckpointedReaderInfo {
@@ -15,31 +11,44 @@ export interface CheckpointedReaderInfo {
   readonly categories: readonly string[];
 }
 
+/** A service opened as its composition root opens it: its store holds its inline projections. */
+export interface OpenedService {
+  readonly store: PostgresEventStore;
+  /** The readers with a checkpoint, when the service's code names them (default: the catalogue's). */
+  readonly readers?: readonly CheckpointedReaderInfo[];
+  stop(): Promise<void>;
+}
+
 /** What the CLI knows of a service's read models, and how to open its store with them. */
 export interface ServiceProjections {
   readonly service: string;
-  readonly inline: readonly InlineProjectionInfo[];
   readonly readers: readonly CheckpointedReaderInfo[];
   /**
-   * The service's event store with its inline projections, on `db`, as the service composes it
-   * (its read-model migrations applied, no clock started): what a rebuild runs.
+   * The service's event store with its inline projections, on `db`, composed as the embedded
+   * mode composes it (services/gateway `openEmbeddedServices`: the patient of each resource, the
+   * access facts), its read-model migrations applied, no clock started. Its inline projections
+   * (`store.inlineProjections`) are the service's own declaration of its read models: the CLI
+   * keeps no list of them.
    */
-  open(
-    db: SqlDatabase,
-    logger: Logger,
-  ): Promise<{ readonly store: PostgresEventStore; stop(): Promise<void> }>;
+  open(db: SqlDatabase, logger: Logger): Promise<OpenedService>;
+}
+
+/** The schema of the access facts (services/gateway ACCESS_FACTS_SCHEMA). */
+const ACCESS_FACTS_SCHEMA = 'access';
+
+async function searchStore(db: SqlDatabase): Promise<PostgresSearchStore> {
+  const { PostgresSearchStore } = await import('@carenet/fhir');
+  return PostgresSearchStore.open(db, { patientKeyOf: patientKeyOfResource });
 }
 
 /**
- * The services whose read models the CLI rebuilds, as they compose their stores (services/tasks
- * `openTasksService`, services/care-plans `openCarePlansService`): the names of their inline
- * projections, and the readers of the log that keep a checkpoint (their relay, their consumer of
- * the embedded mode). The service code is loaded only when a rebuild needs it.
+ * The services whose read models the CLI shows and rebuilds: how to open each (the service code
+ * is loaded only then), and the readers of its log that keep a checkpoint (its relay, its consumer
+ * of the embedded mode).
  */
 const CATALOGUE: Readonly<Record<string, ServiceProjections>> = {
   tasks: {
     service: 'tasks',
-    inline: [{ name: 'tasks-read-model', categories: ['Task'] }],
     readers: [
       { kind: 'relay', name: 'tasks-relay', checkpoint: 'relay.tasks-relay', categories: ['Task'] },
       {
@@ -50,14 +59,16 @@ const CATALOGUE: Readonly<Record<string, ServiceProjections>> = {
       },
     ],
     async open(db, logger) {
-      const [{ openTasksService, TASKS_SEARCH_SUPPORT }, { PostgresSearchStore, SearchParameterRegistry }] =
-        await Promise.all([import('@carenet/tasks'), import('@carenet/fhir')]);
-      const registry = SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } });
+      const [{ openTasksService, TASKS_SEARCH_SUPPORT }, { SearchParameterRegistry }] = await Promise.all([
+        import('@carenet/tasks'),
+        import('@carenet/fhir'),
+      ]);
       const service = await openTasksService({
         db,
-        search: await PostgresSearchStore.open(db),
-        registry,
+        search: await searchStore(db),
+        registry: SearchParameterRegistry.r4({ supported: { ...TASKS_SEARCH_SUPPORT } }),
         logger,
+        accessFacts: new PostgresAccessFacts(ACCESS_FACTS_SCHEMA),
         overdueIntervalMs: false,
       });
       return { store: service.store, stop: () => service.stop() };
@@ -65,10 +76,6 @@ const CATALOGUE: Readonly<Record<string, ServiceProjections>> = {
   },
   'care-plans': {
     service: 'care-plans',
-    inline: ['CarePlan', 'CareTeam', 'Goal'].map((type) => ({
-      name: `care-plans-read-model-${type}`,
-      categories: [type],
-    })),
     readers: [
       {
         kind: 'relay',
@@ -84,19 +91,59 @@ const CATALOGUE: Readonly<Record<string, ServiceProjections>> = {
       },
     ],
     async open(db, logger) {
-      const [
-        { openCarePlansService, CARE_PLANS_SEARCH_SUPPORT },
-        { PostgresSearchStore, SearchParameterRegistry },
-      ] = await Promise.all([import('@carenet/care-plans'), import('@carenet/fhir')]);
-      const registry = SearchParameterRegistry.r4({ supported: { ...CARE_PLANS_SEARCH_SUPPORT } });
+      const [{ openCarePlansService, CARE_PLANS_SEARCH_SUPPORT }, { SearchParameterRegistry }] =
+        await Promise.all([import('@carenet/care-plans'), import('@carenet/fhir')]);
       const service = await openCarePlansService({
         db,
-        search: await PostgresSearchStore.open(db),
-        registry,
+        search: await searchStore(db),
+        registry: SearchParameterRegistry.r4({ supported: { ...CARE_PLANS_SEARCH_SUPPORT } }),
         logger,
+        accessFacts: new PostgresAccessFacts(ACCESS_FACTS_SCHEMA),
         reviewIntervalMs: false,
       });
       return { store: service.store, stop: () => service.stop() };
+    },
+  },
+  'shared-info': {
+    service: 'shared-info',
+    readers: [],
+    async open(db) {
+      const [
+        { openSharedInfoService, SHARED_INFO_CATEGORIES, SHARED_INFO_SEARCH_SUPPORT },
+        { SearchParameterRegistry },
+      ] = await Promise.all([import('@carenet/shared-info'), import('@carenet/fhir')]);
+      const service = await openSharedInfoService({
+        db,
+        search: await searchStore(db),
+        registry: SearchParameterRegistry.r4({ supported: { ...SHARED_INFO_SEARCH_SUPPORT } }),
+        accessFacts: new PostgresAccessFacts(ACCESS_FACTS_SCHEMA),
+      });
+      return {
+        store: service.store,
+        // Its relay, the audit relay (the audit records of every service are appended to this
+        // store) and its consumers of the embedded mode.
+        readers: [
+          {
+            kind: 'relay',
+            name: 'shared-info-relay',
+            checkpoint: 'relay.shared-info-relay',
+            categories: SHARED_INFO_CATEGORIES,
+          },
+          {
+            kind: 'relay',
+            name: 'audit-relay',
+            checkpoint: 'relay.audit-relay',
+            categories: [ACCESS_AUDIT_CATEGORY],
+          },
+          ...service.subscribers.map((subscriber) => ({
+            kind: 'store-log consumer' as const,
+            name: subscriber.groupId,
+            checkpoint: `consumer.${subscriber.groupId}`,
+            categories: subscriber.categories,
+          })),
+        ],
+        stop: () => service.stop(),
+      };
     },
   },
 };
@@ -114,13 +161,15 @@ export function serviceProjectionsOf(service: string): ServiceProjections {
 /** The inline projections asked for: one by name, or all of the service's. */
 export function projectionsAsked(
   service: ServiceProjections,
+  store: PostgresEventStore,
   name: string | undefined,
-): InlineProjectionInfo[] {
-  if (name === undefined) return [...service.inline];
-  const projection = service.inline.find((p) => p.name === name);
+): InlineProjection[] {
+  const all = store.inlineProjections;
+  if (name === undefined) return [...all];
+  const projection = all.find((p) => p.name === name);
   if (!projection) {
     throw new CliUsageError(
-      `no projection "${name}" in service ${service.service} (${service.inline.map((p) => p.name).join(', ')})`,
+      `no projection "${name}" in service ${service.service} (${all.map((p) => p.name).join(', ')})`,
     );
   }
   return [projection];

@@ -42,4 +42,40 @@ export interface InlineProjection {
   statementFor?(events: readonly PendingEvent[]): ProjectionStatement | undefined;
   /** Empties the read model before a rebuild. */
   reset(tx: SqlExecutor): Promise<void>;
+  /**
+   * The tables it writes (every one of them), for an online rebuild (`rebuildOnline`): built anew
+   * beside the live ones, then switched. None: it cannot be rebuilt online.
+   */
+  readonly tables?: readonly ProjectionTable[];
+  /**
+   * Optionally, a bulk builder for the start of an online rebuild: given each stream whole, it
+   * computes the final rows in memory and writes them in large multi-row statements (no read, no
+   * upsert). Without it, the rebuild replays the log with `apply`.
+   */
+  bulk?(): BulkRebuild;
+}
+
+/** A table an inline projection writes (schema-qualified), and which of its rows are the projection's. */
+export interface ProjectionTable {
+  readonly name: string;
+  /**
+   * Its rows of a table it shares with others: those whose `column` is one of `values` (a table
+   * LIST-partitioned on that column with a partition of exactly these values is switched by
+   * partition), or those matching `where` (an SQL condition). None: the whole table is its own.
+   */
+  readonly rows?:
+    { readonly column: string; readonly values: readonly string[] } | { readonly where: string };
+}
+
+/** The bulk part of an online rebuild: streams in, rows out (see `InlineProjection.bulk`). */
+export interface BulkRebuild {
+  /** Every event of one stream up to the rebuild's position, in revision order. */
+  add(events: readonly RecordedEvent[]): void;
+  /** The rows held, not yet written. */
+  readonly pending: number;
+  /**
+   * Hands the rows held over (and forgets them): the returned function writes them into the
+   * tables (`tableOf(live name)`: where they go), while the builder goes on with the next streams.
+   */
+  take(): (tx: SqlExecutor, tableOf: (live: string) => string) => Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { eventStoreMigration } from './migrations/0001-event-store.js';
 import { appendReturnsRecordedMigration } from './migrations/0002-append-returns-recorded.js';
 import { streamOrderedLogMigration } from './migrations/0003-stream-ordered-log.js';
+import { projectionRebuildsMigration } from './migrations/0004-projection-rebuilds.js';
 import type { SqlDatabase } from './sql-database.js';
 
 /** A versioned schema change. Versions are applied once, in order, each in its transaction. */
@@ -14,6 +15,7 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   eventStoreMigration,
   appendReturnsRecordedMigration,
   streamOrderedLogMigration,
+  projectionRebuildsMigration,
 ];
 
 /**

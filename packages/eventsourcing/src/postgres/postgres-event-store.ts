@@ -127,6 +127,11 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /** The read models kept in the append's transaction, in the order they run. */
+  get inlineProjections(): readonly InlineProjection[] {
+    return this.projections;
+  }
+
   onAppended(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

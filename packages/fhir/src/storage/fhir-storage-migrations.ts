@@ -206,6 +206,92 @@ UPDATE fhir.resource_history SET patient_key = (content -> p -> 'identifier' ->>
 `,
 };
 
+/** The resource types carenet stores, each in a partition of its own (migration 7). */
+export const PARTITIONED_TYPES = [
+  'Task',
+  'CarePlan',
+  'CareTeam',
+  'Goal',
+  'Patient',
+  'Consent',
+  'AuditEvent',
+] as const;
+
+/** Every table of the read model (each keyed by `resource_type` first). */
+export const FHIR_TABLES = [
+  'resources',
+  'resource_history',
+  'token_index',
+  'reference_index',
+  'date_index',
+  'string_index',
+  'number_index',
+  'quantity_index',
+  'uri_index',
+] as const;
+
+/**
+ * Every table LIST-partitioned by `resource_type`: a partition per type carenet stores
+ * (`<table>_<type in lower case>`: `resources_task`) and a DEFAULT one for the others. A rebuild
+ * of one type's read model (`carenet projections rebuild`) builds new partitions beside the live
+ * ones and swaps them in one short transaction (DETACH, ATTACH: no copy); searches and reads,
+ * which always name their type, read one partition (pruned at planning, or at execution for a
+ * generic plan). The rows are moved once; the indexes keep their names on the parent, each
+ * partition's named after them (`token_index_code_task`).
+ */
+const partitionedByType: Migration = {
+  version: 7,
+  name: 'read model partitioned by resource type',
+  sql: `
+DO $$
+DECLARE
+  t text;
+  ty text;
+  definitions text[];
+  definition text;
+  child text;
+  parent text;
+  part text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY[${FHIR_TABLES.map((t) => `'${t}'`).join(', ')}] LOOP
+    SELECT coalesce(array_agg(CASE WHEN con.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
+             ELSE format('ALTER TABLE fhir.%I ADD CONSTRAINT %I %s', t, con.conname, pg_get_constraintdef(con.oid))
+           END ORDER BY con.oid IS NULL), '{}')
+      INTO definitions
+      FROM pg_index i
+      LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u')
+     WHERE i.indrelid = format('fhir.%I', t)::regclass;
+    EXECUTE format('ALTER TABLE fhir.%I RENAME TO %I', t, t || '_unpartitioned');
+    EXECUTE format('CREATE TABLE fhir.%I (LIKE fhir.%I INCLUDING DEFAULTS) PARTITION BY LIST (resource_type)',
+      t, t || '_unpartitioned');
+    FOREACH ty IN ARRAY ARRAY[${PARTITIONED_TYPES.map((t) => `'${t}'`).join(', ')}] LOOP
+      EXECUTE format('CREATE TABLE fhir.%I PARTITION OF fhir.%I FOR VALUES IN (%L)', t || '_' || lower(ty), t, ty);
+    END LOOP;
+    EXECUTE format('CREATE TABLE fhir.%I PARTITION OF fhir.%I DEFAULT', t || '_default', t);
+    EXECUTE format('INSERT INTO fhir.%I SELECT * FROM fhir.%I', t, t || '_unpartitioned');
+    EXECUTE format('DROP TABLE fhir.%I', t || '_unpartitioned');
+    FOREACH definition IN ARRAY definitions LOOP
+      EXECUTE definition;
+    END LOOP;
+    -- Each partition's index named after the parent's: token_index_code_task.
+    FOR child, parent, part IN
+      SELECT ci.relname, pi.relname, pc.relname
+        FROM pg_inherits ih
+        JOIN pg_class ci ON ci.oid = ih.inhrelid
+        JOIN pg_class pi ON pi.oid = ih.inhparent
+        JOIN pg_index x ON x.indexrelid = ci.oid
+        JOIN pg_class pc ON pc.oid = x.indrelid
+       WHERE pi.relkind = 'I' AND pi.relnamespace = 'fhir'::regnamespace
+         AND x.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = format('fhir.%I', t)::regclass)
+    LOOP
+      EXECUTE format('ALTER INDEX fhir.%I RENAME TO %I', child, parent || substr(part, length(t) + 1));
+    END LOOP;
+    EXECUTE format('ANALYZE fhir.%I', t);
+  END LOOP;
+END $$;
+`,
+};
+
 export const FHIR_STORAGE_SCHEMA = 'fhir';
 export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [
   searchModel,
@@ -214,4 +300,5 @@ export const FHIR_STORAGE_MIGRATIONS: readonly Migration[] = [
   contentAsJson,
   historyMethod,
   patientKey,
+  partitionedByType,
 ];

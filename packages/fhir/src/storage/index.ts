@@ -1,12 +1,18 @@
 export {
   PostgresSearchStore,
+  SearchBulkWriter,
   type HistoryMethod,
   type PutOptions,
   type StoredHistoryVersion,
   type StoredVersion,
   type StoreSearchResult,
 } from './postgres-search-store.js';
-export { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
+export {
+  FHIR_STORAGE_MIGRATIONS,
+  FHIR_STORAGE_SCHEMA,
+  FHIR_TABLES,
+  PARTITIONED_TYPES,
+} from './fhir-storage-migrations.js';
 export { SearchStoreError, type SearchStoreErrorReason } from './search-store-error.js';
 export {
   checkCursorValue,

@@ -1,8 +1,14 @@
 import type { Resource } from 'fhir/r4.js';
-import { migrate, preparedSql, type SqlDatabase, type SqlExecutor } from '@carenet/eventsourcing';
+import {
+  migrate,
+  preparedSql,
+  type ProjectionTable,
+  type SqlDatabase,
+  type SqlExecutor,
+} from '@carenet/eventsourcing';
 import type { IncludeRule, ResourceIndexValues, SearchRequest } from '../search/index.js';
 import { clauseIdsSql, clauseSql, isDrivingClause } from './criterion-sql.js';
-import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA } from './fhir-storage-migrations.js';
+import { FHIR_STORAGE_MIGRATIONS, FHIR_STORAGE_SCHEMA, FHIR_TABLES } from './fhir-storage-migrations.js';
 import { indexColumns } from './index-rows.js';
 import {
   decodeCursor,
@@ -92,6 +98,28 @@ interface PageRow {
 }
 
 const TYPE = '$1';
+
+/** The row of a version (type, id, version, instant, content, method, patient key). */
+function versionRowOf(resource: Resource, version: StoredVersion, patientKeyOf: PatientKeyOf): unknown[] {
+  const id = resource.id;
+  if (id === undefined || id.length === 0) {
+    throw new SearchStoreError('missing-id', `cannot store a ${resource.resourceType} without id`);
+  }
+  const lastUpdated = instantOf(version.lastUpdated);
+  const content = inFhirOrder({
+    ...resource,
+    meta: { ...resource.meta, versionId: String(version.versionId), lastUpdated },
+  });
+  return [
+    resource.resourceType,
+    id,
+    version.versionId,
+    lastUpdated,
+    JSON.stringify(content),
+    version.method ?? null,
+    patientKeyOf(resource),
+  ];
+}
 
 /**
  * The parameters of a put: the version's row (type, id, version, instant, content, method, patient
@@ -318,6 +346,23 @@ export class PostgresSearchStore {
     );
     const content = rows[0]?.content;
     return content === undefined ? undefined : inFhirOrder(content);
+  }
+
+  /**
+   * The tables of the read model and the rows of these types in each: what an inline projection
+   * writing them declares for an online rebuild (each table is partitioned by type: a type's
+   * partition is swapped whole).
+   */
+  tablesOf(resourceTypes: readonly string[]): ProjectionTable[] {
+    return FHIR_TABLES.map((table) => ({
+      name: `fhir.${table}`,
+      rows: { column: 'resource_type', values: resourceTypes },
+    }));
+  }
+
+  /** Rows of versions gathered in memory and written in a few statements (a bulk rebuild). */
+  bulkWriter(): SearchBulkWriter {
+    return new SearchBulkWriter(this.patientKeyOf);
   }
 
   /**
@@ -684,7 +729,7 @@ function replaceIndexCtes(first: number, guard?: string): string {
 n_${table} AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})),
 d_${table} AS (
   DELETE FROM fhir.${table}_index x USING o_${table} o
-  WHERE x.ctid = o.row_id AND NOT EXISTS (SELECT 1 FROM n_${table} u WHERE ${same})${andGuard}
+  WHERE x.resource_type = $1 AND x.ctid = o.row_id AND NOT EXISTS (SELECT 1 FROM n_${table} u WHERE ${same})${andGuard}
 ),
 i_${table} AS (
   INSERT INTO fhir.${table}_index (resource_type, id, ${names.join(', ')})
@@ -769,3 +814,109 @@ const REMOVE_SQL = preparedSql(`
 WITH d_resource AS (DELETE FROM fhir.resources WHERE resource_type = $1 AND id = $2),
 ${deletes}
 SELECT 1`);
+
+/** The column arrays of `INSERT … SELECT FROM unnest(…)` into one table, with their SQL types. */
+class RowBatch {
+  rows: unknown[][] = [];
+
+  constructor(
+    readonly table: string,
+    readonly names: readonly string[],
+    readonly types: readonly string[],
+  ) {}
+
+  /**
+   * The rows held, handed over as one JSON text (`JSON.stringify`, native: far cheaper than the
+   * driver's quoting of array elements), unpacked by PostgreSQL (`jsonb_array_elements`: parsed once).
+   */
+  take(): (tx: SqlExecutor, tableOf: (live: string) => string) => Promise<void> {
+    if (this.rows.length === 0) return () => Promise.resolve();
+    const text = JSON.stringify(this.rows);
+    this.rows = [];
+    return async (tx, tableOf) => {
+      await tx.query(
+        `INSERT INTO ${tableOf(this.table)} (${this.names.join(', ')})
+         SELECT ${this.types.map((type, n) => `(r ->> ${n})::${type}`).join(', ')} FROM jsonb_array_elements($1::jsonb) r`,
+        [text],
+      );
+    };
+  }
+}
+
+/**
+ * The read model's rows of many versions, gathered in memory and written by one multi-row insert
+ * per table (`flush`): what a bulk rebuild writes into fresh tables (no upsert, no index row
+ * compared). Each version goes to the history; the current one of a resource also to
+ * `fhir.resources` with its index rows. The rows are those `put` writes.
+ */
+export class SearchBulkWriter {
+  private readonly history = new RowBatch(
+    'fhir.resource_history',
+    ['resource_type', 'id', 'version_id', 'last_updated', 'content', 'method', 'patient_key'],
+    ['text', 'text', 'int', 'timestamptz', 'json', 'text', 'text'],
+  );
+  private readonly resources = new RowBatch(
+    'fhir.resources',
+    ['resource_type', 'id', 'version_id', 'last_updated', 'content', 'patient_key'],
+    ['text', 'text', 'int', 'timestamptz', 'json', 'text'],
+  );
+  private readonly indexes = INDEX_COLUMNS.map(
+    ([table, columns]) =>
+      new RowBatch(
+        `fhir.${table}_index`,
+        ['resource_type', 'id', ...columns.map(([name]) => name)],
+        ['text', 'text', ...columns.map(([, type]) => type)],
+      ),
+  );
+  private rows = 0;
+
+  constructor(private readonly patientKeyOf: PatientKeyOf) {}
+
+  /** Rows held. */
+  get pending(): number {
+    return this.rows;
+  }
+
+  /** A version of a resource: to the history; with index values (its current one) to the rest too. */
+  add(resource: Resource, version: StoredVersion, values?: ResourceIndexValues): void {
+    if (values === undefined) {
+      pushRow(this.history, versionRowOf(resource, version, this.patientKeyOf));
+      this.rows++;
+      return;
+    }
+    const { row } = putParams(resource, version, values, this.patientKeyOf);
+    pushRow(this.history, row);
+    pushRow(this.resources, [row[0], row[1], row[2], row[3], row[4], row[6]]);
+    this.rows += 2;
+    const columns = indexColumns(values);
+    const byTable = [
+      columns.token,
+      columns.reference,
+      columns.date,
+      columns.string,
+      columns.number,
+      columns.quantity,
+      columns.uri,
+    ] as readonly (readonly unknown[][])[];
+    byTable.forEach((arrays, n) => {
+      const batch = this.indexes[n];
+      const count = arrays[0]?.length ?? 0;
+      if (batch === undefined || count === 0) return;
+      for (let i = 0; i < count; i++) batch.rows.push([row[0], row[1], ...arrays.map((column) => column[i])]);
+      this.rows += count;
+    });
+  }
+
+  /** The rows held, handed over (`take` of BulkRebuild): the function writes them. */
+  take(): (tx: SqlExecutor, tableOf: (live: string) => string) => Promise<void> {
+    const writes = [this.history, this.resources, ...this.indexes].map((batch) => batch.take());
+    this.rows = 0;
+    return async (tx, tableOf) => {
+      for (const write of writes) await write(tx, tableOf);
+    };
+  }
+}
+
+function pushRow(batch: RowBatch, row: readonly unknown[]): void {
+  batch.rows.push([...row]);
+}

@@ -46,6 +46,11 @@ export function carePlansAccessFacts(facts: PostgresAccessFacts): InlineProjecti
         }
       }
     },
+    // The care plans' and teams' facts among those of every source: copied over at the switch.
+    tables: ['care_relation', 'sharing_grant'].map((table) => ({
+      name: `${facts.schema}.${table}`,
+      rows: { where: "source LIKE 'CarePlan/%' OR source LIKE 'CareTeam/%'" },
+    })),
     async reset(tx) {
       for (const table of ['care_relation', 'sharing_grant']) {
         await tx.query(

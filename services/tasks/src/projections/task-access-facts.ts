@@ -68,5 +68,10 @@ export function taskAccessFacts(
       await tx.query(`DELETE FROM ${facts.schema}.care_relation WHERE source LIKE 'Task/%'`);
       await tx.query(`DELETE FROM ${facts.schema}.sharing_grant WHERE source LIKE 'Task/%'`);
     },
+    // The Tasks' facts among those of every source: copied over at the switch of a rebuild.
+    tables: ['care_relation', 'sharing_grant'].map((table) => ({
+      name: `${facts.schema}.${table}`,
+      rows: { where: "source LIKE 'Task/%'" },
+    })),
   };
 }

@@ -63,3 +63,10 @@ export {
   type EventSubscriber,
   type SubscriberRuntime,
 } from './event-subscriber.js';
+export {
+  KAFKA_SASL_MECHANISMS,
+  kafkaClientSecurity,
+  kafkaSecurityFromEnv,
+  type KafkaSaslMechanism,
+  type KafkaSecurity,
+} from './kafka-security.js';

@@ -1,6 +1,12 @@
 export { provisionTestInfrastructure, type TestInfrastructure } from './infra/provision.js';
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database.js';
 export { testKafkaBrokers, uniqueName } from './test-kafka.js';
+export {
+  startKafkaBroker,
+  type KafkaBroker,
+  type KafkaBrokerOptions,
+  type KafkaScramUser,
+} from './infra/kafka-broker.js';
 export { freeLoopbackPort } from './infra/free-port.js';
 export { repositoryRoot } from './infra/repository-root.js';
 export {

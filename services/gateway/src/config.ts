@@ -1,4 +1,10 @@
-import { InvalidTopicProtectionKeyError, topicProtection, type TopicProtection } from '@carenet/messaging';
+import {
+  InvalidTopicProtectionKeyError,
+  kafkaSecurityFromEnv,
+  topicProtection,
+  type KafkaSecurity,
+  type TopicProtection,
+} from '@carenet/messaging';
 import { z } from 'zod';
 
 /**
@@ -30,6 +36,8 @@ export interface GatewayConfig {
   readonly httpWorkers: number;
   /** Kafka brokers: events are published there (relay) when set. */
   readonly kafkaBrokers?: readonly string[];
+  /** This process's Kafka principal (SASL) and TLS (KAFKA_SASL_*, KAFKA_SSL*), when set. */
+  readonly kafkaSecurity?: KafkaSecurity;
   /**
    * The topic key (CARENET_TOPIC_PROTECTION_KEY): the relays seal the personal data the contracts
    * mark "sealed" with it, the consumers open it; unset, the relays leave those values out
@@ -265,6 +273,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       'CARENET_TOPIC_PROTECTION_KEY: required in the distributed mode with KAFKA_BROKERS (the personal data the contracts seal on the topics)',
     );
   }
+  const kafka = kafkaSecurityFromEnv(env);
+  problems.push(...kafka.problems);
   if (data.CARENET_HTTP_WORKERS > 1 && data.DATABASE_URL === undefined) {
     problems.push(
       'CARENET_HTTP_WORKERS: above 1 needs PostgreSQL (DATABASE_URL): the embedded PGlite database lives in one process',
@@ -287,6 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     databasePrepare: data.CARENET_PG_PREPARE === 'on',
     httpWorkers: data.CARENET_HTTP_WORKERS,
     ...(data.KAFKA_BROKERS !== undefined && { kafkaBrokers: data.KAFKA_BROKERS.split(',') }),
+    ...(kafka.security !== undefined && { kafkaSecurity: kafka.security }),
     ...(protection !== undefined && { topicProtection: protection }),
     kafkaTopics: {
       partitions: data.CARENET_KAFKA_PARTITIONS,

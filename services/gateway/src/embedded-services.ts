@@ -21,12 +21,14 @@ import {
 import {
   CATEGORY_CONTEXTS,
   deadLetterTopicOf,
+  kafkaClientSecurity,
   provisionTopics,
   startEventSubscriber,
   startRelay,
   topicOf,
   type ComponentHealth,
   type EventSource,
+  type KafkaSecurity,
   type RunningConsumer,
   type RunningRelay,
   type TopicLayout,
@@ -67,6 +69,8 @@ export interface EmbeddedServicesOptions {
   readonly logger: Logger;
   /** When given, each service's events go to its topic, and consumers read Kafka. */
   readonly kafkaBrokers?: readonly string[];
+  /** The process's Kafka principal (SASL) and TLS, when the brokers ask for them. */
+  readonly kafkaSecurity?: KafkaSecurity;
   /** The topic key: relays seal what the contracts mark "sealed", consumers open it (else left out). */
   readonly topicProtection?: TopicProtection;
   readonly clock?: () => Date;
@@ -186,6 +190,7 @@ export async function openEmbeddedServices(options: EmbeddedServicesOptions): Pr
       clientId: 'carenet-gateway',
       brokers: [...options.kafkaBrokers],
       logLevel: logLevel.WARN,
+      ...kafkaClientSecurity(options.kafkaSecurity),
     });
     source = { kind: 'kafka', kafka, topicOf: topicOfContext };
     // The topics this process publishes to and its consumer groups' dead-letter topics.

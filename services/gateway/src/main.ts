@@ -68,6 +68,7 @@ const services = await orFail(
     db,
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+    ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
     ...(config.topicProtection !== undefined && { topicProtection: config.topicProtection }),
     kafkaTopics: config.kafkaTopics,
     background: role !== 'http-worker',

@@ -170,7 +170,7 @@ export function republishCommand(io: CliIo): Command {
         let producer: Producer | undefined;
         if (!options.dryRun) {
           producer = await connected(
-            kafkaOf(brokers).producer({ idempotent: true, maxInFlightRequests: 1 }),
+            kafkaOf(brokers, io.env).producer({ idempotent: true, maxInFlightRequests: 1 }),
             brokers,
           );
         }

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { kafkaClientSecurity, kafkaSecurityFromEnv } from '@carenet/messaging';
 import { Option, type Command } from 'commander';
 import { CliUnavailableError, CliUsageError, type CliIo } from '../cli-io.js';
 import { nonEmpty } from './store-connection.js';
@@ -29,9 +30,18 @@ export function brokersOf(options: KafkaOptions, io: CliIo): string[] {
   return brokers;
 }
 
-/** A kafkajs client that gives up fast on an unreachable cluster, and logs nothing. */
-export function kafkaOf(brokers: readonly string[]): Kafka {
+/**
+ * A kafkajs client that gives up fast on an unreachable cluster, and logs nothing; it
+ * authenticates as the environment says (KAFKA_SASL_*, KAFKA_SSL*, as the services).
+ */
+export function kafkaOf(
+  brokers: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Kafka {
+  const { security, problems } = kafkaSecurityFromEnv(env);
+  if (problems.length > 0) throw new CliUsageError(problems.join('; '));
   return new Kafka({
+    ...kafkaClientSecurity(security),
     clientId: 'carenet-cli',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
@@ -63,7 +73,7 @@ export async function withAdmin<T>(
   work: (admin: Admin, kafka: Kafka) => Promise<T>,
 ): Promise<T> {
   const brokers = brokersOf(options, io);
-  const kafka = kafkaOf(brokers);
+  const kafka = kafkaOf(brokers, io.env);
   const admin = await connected(kafka.admin(), brokers);
   try {
     return await work(admin, kafka);

@@ -59,22 +59,55 @@ export async function isReady(kafka: Kafka): Promise<boolean> {
   }
 }
 
+/** A SCRAM user of a secured broker: a principal `User:<name>`. */
+export interface KafkaScramUser {
+  readonly name: string;
+  readonly password: string;
+}
+
+export interface KafkaBrokerOptions {
+  /**
+   * The secured mode (issue 20): SASL on every listener, these users' SCRAM-SHA-512/256
+   * credentials, ACLs enforced. The first user is the broker's own principal and the only super
+   * user (it creates topics and grants ACLs). Absent: plaintext, anonymous, no ACLs.
+   */
+  readonly scramUsers?: readonly KafkaScramUser[];
+  /** The name of its data dir and log in the run directory (default `kafka`). */
+  readonly name?: string;
+}
+
 /**
  * Starts a single-node Apache Kafka broker (KRaft combined mode) on free loopback ports with
  * the system Java, and waits until an admin metadata call succeeds.
  */
-export async function startKafkaBroker(run: RunDirectory, log: (line: string) => void): Promise<KafkaBroker> {
+export async function startKafkaBroker(
+  run: RunDirectory,
+  log: (line: string) => void,
+  options: KafkaBrokerOptions = {},
+): Promise<KafkaBroker> {
   const lib = ensureKafkaJars(log);
   const brokerPort = await freeLoopbackPort();
   const controllerPort = await freeLoopbackPort();
-  const logFile = join(run.path, 'kafka.log');
+  const name = options.name ?? 'kafka';
+  const logFile = join(run.path, `${name}.log`);
   const output = createWriteStream(logFile);
   const script = join(repositoryRoot(), 'infra', 'kafka', 'start-kafka.sh');
+  const users = options.scramUsers ?? [];
+  for (const user of users) {
+    if (!/^[\w.-]+$/.test(user.name) || !/^[\w.-]+$/.test(user.password))
+      throw new RangeError(
+        `a SCRAM user name and password are letters, digits, '.', '-' or '_' (${user.name})`,
+      );
+  }
   const child = spawn(
     'bash',
-    [script, lib, join(run.path, 'kafka'), String(brokerPort), String(controllerPort)],
+    [script, lib, join(run.path, name), String(brokerPort), String(controllerPort)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        KAFKA_SCRAM_USERS: users.map((u) => `${u.name}:${u.password}`).join(','),
+      },
     },
   );
   child.stdout.pipe(output);
@@ -89,7 +122,15 @@ export async function startKafkaBroker(run: RunDirectory, log: (line: string) =>
   child.unref();
 
   const brokers = `127.0.0.1:${brokerPort}`;
-  const kafka = new Kafka({ clientId: 'carenet-test-infra', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = users[0];
+  const kafka = new Kafka({
+    clientId: 'carenet-test-infra',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    ...(admin !== undefined && {
+      sasl: { mechanism: 'scram-sha-512', username: admin.name, password: admin.password },
+    }),
+  });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exited !== undefined) {

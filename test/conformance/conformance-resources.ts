@@ -292,6 +292,37 @@ export function plainCarePlan(): Resource {
   };
 }
 
+/** The category system of shared information (Communication, DocumentReference): the access decision's. */
+const INFORMATION_CATEGORY = 'https://carenet.example.org/fhir/CodeSystem/shared-information-category';
+
+/** A Communication the GP sent the nurse about the patient (medical information, by INS). */
+export function plainCommunication(): Resource {
+  return {
+    resourceType: 'Communication',
+    status: 'completed',
+    category: [{ coding: [{ system: INFORMATION_CATEGORY, code: 'medical' }] }],
+    subject: patient,
+    sent: '2026-05-20T08:00:00Z',
+    recipient: [professional(NURSE)],
+    sender: professional(GP),
+    payload: [{ contentString: 'Dressing changed; the wound is healing.' }],
+  };
+}
+
+/** A DocumentReference of the GP about the patient, its attachment inline (medical information). */
+export function plainDocumentReference(): Resource {
+  return {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    type: { coding: [{ system: 'http://loinc.org', code: '34133-9', display: 'Summary of episode note' }] },
+    category: [{ coding: [{ system: INFORMATION_CATEGORY, code: 'medical' }] }],
+    subject: patient,
+    date: '2026-05-20T08:00:00Z',
+    author: [professional(GP)],
+    content: [{ attachment: { contentType: 'text/plain', data: 'V291bmQgY2FyZSBzdW1tYXJ5' } }],
+  };
+}
+
 /** How a search parameter finds the stored resource: a value that matches, one that does not. */
 export interface SearchCase {
   /** The value that matches what is stored (`stored`: the resource as read back). */

@@ -13,6 +13,8 @@ import {
   NURSE,
   plainCarePlan,
   plainCareTeam,
+  plainCommunication,
+  plainDocumentReference,
   plainGoal,
   plainTask,
   richCarePlan,
@@ -42,6 +44,8 @@ type Send = (request: ConformanceRequest) => Promise<ConformanceResponse>;
 
 const ALLOWED_ORIGIN = 'https://app.example.org';
 const HOSTED_TYPES = ['Task', 'CarePlan', 'CareTeam', 'Goal'] as const;
+/** The shared information (issue 18): the interactions of the hosted types; search cases not tabled yet. */
+const SHARED_INFORMATION_TYPES = ['Communication', 'DocumentReference'] as const;
 /** This run's unique values (identifiers, tags): what it searches for is its own. */
 const RUN = randomUUID().slice(0, 8);
 
@@ -171,7 +175,7 @@ requestGroup('discovery', (send) => {
     capabilities = metadata.body;
     expect(metadata.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
     const resources = ((metadata.body?.rest as Resource[] | undefined)?.[0]?.resource ?? []) as Resource[];
-    for (const type of HOSTED_TYPES) {
+    for (const type of [...HOSTED_TYPES, ...SHARED_INFORMATION_TYPES]) {
       const entry = resources.find((resource) => resource.type === type);
       const interactions = ((entry?.interaction ?? []) as { code: string }[]).map((i) => i.code);
       expect({ type, interactions: interactions.sort() }).toEqual({
@@ -306,7 +310,7 @@ requestGroup('round trip of the official R4 examples', (send) => {
  * was read, but for the elements `notSentBack`), what a JSON Patch sets (one `add` per element).
  */
 interface Subject {
-  readonly type: (typeof HOSTED_TYPES)[number];
+  readonly type: (typeof HOSTED_TYPES)[number] | (typeof SHARED_INFORMATION_TYPES)[number];
   readonly bearer: () => string;
   readonly resource: () => Resource;
   readonly updated: Resource;
@@ -330,6 +334,8 @@ const MANDATORY: Record<Subject['type'], readonly string[]> = {
   CarePlan: ['status', 'intent', 'subject'],
   CareTeam: [],
   Goal: ['lifecycleStatus', 'description', 'subject'],
+  Communication: ['status'],
+  DocumentReference: ['status', 'content'],
 };
 
 const SUBJECTS: readonly Subject[] = [
@@ -366,6 +372,24 @@ const SUBJECTS: readonly Subject[] = [
     updated: { description: { text: 'Walk 500 m without help' } },
     patched: { note: [{ text: 'Physiotherapy twice a week' }] },
     element: 'lifecycleStatus',
+  },
+  // Sent: what it says is fixed, its other elements may change. An EHR (a system) records it for
+  // the GP it names as sender, and reads it whatever the access decision.
+  {
+    type: 'Communication',
+    bearer: () => system,
+    resource: plainCommunication,
+    updated: { note: [{ text: 'Call back if the wound reddens' }] },
+    patched: { priority: 'urgent' },
+    element: 'status',
+  },
+  {
+    type: 'DocumentReference',
+    bearer: () => system,
+    resource: plainDocumentReference,
+    updated: { description: 'Summary of the wound care episode' },
+    patched: { docStatus: 'final' },
+    element: 'status',
   },
 ];
 

@@ -526,12 +526,9 @@ class OnlineRebuild {
           await tx.query(`SET LOCAL lock_timeout = '${timeout}ms'`);
           await tx.query('LOCK TABLE eventstore.events IN SHARE MODE');
           const held = performance.now();
-          for (const table of tables) {
-            if (table.swap === 'rename') await tx.query(`LOCK TABLE ${table.live} IN ACCESS EXCLUSIVE MODE`);
-            if (table.swap === 'partition') {
-              await tx.query(`LOCK TABLE ${table.live} IN ACCESS EXCLUSIVE MODE`);
-            }
-          }
+          // The tables swapped (a partition's parent), in one statement; rows copied need no lock.
+          const locked = tables.filter((t) => t.swap !== 'copy').map((t) => t.live);
+          if (locked.length > 0) await tx.query(`LOCK TABLE ${locked.join(', ')} IN ACCESS EXCLUSIVE MODE`);
           const [state] = await tx.query<{ position: LogPosition }>(
             'SELECT position FROM eventstore.projection_rebuilds WHERE projection = $1 FOR UPDATE',
             [this.projection.name],
@@ -546,10 +543,12 @@ class OnlineRebuild {
             this.events += events.length;
             position = events.at(-1)?.logPosition ?? position;
           }
-          for (const table of tables) await swap(tx, table);
-          await tx.query('DELETE FROM eventstore.projection_rebuilds WHERE projection = $1', [
-            this.projection.name,
-          ]);
+          await tx.script(
+            [
+              ...tables.flatMap(swapStatements),
+              `DELETE FROM eventstore.projection_rebuilds WHERE projection = ${quoteLiteral(this.projection.name)}`,
+            ].join(';\n'),
+          );
           return performance.now() - held;
         });
         this.options.onProgress?.('switch', this.events);
@@ -628,38 +627,39 @@ async function indexesOf(
   });
 }
 
-/** The shadow in the live table's place (in the switch's transaction, the locks held). */
-async function swap(tx: SqlExecutor, table: ShadowTable): Promise<void> {
+/**
+ * The statements that put the shadow in the live table's place (run by the switch's transaction,
+ * the locks held, as one script: one round trip for all the tables).
+ */
+function swapStatements(table: ShadowTable): string[] {
   const { schema } = splitName(table.shadow);
-  const renameIndexes = async () => {
-    for (const index of table.indexes) {
-      await tx.query(`ALTER INDEX ${schema}.${index.shadow} RENAME TO ${quoteIdent(index.live)}`);
-    }
-  };
+  const renameIndexes = table.indexes.map(
+    (index) => `ALTER INDEX ${schema}.${index.shadow} RENAME TO ${quoteIdent(index.live)}`,
+  );
   switch (table.swap) {
-    case 'rename': {
-      await tx.query(`DROP TABLE ${table.live}`);
-      await tx.query(`ALTER TABLE ${table.shadow} RENAME TO ${quoteIdent(splitName(table.live).name)}`);
-      await renameIndexes();
-      return;
-    }
+    case 'rename':
+      return [
+        `DROP TABLE ${table.live}`,
+        `ALTER TABLE ${table.shadow} RENAME TO ${quoteIdent(splitName(table.live).name)}`,
+        ...renameIndexes,
+      ];
     case 'partition': {
       const partition = table.partition ?? '';
-      await tx.query(`ALTER TABLE ${table.live} DETACH PARTITION ${partition}`);
-      await tx.query(`DROP TABLE ${partition}`);
-      await tx.query(`ALTER TABLE ${table.shadow} RENAME TO ${quoteIdent(splitName(partition).name)}`);
-      await renameIndexes();
-      await tx.query(`ALTER TABLE ${table.live} ATTACH PARTITION ${partition} ${table.bound ?? ''}`);
-      if (table.check !== undefined)
-        await tx.query(`ALTER TABLE ${partition} DROP CONSTRAINT ${table.check}`);
-      return;
+      return [
+        `ALTER TABLE ${table.live} DETACH PARTITION ${partition}`,
+        `DROP TABLE ${partition}`,
+        `ALTER TABLE ${table.shadow} RENAME TO ${quoteIdent(splitName(partition).name)}`,
+        ...renameIndexes,
+        `ALTER TABLE ${table.live} ATTACH PARTITION ${partition} ${table.bound ?? ''}`,
+        ...(table.check === undefined ? [] : [`ALTER TABLE ${partition} DROP CONSTRAINT ${table.check}`]),
+      ];
     }
-    case 'copy': {
-      await tx.query(`DELETE FROM ${table.live} WHERE ${table.where ?? 'true'}`);
-      await tx.query(`INSERT INTO ${table.live} SELECT * FROM ${table.shadow}`);
-      await tx.query(`DROP TABLE ${table.shadow}`);
-      return;
-    }
+    case 'copy':
+      return [
+        `DELETE FROM ${table.live} WHERE ${table.where ?? 'true'}`,
+        `INSERT INTO ${table.live} SELECT * FROM ${table.shadow}`,
+        `DROP TABLE ${table.shadow}`,
+      ];
   }
 }
 

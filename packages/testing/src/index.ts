@@ -22,6 +22,7 @@ export {
   type DeciderThen,
 } from './decider-specification.js';
 export { seededRandom } from './seeded-random.js';
+export { ensurePythonEnvironment } from './infra/python-environment.js';
 export {
   startRestartableKafkaBroker,
   type RestartableKafkaBroker,

@@ -66,6 +66,8 @@ export interface PpcsPlatform {
   readonly carePlans: CarePlansService;
   /** The clock of both services: tests move it. */
   now: Date;
+  /** This platform's topic of each context (`tasks`, `care-plans`): unique to the test. */
+  readonly topics: Readonly<Record<string, string>>;
   clientFor(actor: Actor): Promise<Client>;
   /** Stops a service's consumer (as if its process died) / starts it again (same group). */
   stopConsumer(name: ConsumerName): Promise<void>;
@@ -176,6 +178,7 @@ export async function startPpcsPlatform(name: string): Promise<PpcsPlatform> {
     db,
     tasks,
     carePlans,
+    topics,
     async clientFor(actor: Actor) {
       const token = await issuer.issueToken({ actor, scopes: 'user/*.cruds' });
       return new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${token}` } });

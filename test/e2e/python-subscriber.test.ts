@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Parameters, Task } from 'fhir/r4.js';
 import type { FhirResource } from 'fhir-kit-client';
-import { Kafka, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { ensurePythonEnvironment, repositoryRoot, testKafkaBrokers, uniqueName } from '@carenet/testing';
 import { DR_B, IDEL, Y } from './support/ppcs-scenario.js';
 import { startPpcsPlatform, type PpcsPlatform } from './support/ppcs-platform.js';
@@ -112,7 +112,7 @@ describe('a subscriber in Python (confluent-kafka) on carenet.tasks', () => {
     await new Promise<void>((resolve) => {
       void reader.run({
         eachMessage: ({ message }) => {
-          published.push({ key: message.key, value: message.value, headers: message.headers as IHeaders });
+          published.push({ key: message.key, value: message.value, headers: message.headers! });
           if (published.length >= expectedEvents) resolve();
           return Promise.resolve();
         },

@@ -23,7 +23,7 @@ export function ensurePythonEnvironment(requirementsFile: string, log: (line: st
     if (result.error !== undefined || result.status !== 0) {
       throw new Error(
         `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}): ` +
-          `${result.stderr.slice(-2000)}`,
+          result.stderr.slice(-2000),
       );
     }
   };

@@ -299,6 +299,41 @@ describe('carenet projections rebuild', () => {
     expect(await readModel(db)).toEqual(before);
   }, 60_000);
 
+  it('waits for a long reader at the switch: gives up its locks, catches up, tries again', async () => {
+    const before = await readModel(db);
+    const projection = tasks.store.inlineProjections.find((p) => p.name === 'tasks-read-model');
+    if (projection === undefined) throw new Error('no tasks-read-model');
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      // A reader in a transaction that has read the Task partition: the switch cannot take it.
+      await reader.query('BEGIN');
+      await reader.query("SELECT count(*) FROM fhir.resources WHERE resource_type = 'Task'");
+      let attempts = 0;
+      let retried: () => void = () => undefined;
+      const firstRetry = new Promise<void>((resolve) => (retried = resolve));
+      const rebuilt = rebuildOnline(db, projection, {
+        lockTimeoutMs: 50,
+        onSwitchRetry: () => {
+          retried();
+        },
+        onProgress: (phase) => {
+          if (phase === 'switch') attempts++;
+        },
+      });
+      // Once the switch has given up at least once, the reader ends (its transaction untouched).
+      await firstRetry;
+      await reader.query("SELECT count(*) FROM fhir.resources WHERE resource_type = 'Task'");
+      await reader.query('COMMIT');
+      const report = await rebuilt;
+      expect(report.switchAttempts).toBeGreaterThan(1);
+      expect(attempts).toBe(1);
+    } finally {
+      await reader.end();
+    }
+    expect(await readModel(db)).toEqual(before);
+  }, 60_000);
+
   it("covers shared-info's read models: online where they name their tables, locked otherwise", async () => {
     const status = jsonLines((await carenet(['projections', 'status', 'shared-info', '--json'], env)).stdout);
     const inline = status.filter((r) => r.kind === 'inline').map((r) => r.name);

@@ -80,6 +80,8 @@ export interface OnlineRebuildOptions {
   readonly lockTimeoutMs?: number;
   /** Attempts of the switch (default 50). */
   readonly switchAttempts?: number;
+  /** Called when the switch gave up waiting for its locks, before it tries again. */
+  readonly onSwitchRetry?: (attempt: number) => void;
   /** Called after each batch written: the phase and the events handled so far. */
   readonly onProgress?: (phase: RebuildPhase | 'switch', events: number) => void;
   /**
@@ -555,6 +557,7 @@ class OnlineRebuild {
         return { attempts: attempt, heldMs };
       } catch (error) {
         if (sqlErrorCode(error) !== LOCK_NOT_AVAILABLE || attempt >= attempts) throw error;
+        this.options.onSwitchRetry?.(attempt);
         await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 1_000)));
         await this.catchUp(tables);
       }

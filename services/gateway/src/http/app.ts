@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Readiness } from '../readiness.js';
+import { contractsRouter } from './contracts-routes.js';
 import { httpMetrics, httpMetricsMiddleware, type HttpMetrics } from './http-metrics.js';
 import { logSerializers, requestLogProps } from './request-log.js';
 import {
@@ -40,7 +41,8 @@ export interface AppDependencies {
 
 /**
  * The gateway's HTTP surface: probes for the platform (`/healthz` liveness, `/readyz` readiness),
- * `/metrics` (Prometheus, no token), the FHIR base (`/fhir`), and in the embedded mode the dev
+ * `/metrics` (Prometheus, no token), the event contracts (`/asyncapi.yaml`, `/events/…`, no
+ * token), the FHIR base (`/fhir`), and in the embedded mode the dev
  * issuer's JWKS. Every request is counted and timed by route pattern. Every FHIR error is an OperationOutcome; nothing leaks a
  * stack trace.
  */
@@ -123,6 +125,8 @@ export function createApp(dependencies: AppDependencies): Express {
       res.json(smartConfiguration);
     });
   }
+  // The event contracts for subscribers: /asyncapi.yaml and the schemas it references.
+  app.use(contractsRouter());
   if (dependencies.operationDefinitions !== undefined) {
     app.use('/fhir/OperationDefinition', dependencies.operationDefinitions);
   }

@@ -9,6 +9,7 @@ import { accessDecision } from './access-decision.js';
 import { appendThroughput } from './append-throughput.js';
 import { appendToConsumerLatency } from './append-to-consumer-latency.js';
 import { auditThroughput } from './audit-throughput.js';
+import { backgroundCost } from './background-cost.js';
 import { BenchUsageError, parseBenchOptions } from './bench-options.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import type { Figure } from './figure.js';
@@ -23,6 +24,7 @@ import { republishThroughput } from './republish-throughput.js';
 import { tasksMixedLoad } from './tasks-mixed-load.js';
 import { tokenVerification } from './token-verification.bench.js';
 import { validationThroughput } from './validation-throughput.js';
+import { vsHapi } from './vs-hapi.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   appendThroughput,
@@ -39,6 +41,9 @@ const BENCHMARKS: readonly Benchmark[] = [
   auditThroughput,
   ppcsActivation,
 ];
+
+/** Run only when named (`pnpm bench vs-hapi`): minutes each, and HAPI built from Maven Central. */
+const ON_REQUEST: readonly Benchmark[] = [vsHapi, backgroundCost];
 
 const runStarted = performance.now();
 const print = (line = '') => process.stdout.write(`${line}\n`);
@@ -58,10 +63,13 @@ const logger: Logger = {
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
-  const selected = BENCHMARKS.filter((b) => options.filter === undefined || b.name.includes(options.filter));
+  const selected =
+    options.filter === undefined
+      ? BENCHMARKS
+      : [...BENCHMARKS, ...ON_REQUEST].filter((b) => b.name.includes(options.filter ?? ''));
   if (selected.length === 0) {
     throw new BenchUsageError(
-      `no benchmark name contains "${options.filter ?? ''}" (${BENCHMARKS.map((b) => b.name).join(', ')})`,
+      `no benchmark name contains "${options.filter ?? ''}" (${[...BENCHMARKS, ...ON_REQUEST].map((b) => b.name).join(', ')})`,
     );
   }
   progress(

@@ -1,15 +1,23 @@
 // `carenet republish` against a real PostgreSQL store and a real Kafka broker (issue 19): 10,000
 // events published by the relay, consumed by a consumer group with its inbox, then republished:
 // every message comes again with its ce_id and the replay mark, and no effect is applied twice.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { loadContractRegistry } from '@carenet/contracts';
-import { PostgresEventStore, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import {
+  PostgresEventStore,
+  postgresDatabase,
+  type JsonObject,
+  type SqlDatabase,
+} from '@carenet/eventsourcing';
 import {
   provisionTopics,
   startKafkaConsumer,
   startRelay,
+  topicProtection,
+  unsealedData,
   type RunningConsumer,
   type RunningRelay,
 } from '@carenet/messaging';
@@ -221,6 +229,59 @@ describe('carenet republish', () => {
     const { code, stderr } = await carenet(['republish', ...args, '--dry-run'], env);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+
+  it('seals what the contracts seal, as the relay: with the topic key in `protected`, without it left out', async () => {
+    const note = 'Patient HIV+, wear gloves';
+    await store.append(
+      'Task-sealed',
+      [
+        {
+          id: randomUUID(),
+          type: 'TaskRejected',
+          data: {
+            taskId: 'sealed',
+            by: { kind: 'system', clientId: 'cli-test' },
+            at: '2026-12-07T10:00:00.000Z',
+            reason: { text: note },
+          },
+        },
+      ],
+      'no-stream',
+    );
+    const key = randomBytes(32).toString('base64url');
+    const sealedTopic = uniqueName('republish-sealed');
+    await provisionTopics(kafka, [sealedTopic], { partitions: 1 });
+    for (const withKey of [true, false]) {
+      const { code } = await carenet(
+        ['republish', '--service', 'tasks', '--stream', 'Task-sealed', '--topic', sealedTopic, '--json'],
+        withKey ? { ...env, CARENET_TOPIC_PROTECTION_KEY: key } : env,
+      );
+      expect(code).toBe(0);
+    }
+    const values: Buffer[] = [];
+    const reader = kafka.consumer({ groupId: uniqueName('republish-sealed-reader') });
+    await reader.connect();
+    await reader.subscribe({ topics: [sealedTopic], fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void reader.run({
+        eachMessage: ({ message }) => {
+          values.push(message.value ?? Buffer.alloc(0));
+          if (values.length === 2) resolve();
+          return Promise.resolve();
+        },
+      });
+    });
+    await reader.disconnect();
+    for (const value of values) expect(value.toString('utf8')).not.toContain('HIV');
+    const [sealed, bare] = values.map((v) => JSON.parse(v.toString('utf8')) as JsonObject);
+    expect(typeof sealed?.protected).toBe('string');
+    expect(bare?.protected).toBeUndefined();
+    // A consumer holding the key gets the event as stored.
+    const eventId = (await store.readStream('Task-sealed'))[0]?.id ?? '';
+    expect(unsealedData(sealed ?? {}, eventId, topicProtection(key))).toMatchObject({
+      reason: { text: note },
+    });
   });
 
   it('says in one line that the broker cannot be reached, exit code 3', async () => {

@@ -10,7 +10,13 @@ import {
   type LogPosition,
   type RecordedEvent,
 } from '@carenet/eventsourcing';
-import { toKafkaMessage } from '@carenet/messaging';
+import {
+  InvalidTopicProtectionKeyError,
+  publishedValue,
+  toKafkaMessage,
+  topicProtectionFromEnv,
+  type TopicProtection,
+} from '@carenet/messaging';
 import { Command } from 'commander';
 import type { Message, Producer } from 'kafkajs';
 import { CliProblemsFoundError, CliUsageError, type CliIo } from '../cli-io.js';
@@ -74,7 +80,9 @@ export function republishCommand(io: CliIo): Command {
         .description(
           "re-emit a service's events to Kafka, from the store's log: a range of positions or instants, or one stream. " +
             'Each message is the one the relay sent (same key, value and headers, same ce_id) plus a carenet_replay header ' +
-            "(the run's id): consumers' inboxes skip what they already applied. The relay's checkpoint is not touched",
+            "(the run's id): consumers' inboxes skip what they already applied. The relay's checkpoint is not touched. " +
+            'As the relay, it seals the personal data the contracts mark "sealed" with CARENET_TOPIC_PROTECTION_KEY ' +
+            '(the same key as the services), or leaves it out without one: never in clear',
         )
         .requiredOption(
           '--service <service>',
@@ -141,6 +149,14 @@ export function republishCommand(io: CliIo): Command {
       const brokers = options.dryRun ? [] : brokersOf(options, io);
       const contracts = loadContractRegistry();
       const replayId = randomUUID();
+      let protection: TopicProtection | undefined;
+      try {
+        protection = topicProtectionFromEnv(io.env);
+      } catch (error) {
+        if (error instanceof InvalidTopicProtectionKeyError)
+          throw new CliUsageError(`CARENET_TOPIC_PROTECTION_KEY: ${error.message}`);
+        throw error;
+      }
 
       await withStore(options, io, async ({ db, store }) => {
         const started = Date.now();
@@ -191,7 +207,8 @@ export function republishCommand(io: CliIo): Command {
           const messages: Message[] = [];
           for (const event of events) {
             const message = toKafkaMessage(event);
-            const verdict = contracts.validate(message.headers[CLOUDEVENTS_HEADERS.type] ?? '', event.data);
+            const ceType = message.headers[CLOUDEVENTS_HEADERS.type] ?? '';
+            const verdict = contracts.validate(ceType, event.data);
             if (!verdict.ok) {
               throw new CliProblemsFoundError(
                 `event ${event.id} (${event.type} in ${event.streamId}@${event.revision}, position ${event.logPosition}) ` +
@@ -200,7 +217,8 @@ export function republishCommand(io: CliIo): Command {
             }
             messages.push({
               key: message.key,
-              value: message.value,
+              // What the relay sends: the clear part, the sealed values in `protected` (or left out).
+              value: publishedValue(event, ceType, contracts, protection),
               headers: { ...message.headers, [CLOUDEVENTS_HEADERS.replay]: replayId },
             });
           }
@@ -299,6 +317,12 @@ export function republishCommand(io: CliIo): Command {
                 `(${rateOf(summary.events, ms)}), replay id ${replayId}` +
                 (summary.events > 0 ? `, positions ${summary.first} to ${summary.last}` : ''),
         );
+        if (protection === undefined && !options.dryRun && summary.events > 0) {
+          note(
+            io,
+            'CARENET_TOPIC_PROTECTION_KEY is not set: the values the contracts seal were left out of the messages, as the relay does without the key',
+          );
+        }
       });
     });
 }

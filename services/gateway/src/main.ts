@@ -11,6 +11,7 @@ import {
 } from './cluster-telemetry.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { EMBEDDED_TOPIC_KEY_FILE, embeddedTopicProtection } from './embedded-topic-key.js';
 import { openEmbeddedServices } from './embedded-services.js';
 import { createApp } from './http/app.js';
 import { corsMiddleware } from './http/cors.js';
@@ -62,6 +63,17 @@ async function orFail<T>(what: string, step: Promise<T>): Promise<T> {
 }
 
 const { db, description: database } = await orFail('opening the database', openDatabase(config, logger));
+// The embedded mode with Kafka and no topic key: one of its own, in the data dir.
+let topicKey = config.topicProtection;
+if (topicKey === undefined && config.mode === 'embedded' && config.kafkaBrokers !== undefined) {
+  const own = await orFail(
+    'the topic key of the embedded mode',
+    Promise.resolve().then(() => embeddedTopicProtection(config.dataDir)),
+  );
+  topicKey = own.protection;
+  if (own.created)
+    logger.info(`created the topic key of the embedded mode in ${config.dataDir}/${EMBEDDED_TOPIC_KEY_FILE}`);
+}
 const services = await orFail(
   'opening the services',
   openEmbeddedServices({
@@ -69,7 +81,7 @@ const services = await orFail(
     logger,
     ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
     ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
-    ...(config.topicProtection !== undefined && { topicProtection: config.topicProtection }),
+    ...(topicKey !== undefined && { topicProtection: topicKey }),
     kafkaTopics: config.kafkaTopics,
     background: role !== 'http-worker',
     relayStallAfterMs: config.readyRelayStallMs,

@@ -206,16 +206,16 @@ UPDATE fhir.resource_history SET patient_key = (content -> p -> 'identifier' ->>
 `,
 };
 
-/** The resource types carenet stores, each in a partition of its own (migration 7). */
-export const PARTITIONED_TYPES = [
-  'Task',
-  'CarePlan',
-  'CareTeam',
-  'Goal',
-  'Patient',
-  'Consent',
-  'AuditEvent',
-] as const;
+/**
+ * The resource types in a partition of their own (migration 7): the Tasks, by far the most
+ * numerous, whose read model a rebuild swaps whole; every other type is in the DEFAULT partition
+ * (a rebuild copies its rows over at the switch). Not one partition per type: a statement
+ * prepared once (a generic plan) locks every partition of every table it names, at each
+ * execution (PostgreSQL 15): a Task's put takes 26 locks on plain tables, 49 with the Task
+ * partition and the DEFAULT one, 133 with a partition per type (8 per table), each one past the
+ * 16 a backend takes without the shared lock manager.
+ */
+export const PARTITIONED_TYPES = ['Task'] as const;
 
 /** Every table of the read model (each keyed by `resource_type` first). */
 export const FHIR_TABLES = [
@@ -231,12 +231,12 @@ export const FHIR_TABLES = [
 ] as const;
 
 /**
- * Every table LIST-partitioned by `resource_type`: a partition per type carenet stores
- * (`<table>_<type in lower case>`: `resources_task`) and a DEFAULT one for the others. A rebuild
- * of one type's read model (`carenet projections rebuild`) builds new partitions beside the live
- * ones and swaps them in one short transaction (DETACH, ATTACH: no copy); searches and reads,
- * which always name their type, read one partition (pruned at planning, or at execution for a
- * generic plan). The rows are moved once; the indexes keep their names on the parent, each
+ * Every table LIST-partitioned by `resource_type`: a partition for the Tasks
+ * (`<table>_<type in lower case>`: `resources_task`, see PARTITIONED_TYPES) and a DEFAULT one for
+ * the others. A rebuild of the Tasks' read model (`carenet projections rebuild`) builds new
+ * partitions beside the live ones and swaps them in one short transaction (DETACH, ATTACH: no
+ * copy); searches and reads, which always name their type, read one partition (pruned at
+ * planning, or at execution for a generic plan). The rows are moved once; the indexes keep their names on the parent, each
  * partition's named after them (`token_index_code_task`).
  */
 const partitionedByType: Migration = {

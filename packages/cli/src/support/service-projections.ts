@@ -36,9 +36,17 @@ export interface ServiceProjections {
 /** The schema of the access facts (services/gateway ACCESS_FACTS_SCHEMA). */
 const ACCESS_FACTS_SCHEMA = 'access';
 
+/**
+ * The search store as the gateway opens it: each resource's patient key, qualified by the data
+ * category for shared information (Communication, DocumentReference), so that a rebuilt read
+ * model is searched as the one the services wrote.
+ */
 async function searchStore(db: SqlDatabase): Promise<PostgresSearchStore> {
-  const { PostgresSearchStore } = await import('@carenet/fhir');
-  return PostgresSearchStore.open(db, { patientKeyOf: patientKeyOfResource });
+  const [{ PostgresSearchStore }, { informationPatientKeyOf }] = await Promise.all([
+    import('@carenet/fhir'),
+    import('@carenet/shared-info'),
+  ]);
+  return PostgresSearchStore.open(db, { patientKeyOf: informationPatientKeyOf(patientKeyOfResource) });
 }
 
 /**

@@ -167,6 +167,9 @@ async function run(context: BenchContext): Promise<Figure[]> {
         const pg0 = postgresClusterCpuSeconds(postmaster);
         const writesStarted = performance.now();
         for (let i = 0; i < writes; i += 1) {
+          const ended = gateway.child.exitCode ?? gateway.child.signalCode;
+          if (ended !== null)
+            throw new Error(`the gateway exited (${ended}):\n${gateway.logs().slice(-4_000)}`);
           const response = await fetch(`${gateway.base}/fhir/Task`, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },

@@ -89,6 +89,7 @@ export interface HapiServer {
   /** `http://127.0.0.1:<port>/fhir`. */
   readonly fhirBase: string;
   readonly pid: number;
+  running(): boolean;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -161,6 +162,7 @@ export async function startHapiServer(
     fhirBase,
     pid: child.pid ?? 0,
     logs: () => logs,
+    running: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

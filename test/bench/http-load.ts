@@ -10,7 +10,7 @@ export interface LoadRequest {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   /** Called with the status and the parsed body (when the caller asked for it). */
-  readonly done?: (status: number, body: unknown) => void;
+  readonly done?: (status: number, body: unknown, etag: string | undefined) => void;
   /** Parse the answer's JSON for `done`. */
   readonly parse?: boolean;
 }
@@ -72,12 +72,13 @@ export async function runLoad(
             }
             latencies.push(performance.now() - sent);
             if (answer.statusCode >= 300) failures += 1;
-            request.done?.(answer.statusCode, body);
+            const etag = answer.headers.etag;
+            request.done?.(answer.statusCode, body, typeof etag === 'string' ? etag : undefined);
           } catch (error) {
             failures += 1;
             if (failureSamples.length < 3)
               failureSamples.push(`${request.method} ${request.path}: ${String(error)}`);
-            request.done?.(0, undefined);
+            request.done?.(0, undefined, undefined);
           }
         }
       }),

@@ -78,6 +78,8 @@ interface Side {
   readonly ownerParam: string;
   readonly patientParam: string;
   readonly pid: () => number;
+  /** Throws, with the end of its output, when the server process has exited. */
+  alive(): void;
   readonly tasks: SeededTask[];
   /** Open Tasks the update phase moves on (one request at a time per Task). */
   readonly open: SeededTask[];
@@ -160,11 +162,14 @@ function requestOf(
         headers: { ...json, ...side.headers(task.nurse), 'if-match': `W/"${task.version}"` },
         body: JSON.stringify({ ...task.body, id: task.id, status }),
         parse: true,
-        done(code, answer) {
+        done(code, answer, etag) {
           if (code === 200) {
             task.status = status;
+            // The new version: the ETag (W/"n") of the answer, else its meta.versionId.
             task.version =
-              (answer as { meta?: { versionId?: string } } | undefined)?.meta?.versionId ?? task.version;
+              /^W\/"(.+)"$/.exec(etag ?? '')?.[1] ??
+              (answer as { meta?: { versionId?: string } } | undefined)?.meta?.versionId ??
+              task.version;
           }
           if (STEP[task.status] !== undefined) side.open.push(task);
         },
@@ -217,6 +222,7 @@ async function seed(
       },
     };
   });
+  side.alive();
   if (side.tasks.length < total * 0.99)
     throw new Error(
       `${side.name}: only ${side.tasks.length} of ${total} Tasks seeded: ${result.failureSamples.join('; ')}`,
@@ -247,6 +253,7 @@ async function measure(
   const result = await runLoad(side.origin, CONNECTIONS, seconds, () =>
     requestOf(side, interaction, next, now, patients),
   );
+  side.alive();
   return {
     result,
     serverCpu: processTreeCpuSeconds(side.pid()) - server0,
@@ -375,6 +382,11 @@ async function run(context: BenchContext): Promise<Figure[]> {
       ownerParam: 'owner:identifier',
       patientParam: 'patient:identifier',
       pid: () => running.child.pid ?? 0,
+      alive() {
+        const ended = running.child.exitCode ?? running.child.signalCode;
+        if (ended !== null)
+          throw new Error(`the carenet gateway exited (${ended}):\n${running.logs().slice(-4_000)}`);
+      },
       tasks: [],
       open: [],
       created: 0,
@@ -388,6 +400,9 @@ async function run(context: BenchContext): Promise<Figure[]> {
       ownerParam: 'owner-identifier',
       patientParam: 'patient-identifier',
       pid: () => started.pid,
+      alive() {
+        if (!started.running()) throw new Error(`HAPI exited:\n${started.logs().slice(-4_000)}`);
+      },
       tasks: [],
       open: [],
       created: 0,
@@ -416,21 +431,28 @@ async function run(context: BenchContext): Promise<Figure[]> {
     }
     const totals = new Map<string, Totals>();
     const loads: number[] = [];
-    for (let round = 0; round < config.rounds; round += 1) {
-      const order = round % 2 === 0 ? [carenet, hapiSide] : [hapiSide, carenet];
-      for (const interaction of INTERACTIONS) {
-        for (const side of order) {
-          const m = await measure(side, interaction, config.seconds, postmaster, 100 + round, patients);
-          loads.push(m.load);
-          const key = `${side.name} ${interaction}`;
-          const t = totals.get(key) ?? emptyTotals();
-          totals.set(key, t);
-          add(t, m);
+    let crashed: string | undefined;
+    try {
+      for (let round = 0; round < config.rounds; round += 1) {
+        const order = round % 2 === 0 ? [carenet, hapiSide] : [hapiSide, carenet];
+        for (const interaction of INTERACTIONS) {
+          for (const side of order) {
+            const m = await measure(side, interaction, config.seconds, postmaster, 100 + round, patients);
+            loads.push(m.load);
+            const key = `${side.name} ${interaction}`;
+            const t = totals.get(key) ?? emptyTotals();
+            totals.set(key, t);
+            add(t, m);
+          }
         }
+        progress(
+          `${NAME}: round ${round + 1} of ${config.rounds} done (load average ${fmt(loads[loads.length - 1] ?? Number.NaN, 1)})`,
+        );
       }
-      progress(
-        `${NAME}: round ${round + 1} of ${config.rounds} done (load average ${fmt(loads[loads.length - 1] ?? Number.NaN, 1)})`,
-      );
+    } catch (error) {
+      // A server that died mid-run: report what was measured, and why it stopped.
+      crashed = error instanceof Error ? error.message : String(error);
+      progress(`${NAME}: STOPPED: ${crashed.split('\n')[0] ?? ''}`);
     }
 
     const lines: string[] = [];
@@ -487,6 +509,7 @@ async function run(context: BenchContext): Promise<Figure[]> {
       'search index rows. The work queue and patient search: carenet `owner:identifier` / `patient:identifier`, HAPI a',
       'SearchParameter on Task.owner.identifier / Task.for.identifier (it has no :identifier modifier); HAPI search cache off.',
     );
+    if (crashed !== undefined) lines.push('', `STOPPED before the last round: ${crashed}`);
     context.report(lines);
     return figures;
   } finally {

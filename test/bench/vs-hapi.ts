@@ -171,7 +171,9 @@ function requestOf(
               (answer as { meta?: { versionId?: string } } | undefined)?.meta?.versionId ??
               task.version;
           }
-          if (STEP[task.status] !== undefined) side.open.push(task);
+          // A refused change (412: a version this load did not see) leaves the pool: retried with
+          // the same version it would fail again and again.
+          if (code === 200 && STEP[task.status] !== undefined) side.open.push(task);
         },
       };
     }

@@ -178,6 +178,11 @@ function serveHttp(): void {
   });
 
   const server: Server = app.listen(config.port, config.host);
+  // Idle keep-alive connections live 65 s (Node's default is 5 s): longer than the idle timeout of
+  // the usual load balancers (60 s) and of HTTP clients' pools, so that the server is not the one
+  // closing a connection a client is about to reuse (the client would see "other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // Headers too large, or not HTTP: an OperationOutcome too, not Node's empty 431/400.
   answerClientErrorsWithOutcome(server);
   server.on('listening', () => {

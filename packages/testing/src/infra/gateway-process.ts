@@ -40,7 +40,7 @@ export function spawnGateway(env: Record<string, string>): ChildProcess {
 export async function waitForHealthy(
   base: string,
   child: ChildProcess,
-  { timeoutMs = 30_000, output = () => '' }: { timeoutMs?: number; output?: () => string } = {},
+  { timeoutMs = 90_000, output = () => '' }: { timeoutMs?: number; output?: () => string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -64,7 +64,7 @@ export interface GatewayProcessOptions {
   readonly dataDir?: string;
   /** Prefix of the fresh data dir's name, under the OS temp dir. */
   readonly dataDirPrefix?: string;
-  /** How long it may take to answer `/healthz` (30 s by default). */
+  /** How long it may take to answer `/healthz` (90 s by default: a first start migrates every schema, slow on a loaded machine). */
   readonly healthyWithinMs?: number;
 }
 

@@ -1,3 +1,4 @@
+import { samePatient } from '@carenet/access';
 import { assertNever, BusinessRuleError, jsonEqual } from '@carenet/eventsourcing';
 import { COMMUNICATION_INFORMATION_KEYS, type CommunicationInformation } from './communication-content.js';
 import type {
@@ -75,10 +76,7 @@ function reviseCommunication(
   communication: ExistingCommunication,
 ): CommunicationEvent[] {
   const { information } = command;
-  if (
-    communication.subject.system !== information.subject.system ||
-    communication.subject.value !== information.subject.value
-  ) {
+  if (!samePatient(communication.subject, information.subject)) {
     throw new BusinessRuleError(
       COMMUNICATION_RULES.immutableSubject,
       `Communication/${communication.id} is about another patient: Communication.subject does not change`,

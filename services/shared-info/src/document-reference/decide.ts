@@ -1,3 +1,4 @@
+import { samePatient } from '@carenet/access';
 import { assertNever, BusinessRuleError, jsonEqual } from '@carenet/eventsourcing';
 import { DOCUMENT_INFORMATION_KEYS, type DocumentInformation } from './document-reference-content.js';
 import type {
@@ -63,10 +64,7 @@ function reviseDocument(
   document: ExistingDocumentReference,
 ): DocumentReferenceEvent[] {
   const { information } = command;
-  if (
-    document.subject.system !== information.subject.system ||
-    document.subject.value !== information.subject.value
-  ) {
+  if (!samePatient(document.subject, information.subject)) {
     throw new BusinessRuleError(
       DOCUMENT_REFERENCE_RULES.immutableSubject,
       `DocumentReference/${document.id} is about another patient: DocumentReference.subject does not change`,

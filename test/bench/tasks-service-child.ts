@@ -66,7 +66,7 @@ const tasks = await openTasksService({
 const issuer = await openDevIssuer({ dataDir: env('CARENET_BENCH_DATA_DIR'), mode: 'embedded' });
 
 const app = express();
-// As the gateway's app (services/gateway/src/http/app.ts): the FHIR router sets its own ETags.
+// As the gateway's app (packages/runtime/src/http/app.ts): the FHIR router sets its own ETags.
 app.disable('x-powered-by');
 app.set('etag', false);
 // The HTTP ceiling: a route that does nothing, on the same server and connections.

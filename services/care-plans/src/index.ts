@@ -25,3 +25,8 @@ export {
   RECORD_AGREEMENT_OPERATION,
   VALIDATE_PLAN_OPERATION,
 } from './fhir/care-plan/index.js';
+export { carePlansModule } from './care-plans-module.js';
+export {
+  carePlanAccessFactsSource,
+  careTeamAccessFactsSource,
+} from './projections/care-plans-access-facts-sources.js';

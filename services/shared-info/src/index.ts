@@ -52,3 +52,8 @@ export {
   type SharedInfoService,
   type SharedInfoServiceOptions,
 } from './shared-info-service.js';
+export { sharedInfoModule } from './shared-info-module.js';
+export {
+  consentAccessFactsSource,
+  patientAccessFactsSource,
+} from './projections/shared-info-access-facts-sources.js';

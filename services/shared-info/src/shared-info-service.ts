@@ -35,8 +35,7 @@ import {
 import { patientResource, registerPatientCommand, updatePatientCommands } from './fhir/patient/index.js';
 import { patientDecider, type PatientCommand, type PatientState } from './patient/index.js';
 import { consentAccessFactsProjection } from './projections/consent-access-facts-projection.js';
-import { patientAliasesProjection } from './projections/patient-aliases-projection.js';
-import { generalPractitionerAccessFactsProjection } from './projections/general-practitioner-access-facts-projection.js';
+import { patientAccessFactsProjection } from './projections/patient-access-facts-projection.js';
 import {
   keepPatientIdentifierKeys,
   resetPatientIdentifierKeys,
@@ -155,11 +154,7 @@ export async function openSharedInfoService(options: SharedInfoServiceOptions): 
       // After the Patient and Consent read models: they read the state the models have just stored.
       ...(accessFacts === undefined
         ? []
-        : [
-            consentAccessFactsProjection(accessFacts),
-            generalPractitionerAccessFactsProjection(accessFacts),
-            patientAliasesProjection(accessFacts),
-          ]),
+        : [consentAccessFactsProjection(accessFacts), patientAccessFactsProjection(accessFacts)]),
     ],
   });
   const common = {

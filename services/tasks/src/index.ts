@@ -24,3 +24,5 @@ export {
   CARE_PLAN_ACTION_SYSTEM,
   carePlanActionValue,
 } from './care-plan-actions/care-plan-action-identifier.js';
+export { tasksModule } from './tasks-module.js';
+export { taskAccessFactsSource } from './projections/task-access-facts-source.js';

@@ -61,5 +61,18 @@ CREATE INDEX patient_alias_patient ON ${schema}.patient_alias (patient_key);
 CREATE INDEX patient_alias_source ON ${schema}.patient_alias (source);
 `,
     },
+    {
+      version: 3,
+      name: 'states of other services streams',
+      // The distributed mode: a service keeps the access facts the other services' events state
+      // (read from their Kafka topics), folding each stream's events into the owner's state here.
+      sql: `
+CREATE TABLE ${schema}.remote_stream_state (
+  stream_id text COLLATE "C" PRIMARY KEY,
+  revision bigint NOT NULL,
+  state jsonb NOT NULL
+);
+`,
+    },
   ];
 }

@@ -2,7 +2,9 @@ import type { PostgresAccessFacts } from '@carenet/access';
 import type { InlineProjection } from '@carenet/eventsourcing';
 import type { CarePlanState } from '../care-plan/index.js';
 import type { CareTeamState } from '../care-team/index.js';
-import { carePlanCareRelations, careTeamCareRelations } from './care-relations.js';
+import { carePlanAccessFactsSource, careTeamAccessFactsSource } from './care-plans-access-facts-sources.js';
+
+const none = () => Promise.resolve(undefined);
 
 type Stored =
   | { resource_type: 'CarePlan'; id: string; state: CarePlanState }
@@ -34,15 +36,9 @@ export function carePlansAccessFacts(facts: PostgresAccessFacts): InlineProjecti
           [type, [...ids]],
         );
         for (const row of rows) {
-          const stated =
-            row.resource_type === 'CareTeam'
-              ? row.state.exists
-                ? careTeamCareRelations(row.state)
-                : undefined
-              : row.state.exists
-                ? carePlanCareRelations(row.state)
-                : undefined;
-          await facts.replaceSource(tx, `${row.resource_type}/${row.id}`, stated);
+          if (row.resource_type === 'CareTeam')
+            await careTeamAccessFactsSource.write(tx, facts, row.id, row.state, none);
+          else await carePlanAccessFactsSource.write(tx, facts, row.id, row.state, none);
         }
       }
     },

@@ -1,17 +1,14 @@
-import type { PostgresAccessFacts, SourceFacts } from '@carenet/access';
+import type { PostgresAccessFacts } from '@carenet/access';
 import type { InlineProjection } from '@carenet/eventsourcing';
-import { consentStateFacts } from '../access-facts/index.js';
 import type { ConsentState } from '../consent/index.js';
+import { consentAccessFactsSource } from './shared-info-access-facts-sources.js';
 
-/** The source of a consent's facts, as the access decision names it. */
-const sourceOf = (consentId: string) => `Consent/${consentId}`;
+const none = () => Promise.resolve(undefined);
 
 /**
  * The shared-information part of the access facts (issue 18), kept in the append's transaction:
- * the SharingConsent or Objections each Consent states (`consentStateFacts`: given, over its
- * period, ended at its withdrawal) replace its previous ones at each change, from the state the
- * read model has just stored (this projection runs after it). A Consent that states nothing (a
- * draft, a refusal, entered in error) removes what it stated.
+ * what each Consent states (`consentAccessFactsSource`) replaces what it stated before, from the
+ * state the read model has just stored (this projection runs after it).
  */
 export function consentAccessFactsProjection(facts: PostgresAccessFacts): InlineProjection {
   return {
@@ -23,19 +20,7 @@ export function consentAccessFactsProjection(facts: PostgresAccessFacts): Inline
         "SELECT id, state FROM shared_info.aggregate_state WHERE resource_type = 'Consent' AND id = ANY($1::text[])",
         [ids],
       );
-      for (const { id, state } of rows) {
-        const stated = consentStateFacts(state);
-        const none = stated.consents.length === 0 && stated.objections.length === 0;
-        const source: SourceFacts | undefined =
-          !state.exists || none
-            ? undefined
-            : {
-                patient: { system: state.patient.system, value: state.patient.value },
-                consents: stated.consents,
-                objections: stated.objections,
-              };
-        await facts.replaceSource(tx, sourceOf(id), source);
-      }
+      for (const { id, state } of rows) await consentAccessFactsSource.write(tx, facts, id, state, none);
     },
     async reset(tx) {
       for (const table of ['care_relation', 'sharing_grant']) {

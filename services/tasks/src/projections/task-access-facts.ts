@@ -6,6 +6,7 @@ import {
 } from '@carenet/eventsourcing';
 import type { PostgresAccessFacts } from '@carenet/access';
 import { evolve, initialState, type TaskEvent, type TaskState } from '../task/index.js';
+import { taskAccessFactsSource } from './task-access-facts-source.js';
 import { taskCareRelations } from './task-care-relations.js';
 import { taskIdOf } from './task-read-model.js';
 
@@ -47,7 +48,7 @@ export function taskAccessFacts(
         [changed],
       );
       for (const { task_id: id, state } of rows) {
-        await facts.replaceSource(tx, sourceOf(id), state.exists ? taskCareRelations(state) : undefined);
+        await taskAccessFactsSource.write(tx, facts, id, state, () => Promise.resolve(undefined));
       }
     },
     statementFor(events) {

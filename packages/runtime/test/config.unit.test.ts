@@ -98,10 +98,6 @@ describe('gateway configuration', () => {
       { CARENET_MODE: 'distributed', DATABASE_URL: 'postgres://h/db' },
       'CARENET_AUTH_JWKS_URL: required in the distributed mode',
     ],
-    [
-      { CARENET_MODE: 'distributed', CARENET_AUTH_ISSUER: 'https://i', CARENET_AUTH_JWKS_FILE: '/k.json' },
-      'DATABASE_URL: required in the distributed mode',
-    ],
     [{ CARENET_AUTH_JWKS_FILE: '/k.json' }, 'CARENET_AUTH_ISSUER: required with a JWKS'],
     [
       {
@@ -229,13 +225,37 @@ describe('gateway configuration: CORS and the token endpoint', () => {
       CARENET_AUTH_JWKS_FILE: '/k.json',
       KAFKA_BROKERS: 'k:9092',
     };
-    expect(() => loadConfig(distributed)).toThrow(ConfigError);
-    expect(() => loadConfig(distributed)).toThrow(
-      'CARENET_TOPIC_PROTECTION_KEY: required in the distributed mode',
+    expect(() => loadConfig(distributed, 'service')).toThrow(ConfigError);
+    expect(() => loadConfig(distributed, 'service')).toThrow(
+      'CARENET_TOPIC_PROTECTION_KEY: required by a service process with KAFKA_BROKERS',
     );
     expect(
-      loadConfig({ ...distributed, CARENET_TOPIC_PROTECTION_KEY: key.toString('base64url') }).topicProtection,
+      loadConfig({ ...distributed, CARENET_TOPIC_PROTECTION_KEY: key.toString('base64url') }, 'service')
+        .topicProtection,
     ).toEqual({ key });
+  });
+
+  it('asks a service process for its database, Kafka and an external issuer; not the distributed gateway', () => {
+    const key = Buffer.alloc(32, 7);
+    const issuer = { CARENET_AUTH_ISSUER: 'https://i', CARENET_AUTH_JWKS_FILE: '/k.json' };
+    expect(() => loadConfig(issuer, 'service')).toThrow('DATABASE_URL: required by a service process');
+    expect(() => loadConfig(issuer, 'service')).toThrow('KAFKA_BROKERS: required by a service process');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db', KAFKA_BROKERS: 'k:9092' }, 'service')).toThrow(
+      'CARENET_AUTH_JWKS_URL: required in the distributed mode',
+    );
+    // A service process is distributed whatever CARENET_MODE says.
+    expect(
+      loadConfig(
+        {
+          ...issuer,
+          DATABASE_URL: 'postgres://h/db',
+          KAFKA_BROKERS: 'k:9092',
+          CARENET_TOPIC_PROTECTION_KEY: key.toString('base64url'),
+        },
+        'service',
+      ).mode,
+    ).toBe('distributed');
+    expect(loadConfig({ ...issuer, CARENET_MODE: 'distributed' }).mode).toBe('distributed');
   });
 
   it('reads the token endpoint of the authorization server', () => {

@@ -231,8 +231,18 @@ const schema = z.object({
   ),
 });
 
+/**
+ * What reads the configuration: the gateway (the embedded mode's every service, or the
+ * distributed mode's stateless proxy), or a service's own process (always distributed: its own
+ * PostgreSQL, Kafka, an external issuer).
+ */
+export type ProcessKind = 'gateway' | 'service';
+
 /** Reads and checks the configuration; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  kind: ProcessKind = 'gateway',
+): GatewayConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -242,7 +252,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       }),
     );
   }
-  const data = parsed.data;
+  const data = kind === 'service' ? { ...parsed.data, CARENET_MODE: 'distributed' as const } : parsed.data;
   const publicBaseUrl = data.CARENET_PUBLIC_BASE_URL ?? `http://localhost:${data.PORT}/fhir`;
   const problems: string[] = [];
   const jwks = data.CARENET_AUTH_JWKS_URL ?? data.CARENET_AUTH_JWKS_FILE;
@@ -258,7 +268,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
         'CARENET_AUTH_JWKS_URL: required in the distributed mode (the dev issuer exists only in the embedded mode)',
       );
     }
-    if (data.DATABASE_URL === undefined) problems.push('DATABASE_URL: required in the distributed mode');
+    // The distributed gateway is a stateless proxy: only the services have a database and Kafka.
+    if (kind === 'service') {
+      if (data.DATABASE_URL === undefined) problems.push('DATABASE_URL: required by a service process');
+      if (data.KAFKA_BROKERS === undefined)
+        problems.push('KAFKA_BROKERS: required by a service process (the services talk through Kafka)');
+    }
   }
   let protection: TopicProtection | undefined;
   if (data.CARENET_TOPIC_PROTECTION_KEY !== undefined) {
@@ -268,9 +283,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       if (!(error instanceof InvalidTopicProtectionKeyError)) throw error;
       problems.push(error.message);
     }
-  } else if (data.CARENET_MODE === 'distributed' && data.KAFKA_BROKERS !== undefined) {
+  } else if (kind === 'service' && data.KAFKA_BROKERS !== undefined) {
     problems.push(
-      'CARENET_TOPIC_PROTECTION_KEY: required in the distributed mode with KAFKA_BROKERS (the personal data the contracts seal on the topics)',
+      'CARENET_TOPIC_PROTECTION_KEY: required by a service process with KAFKA_BROKERS (the personal data the contracts seal on the topics)',
     );
   }
   const kafka = kafkaSecurityFromEnv(env);

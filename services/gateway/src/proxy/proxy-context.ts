@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { BREAK_GLASS_HEADER, FHIR_JSON, FhirError, notSupported } from '@carenet/fhir';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { rewriteBaseInJson } from './base-url-rewriting.js';
+import { rewriteBaseInJson, rewriteBaseUrl } from './base-url-rewriting.js';
 import { forwardedRequestHeaders } from './forwarded-headers.js';
 import type { UpstreamAnswer, UpstreamClients, UpstreamRequest } from './upstream-client.js';
 import { upstreamFailure } from './upstream-errors.js';
@@ -18,7 +18,7 @@ export interface ProxyContext {
   readonly logger: Logger;
 }
 
-/** A service's answer read whole, its JSON on the public base. */
+/** A service's answer read whole, its JSON and its Location headers on the public base. */
 export interface BufferedAnswer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
@@ -109,11 +109,12 @@ export async function bufferedCall(
     attempts: answer.attempts,
   });
   const base = context.bases.get(request.service) ?? context.publicBaseUrl;
-  return {
-    status: answer.status,
-    headers: answer.headers,
-    text: rewriteBaseInJson(text, base, context.publicBaseUrl),
-  };
+  const headers = { ...answer.headers };
+  for (const name of ['location', 'content-location'] as const) {
+    const value = headers[name];
+    if (typeof value === 'string') headers[name] = rewriteBaseUrl(value, base, context.publicBaseUrl);
+  }
+  return { status: answer.status, headers, text: rewriteBaseInJson(text, base, context.publicBaseUrl) };
 }
 
 async function readText(answer: UpstreamAnswer): Promise<string> {

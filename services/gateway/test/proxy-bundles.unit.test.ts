@@ -184,6 +184,30 @@ describe('the FHIR proxy: batch and transaction Bundles', () => {
     expect(sharedInfo.hits.map((h) => h.url)).toEqual(['/fhir/Patient/p-1']);
   });
 
+  it('gives a created entry its fullUrl from its Location when the service answers without a body', async () => {
+    tasks.handler = (_req, res) => {
+      res
+        .status(201)
+        .set({ ETag: 'W/"1"', Location: `${tasks.base}/Task/t-min/_history/1` })
+        .end();
+    };
+    const answer = await proxy.call('POST', '/', {
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [{ resource: { resourceType: 'Task' }, request: { method: 'POST', url: 'Task' } }],
+      },
+      headers: { prefer: 'return=minimal' },
+    });
+    expect((answer.body as unknown as { entry: ResponseEntry[] }).entry).toEqual([
+      {
+        fullUrl: `${PUBLIC_BASE}/Task/t-min`,
+        response: { status: '201 Created', location: 'Task/t-min/_history/1', etag: 'W/"1"' },
+      },
+    ]);
+    expect(tasks.hits[0]?.headers.prefer).toBe('return=minimal');
+  });
+
   it('answers an entry whose service is down with its 502 and the others as usual', async () => {
     const down = await startProxy({
       upstreams: new Map([

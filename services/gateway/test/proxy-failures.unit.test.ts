@@ -68,6 +68,24 @@ describe('the FHIR proxy when a service fails', () => {
     expect(performance.now() - started).toBeLessThan(1400);
   });
 
+  it('drops the exchange, quietly, when the client leaves before the service answers', async () => {
+    let closed = false;
+    tasks.handler = async (req) => {
+      req.socket.once('close', () => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    };
+    const before = proxy.logLines.length;
+    await expect(
+      fetch(`${proxy.base}/Task/t-1`, {
+        headers: { authorization: `Bearer ${proxy.token}` },
+        signal: AbortSignal.timeout(100),
+      }),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toBe(true);
+    expect(proxy.logLines.slice(before).filter((l) => Number(l.level) >= 40)).toEqual([]);
+  });
+
   it('never sends a POST twice: a connection closed before the answer is a 502 after one attempt', async () => {
     tasks.handler = (req) => {
       req.socket.destroy();

@@ -70,6 +70,9 @@ function bodyOf(entry: BundleEntryRequest): { body: Buffer; contentType: string 
   );
 }
 
+/** `Type/id` at the start of a Location (`Task/1/_history/2`). */
+const LOCATED = /^([A-Z][A-Za-z]{0,63}\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/|$)/;
+
 /** A service's answer to one entry, as the entry's response (as the embedded mode builds it). */
 function entryOf(answer: BufferedAnswer, publicBaseUrl: string): BundleEntry {
   const body = jsonOf(answer);
@@ -93,13 +96,18 @@ function entryOf(answer: BufferedAnswer, publicBaseUrl: string): BundleEntry {
   const lastModified =
     resource?.meta?.lastUpdated ??
     (lastModifiedHeader !== undefined ? new Date(lastModifiedHeader).toISOString() : undefined);
+  // The resource's URL: from the resource, or (Prefer: return=minimal) from its Location.
+  const located =
+    typeof location === 'string' ? LOCATED.exec(location.replace(`${publicBaseUrl}/`, '')) : null;
   const ownUrl =
     resource !== undefined &&
     resource.resourceType !== 'Bundle' &&
     !isOutcome(resource) &&
     resource.id !== undefined
       ? `${publicBaseUrl}/${resource.resourceType}/${resource.id}`
-      : undefined;
+      : located !== null
+        ? `${publicBaseUrl}/${located[1] ?? ''}`
+        : undefined;
   return {
     ...(ownUrl !== undefined && { fullUrl: ownUrl }),
     ...(resource !== undefined && !isOutcome(resource) && { resource }),

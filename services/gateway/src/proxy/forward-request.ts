@@ -53,6 +53,7 @@ export async function forwardRequest(
     delete headers['content-encoding'];
   }
   if (body !== undefined) headers['content-length'] = String(body.length);
+  const signal = clientGone(res);
   let answer: UpstreamAnswer;
   try {
     answer = await context.clients.request({
@@ -61,9 +62,14 @@ export async function forwardRequest(
       path: override.path ?? req.url,
       headers,
       ...(body !== undefined && { body }),
-      signal: clientGone(res),
+      signal,
     });
   } catch (error) {
+    if (signal.aborted) {
+      // The client left: nobody to answer (the service's request was aborted with it).
+      context.logger.debug({ service }, 'the client left before the service answered');
+      return;
+    }
     logExchange(context, {
       service,
       method: req.method,

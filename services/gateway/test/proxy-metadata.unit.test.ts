@@ -111,6 +111,31 @@ describe('the FHIR proxy: the merged CapabilityStatement', () => {
     }
   });
 
+  it('does not wait for a service that hangs longer than its answer timeout', async () => {
+    const hanging = await startFakeService('shared-info');
+    hanging.handler = () => new Promise<void>((resolve) => setTimeout(resolve, 3000));
+    const slow = await startProxy({
+      upstreams: new Map([
+        ['tasks', tasks.base],
+        ['care-plans', carePlans.base],
+        ['shared-info', hanging.base],
+      ]),
+      routes: TEST_ROUTES,
+      timeouts: { responseMs: 300 },
+    });
+    try {
+      const started = performance.now();
+      const answer = await slow.call('GET', '/metadata', { headers: { authorization: null } });
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(answer.status).toBe(200);
+      const statement = answer.body as unknown as CapabilityStatement;
+      expect(statement.meta?.tag?.map((t) => t.code)).toEqual(['shared-info']);
+    } finally {
+      await slow.close();
+      await hanging.close();
+    }
+  });
+
   it('answers 502 when no service answers', async () => {
     const none = await startProxy({
       upstreams: new Map([

@@ -11,6 +11,9 @@ import { bufferedCall, jsonOf, type ProxyContext } from './proxy-context.js';
 /** How long a merged CapabilityStatement of every service is served before it is fetched again. */
 export const DEFAULT_METADATA_CACHE_MS = 30_000;
 
+/** How long a service's `/metadata` is waited for: a service that hangs must not hang the statement. */
+const METADATA_TIMEOUT_MS = 5_000;
+
 /**
  * The tag of a merged CapabilityStatement that misses a service: one per service that did not
  * answer (`code` = its name), so that a client sees its types are missing for now and why.
@@ -76,6 +79,7 @@ export class MergedCapability {
               method: 'GET',
               path: '/metadata',
               headers: { accept: FHIR_JSON, 'x-request-id': requestId },
+              responseTimeoutMs: Math.min(METADATA_TIMEOUT_MS, this.context.clients.timeouts.responseMs),
             },
             'metadata',
           );

@@ -88,7 +88,7 @@ export async function bufferedCall(
     answer = await context.clients.request(request);
     text = await readText(answer);
   } catch (error) {
-    const thrown = upstreamFailure(request.service, error, context.clients.timeouts) ?? error;
+    const thrown = upstreamFailure(request.service, error, context.clients.timeoutsOf(request)) ?? error;
     logExchange(context, {
       service: request.service,
       method: request.method,

@@ -32,6 +32,8 @@ export interface UpstreamRequest {
   readonly body?: Buffer;
   /** Aborts the exchange (the client went away). */
   readonly signal?: AbortSignal;
+  /** A shorter wait for the answer than the proxy's (ms): the gateway's own calls (`/metadata`). */
+  readonly responseTimeoutMs?: number;
 }
 
 /** The service's answer: its status and headers, and its body still to be read (a stream). */
@@ -99,6 +101,10 @@ export class UpstreamClients {
           headers: request.headers,
           body: request.body ?? null,
           signal: request.signal ?? null,
+          ...(request.responseTimeoutMs !== undefined && {
+            headersTimeout: request.responseTimeoutMs,
+            bodyTimeout: request.responseTimeoutMs,
+          }),
         });
         return { status: answer.statusCode, headers: answer.headers, body: answer.body, attempts: attempt };
       } catch (error) {
@@ -106,12 +112,19 @@ export class UpstreamClients {
         const retry =
           attempt === 1 &&
           request.signal?.aborted !== true &&
-          ((kind === 'refused' && RETRY_WHEN_REFUSED.has(method)) ||
+          (((kind === 'refused' || kind === 'unreachable') && RETRY_WHEN_REFUSED.has(method)) ||
             (kind === 'reset' && RETRY_WHEN_RESET.has(method)));
         if (retry) continue;
-        throw upstreamFailure(request.service, error, this.timeouts) ?? error;
+        throw upstreamFailure(request.service, error, this.timeoutsOf(request)) ?? error;
       }
     }
+  }
+
+  /** The timeouts that apply to `request` (its own answer timeout, when it has one). */
+  timeoutsOf(request: Pick<UpstreamRequest, 'responseTimeoutMs'>): ProxyTimeouts {
+    return request.responseTimeoutMs === undefined
+      ? this.timeouts
+      : { ...this.timeouts, responseMs: request.responseTimeoutMs };
   }
 
   /** Closes every connection (waits for the requests under way). */

@@ -1,7 +1,8 @@
 import { FhirError, issue, outcome } from '@carenet/fhir';
 
 /** How a request to a service failed, as far as the gateway can tell. */
-export type UpstreamFailureKind = 'refused' | 'reset' | 'unresolved' | 'connect-timeout' | 'response-timeout';
+export type UpstreamFailureKind =
+  'refused' | 'unreachable' | 'reset' | 'unresolved' | 'connect-timeout' | 'response-timeout';
 
 /** The code of a network error (a connection that tried several addresses: the first one's). */
 function codeOf(error: unknown): string | undefined {
@@ -21,9 +22,10 @@ export function upstreamFailureKind(error: unknown): UpstreamFailureKind | undef
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
+      return 'reset';
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return 'reset';
+      return 'unreachable';
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'unresolved';
@@ -61,6 +63,8 @@ export function upstreamFailure(
       return undefined;
     case 'refused':
       return badGateway(`the ${service} service is unreachable (connection refused); try again later`);
+    case 'unreachable':
+      return badGateway(`the ${service} service is unreachable (no route to its host); try again later`);
     case 'reset':
       return badGateway(`the ${service} service closed the connection before it answered; try again later`);
     case 'unresolved':

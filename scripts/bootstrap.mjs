@@ -129,6 +129,7 @@ const verbs = {
   start: [join(root, 'scripts', 'start.mjs')],
   test: [join(root, 'scripts', 'test-all.mjs')],
   carenet: [join(root, 'scripts', 'carenet.mjs')],
+  network: [join(root, 'scripts', 'network.mjs')],
 };
 if (!verb || !(verb in verbs))
   fail(`usage: node scripts/bootstrap.mjs <${Object.keys(verbs).join('|')}> [args]`);

@@ -21,6 +21,29 @@ export class TopicProvisioningError extends Error {
   }
 }
 
+/** Attempts while topics are being created and their leaders elected (about 10 s in all). */
+const ATTEMPTS = 40;
+
+/** Kafka says retry (a topic another process just created has no leader yet). */
+const isRetriable = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+
+/**
+ * `step` again while Kafka answers with a retriable error: services starting together create the
+ * shared topics (`carenet.audit`) at once, and a topic another process created a moment ago is
+ * not served ("This server does not host this topic-partition") until its leader is elected.
+ */
+async function retrying<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isRetriable(error) || attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /**
  * Makes sure `topics` exist, idempotently (several processes may start at once): creates the
  * missing ones with the layout and waits for their leaders. An existing topic is left as it is,
@@ -44,13 +67,15 @@ export async function provisionTopics(
     const missing = wanted.filter((topic) => !known.has(topic));
     if (missing.length > 0) {
       // false when another process created them meanwhile: fine.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
-      });
+      await retrying(() =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+        }),
+      );
       logger.info({ topics: missing, partitions, replicationFactor }, 'Kafka topics created');
     }
-    const { topics: described } = await admin.fetchTopicMetadata({ topics: wanted });
+    const { topics: described } = await retrying(() => admin.fetchTopicMetadata({ topics: wanted }));
     for (const topic of described) {
       if (topic.partitions.length < partitions && !missing.includes(topic.name)) {
         logger.warn(

@@ -49,3 +49,11 @@ export {
   type Hl7ValidationResult,
   type Hl7Validator,
 } from './infra/hl7-validator.js';
+export {
+  NETWORK_SERVICES,
+  startLocalNetwork,
+  type LocalNetwork,
+  type LocalNetworkOptions,
+  type NetworkProcess,
+  type NetworkServiceName,
+} from './infra/local-network.js';

@@ -1,34 +1,38 @@
 import { composeServices, runFhirProcess } from '@carenet/runtime';
 import { SERVICE_MODULES } from './embedded-services.js';
 import { EMBEDDED_TOPIC_KEY_FILE, embeddedTopicProtection } from './embedded-topic-key.js';
+import { runProxyGateway } from './proxy-gateway.js';
 
-// The gateway of the embedded mode: every service in this process, on one database.
-await runFhirProcess({
-  name: 'gateway',
-  kind: 'gateway',
-  // The embedded mode with Kafka and no topic key: one of its own, in the data dir.
-  // eslint-disable-next-line @typescript-eslint/require-await -- a throw becomes a rejection
-  async topicProtection(config, logger) {
-    if (config.mode !== 'embedded' || config.kafkaBrokers === undefined) return undefined;
-    const own = embeddedTopicProtection(config.dataDir);
-    if (own.created)
-      logger.info(
-        `created the topic key of the embedded mode in ${config.dataDir}/${EMBEDDED_TOPIC_KEY_FILE}`,
-      );
-    return own.protection;
-  },
-  compose: ({ config, logger, db, topicProtection, background }) =>
-    composeServices({
-      modules: SERVICE_MODULES,
-      processName: 'gateway',
-      db,
-      logger,
-      ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
-      ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
-      ...(topicProtection !== undefined && { topicProtection }),
-      kafkaTopics: config.kafkaTopics,
-      background,
-      relayStallAfterMs: config.readyRelayStallMs,
-      documentMaxInlineBytes: config.documentMaxInlineBytes,
-    }),
-});
+// The distributed mode: a stateless proxy to the services' own processes. The embedded mode:
+// every service in this process, on one database.
+if (process.env.CARENET_MODE === 'distributed') await runProxyGateway();
+else
+  await runFhirProcess({
+    name: 'gateway',
+    kind: 'gateway',
+    // The embedded mode with Kafka and no topic key: one of its own, in the data dir.
+    // eslint-disable-next-line @typescript-eslint/require-await -- a throw becomes a rejection
+    async topicProtection(config, logger) {
+      if (config.mode !== 'embedded' || config.kafkaBrokers === undefined) return undefined;
+      const own = embeddedTopicProtection(config.dataDir);
+      if (own.created)
+        logger.info(
+          `created the topic key of the embedded mode in ${config.dataDir}/${EMBEDDED_TOPIC_KEY_FILE}`,
+        );
+      return own.protection;
+    },
+    compose: ({ config, logger, db, topicProtection, background }) =>
+      composeServices({
+        modules: SERVICE_MODULES,
+        processName: 'gateway',
+        db,
+        logger,
+        ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+        ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
+        ...(topicProtection !== undefined && { topicProtection }),
+        kafkaTopics: config.kafkaTopics,
+        background,
+        relayStallAfterMs: config.readyRelayStallMs,
+        documentMaxInlineBytes: config.documentMaxInlineBytes,
+      }),
+  });

@@ -1,6 +1,6 @@
-import { CARE_PLANS_CATEGORIES, CARE_PLANS_SEARCH_SUPPORT, CARE_PLANS_TYPES } from '@carenet/care-plans';
-import { SHARED_INFO_CATEGORIES, SHARED_INFO_SEARCH_SUPPORT, SHARED_INFO_TYPES } from '@carenet/shared-info';
-import { TASKS_CATEGORIES, TASKS_SEARCH_SUPPORT } from '@carenet/tasks';
+import { carePlansModule } from '@carenet/care-plans';
+import { sharedInfoModule } from '@carenet/shared-info';
+import { tasksModule } from '@carenet/tasks';
 
 /**
  * The services behind the gateway, by the name their URL variable carries
@@ -12,17 +12,15 @@ export type ServiceName = (typeof PROXY_SERVICES)[number];
 /** The services that must be reachable for the FHIR API to be whole (protocols: not built yet). */
 export const REQUIRED_SERVICES: readonly ServiceName[] = ['tasks', 'care-plans', 'shared-info'];
 
-const union = (...lists: readonly (readonly string[])[]): readonly string[] => [...new Set(lists.flat())];
-
 /**
- * The FHIR resource types each service serves, from what the service packages export: the
- * categories of their event streams, their FHIR types, and the types their search indexes (which
- * adds AuditEvent, served read-only by shared-info from the audit records of every service).
+ * The FHIR resource types each service serves: the `types` of its ServiceModule, the same modules
+ * the embedded mode composes in one process (shared-info's include AuditEvent, served read-only
+ * from the audit records of every service).
  */
 export const SERVICE_TYPES: Readonly<Record<ServiceName, readonly string[]>> = {
-  tasks: union(TASKS_CATEGORIES, Object.keys(TASKS_SEARCH_SUPPORT)),
-  'care-plans': union(CARE_PLANS_TYPES, CARE_PLANS_CATEGORIES, Object.keys(CARE_PLANS_SEARCH_SUPPORT)),
-  'shared-info': union(SHARED_INFO_TYPES, SHARED_INFO_CATEGORIES, Object.keys(SHARED_INFO_SEARCH_SUPPORT)),
+  tasks: tasksModule.types,
+  'care-plans': carePlansModule.types,
+  'shared-info': sharedInfoModule.types,
   protocols: [],
 };
 

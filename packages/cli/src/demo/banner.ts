@@ -72,8 +72,8 @@ export function demoBanner(
     '',
     ...territoryLines(),
     '',
-    `Tokens of three of its professionals (valid ${minutes} minutes; \`${options.again}\` prints new ones`,
-    'and loads nothing twice):',
+    `Tokens of three of its professionals, valid ${minutes} minutes. New ones (the load creates nothing twice):`,
+    `  ${options.again}`,
     '',
     ...tokens.flatMap((t) => [
       `# ${t.professional.actor.name}, ${t.professional.role}, ${t.professional.structure.name} (${identifierText(t.professional.actor.identifier)})`,

@@ -20,8 +20,14 @@ interface DemoOptions {
   readonly audience?: string;
 }
 
-/** The tokens of the banner: valid as long as the gateway accepts by default (CARENET_AUTH_MAX_TOKEN_LIFETIME). */
-const TOKEN_LIFETIME_SECONDS = 3600;
+/**
+ * How long the tokens live: an hour, or less when the gateway takes less (the same variable as the
+ * gateway's, CARENET_AUTH_MAX_TOKEN_LIFETIME, which `npm start -- --demo` passes on).
+ */
+function tokenLifetimeSeconds(env: Readonly<Record<string, string | undefined>>): number {
+  const cap = Number(env.CARENET_AUTH_MAX_TOKEN_LIFETIME);
+  return Number.isInteger(cap) && cap > 0 ? Math.min(3600, cap) : 3600;
+}
 
 /** The gateway's FHIR base by default: the one `npm start` serves, in this environment. */
 function defaultBaseUrl(env: Readonly<Record<string, string | undefined>>): string {
@@ -96,6 +102,7 @@ export function demoCommand(io: CliIo): Command {
       } catch {
         throw new CliUsageError(`--base-url takes a URL (got "${options.baseUrl}")`);
       }
+      const lifetime = tokenLifetimeSeconds(io.env);
       try {
         const probe = new FhirSession(baseUrl.href, () => Promise.reject(new Error('no token needed')));
         const discovered = await discover(probe);
@@ -109,7 +116,7 @@ export function demoCommand(io: CliIo): Command {
           issuer.issueToken({
             actor,
             scopes: DEFAULT_SCOPES[actor.kind],
-            expiresInSeconds: TOKEN_LIFETIME_SECONDS,
+            expiresInSeconds: lifetime,
           });
         const result = await loadDemoTerritory({
           baseUrl: probe.baseUrl,
@@ -126,7 +133,7 @@ export function demoCommand(io: CliIo): Command {
         }
         io.stdout.write(
           demoBanner(result, shown, {
-            tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+            tokenLifetimeSeconds: lifetime,
             again: `npm run carenet -- demo --base-url ${probe.baseUrl}`,
           }),
         );
@@ -134,7 +141,12 @@ export function demoCommand(io: CliIo): Command {
         if (error instanceof GatewayUnreachableError) {
           throw new CliUnavailableError(`${error.message} (is it running? npm start, or give --base-url)`);
         }
-        if (error instanceof GatewayRefusedError && error.status === 401) {
+        // A token signed by another key: the dev issuer of another data directory.
+        if (
+          error instanceof GatewayRefusedError &&
+          error.status === 401 &&
+          /kid|signature/.test(error.message)
+        ) {
           throw new Error(
             `${error.message}: the gateway does not take the dev issuer's tokens of this data directory ` +
               '(give the data directory of the running gateway: --data-dir, or CARENET_DATA_DIR)',

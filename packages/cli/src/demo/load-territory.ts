@@ -219,11 +219,11 @@ class TerritoryLoader {
     }
     this.done('CareTeam');
     for (const goal of scenario.goals) {
-      let resource = await this.ensure('Goal', coordinator, goal.body, this.identifierOf(goal.key));
+      const resource = await this.ensure('Goal', coordinator, goal.body, this.identifierOf(goal.key));
       this.ids.set(goal.key, resource.id);
       const then = goal.then;
       if (then === undefined) continue;
-      resource = await this.patchUntil(
+      await this.patchUntil(
         'Goal',
         coordinator,
         resource,

@@ -150,7 +150,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         },
       ));
     } catch (error) {
-      throw refusal(error, kid);
+      throw refusal(error, kid, audiences);
     }
     // jose checks `iat` only with maxTokenAge: a token issued in the future is refused here.
     if (payload.iat !== undefined && payload.iat > current.getTime() / 1000 + tolerance) {
@@ -189,8 +189,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-/** The 401 for a jose refusal; a key source failure goes on as it is (a 500 at the edge). */
-function refusal(error: unknown, kid: unknown): FhirError | KeySetUnavailableError {
+/**
+ * The 401 for a jose refusal; a key source failure goes on as it is (a 500 at the edge). A wrong
+ * audience names the one this server takes (its public FHIR base, no secret): a token made for
+ * another port or host says so.
+ */
+function refusal(
+  error: unknown,
+  kid: unknown,
+  audiences: readonly string[],
+): FhirError | KeySetUnavailableError {
   if (error instanceof KeySetUnavailableError) return error;
   if (error instanceof errors.JWTExpired) {
     return unauthorized(error.claim === 'exp' ? 'the token has expired' : 'the token is too old');
@@ -201,7 +209,9 @@ function refusal(error: unknown, kid: unknown): FhirError | KeySetUnavailableErr
       case 'iss':
         return unauthorized("the token's issuer is not trusted");
       case 'aud':
-        return unauthorized("the token's audience is not this server");
+        return unauthorized(
+          `the token's audience is not this server, which takes ${audiences.map((a) => JSON.stringify(a)).join(' or ')}`,
+        );
       case 'nbf':
         return unauthorized(
           error.reason === 'check_failed'

@@ -221,7 +221,7 @@ describe('createTokenVerifier: refusals are 401 with a specific reason', () => {
   it('wrong audience', async () => {
     expect(
       await expect401(verifier.verify(await signToken(es, { aud: 'https://elsewhere.test/fhir' }))),
-    ).toBe("the token's audience is not this server");
+    ).toBe(`the token's audience is not this server, which takes "${AUDIENCE}"`);
   });
 
   it('unknown kid', async () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { consumersCommand } from './commands/consumers-command.js';
+import { demoCommand } from './commands/demo-command.js';
 import { dlqCommand } from './commands/dlq-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { logCommand } from './commands/log-command.js';
@@ -28,7 +29,7 @@ function configure(command: Command, io: CliIo): void {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('carenet')
-    .description('carenet: dev tokens, and the ops verbs')
+    .description('carenet: dev tokens, the demo territory, and the ops verbs')
     .addHelpText(
       'after',
       '\nExit codes: 0 done, 1 failed, 2 refused (bad input), 3 database or broker unreachable,\n' +
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           '  $ carenet token --system ehr-gateway --scope "system/Task.cruds"',
       ),
     )
+    .addCommand(demoCommand(io))
     .addCommand(streamsCommand(io))
     .addCommand(logCommand(io))
     .addCommand(eventsCommand(io))

@@ -243,6 +243,12 @@ function k8sEnv(container: Container): Env {
   return env;
 }
 
+/** A memory quantity in MiB (`768Mi`, `1Gi`); NaN for any other form. */
+function mebibytes(quantity: string | undefined): number {
+  const [, amount = '', unit = ''] = /^(\d+)(Mi|Gi)$/.exec(quantity ?? '') ?? [];
+  return Number(amount) * (unit === 'Gi' ? 1024 : unit === 'Mi' ? 1 : NaN);
+}
+
 function containerPort(container: Container, port: string | number | undefined): number | undefined {
   return typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
 }
@@ -453,6 +459,11 @@ describe('infra/: the deployment files, checked offline', () => {
         for (const kind of ['requests', 'limits'] as const) {
           expect(Object.keys(container.resources?.[kind] ?? {}).sort()).toEqual(['cpu', 'memory']);
         }
+        // V8 sizes its heap from the memory limit (a quarter) unless told: told, within the limit.
+        const heap = Number(/^--max-old-space-size=(\d+)$/m.exec((container.command ?? []).join('\n'))?.[1]);
+        const limit = mebibytes(container.resources?.limits?.memory);
+        expect(heap).toBeGreaterThanOrEqual(256);
+        expect(heap).toBeLessThanOrEqual(limit - 256);
         expect(deployment.spec.template.metadata.annotations).toEqual(
           expect.objectContaining({
             'prometheus.io/scrape': 'true',

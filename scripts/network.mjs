@@ -3,10 +3,11 @@
 // /tmp/carenet-test-infra), one database per service, every service and the gateway as separate
 // processes, then prints their URLs and a token; Ctrl-C stops everything and removes the data.
 //
-// Options: --port <n> (the gateway's, default 8080), --replicas <n> (of the tasks service).
+// Options: --port <n> (the gateway's, default 8080), --replicas <n> (of the tasks service),
+// --demo (load the demo territory through the gateway, as `npm start -- --demo` does).
 // Environment: DATABASE_URL (a PostgreSQL server to create the services' databases in) and
 // KAFKA_BROKERS, to use servers of your own instead of throwaway ones.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,12 +18,13 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8080' },
     replicas: { type: 'string', default: '1' },
+    demo: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run network -- [--port 8080] [--replicas 1]\n' +
+    'usage: npm run network -- [--port 8080] [--replicas 1] [--demo]\n' +
       'Starts PostgreSQL, Kafka, the tasks, care-plans and shared-info services and the gateway as\n' +
       'separate processes; Ctrl-C stops them. DATABASE_URL and KAFKA_BROKERS use servers of your own.\n',
   );
@@ -79,14 +81,10 @@ try {
   run.remove();
   process.exit(1);
 }
-const nurse = network.token(
-  '--professional',
-  '810000000002',
-  '--profession',
-  'nurse',
-  '--name',
-  'Nina Leroy',
-);
+// With --demo, the demo's banner names the actors and their work queues; without, one nurse's.
+const nurse = values.demo
+  ? undefined
+  : network.token('--professional', '810000000002', '--profession', 'nurse', '--name', 'Nina Leroy');
 const lines = [
   '',
   `carenet network: FHIR at ${network.fhirBase} (the gateway, a proxy to the services)`,
@@ -98,15 +96,32 @@ const lines = [
   ),
   `  Kafka          ${network.kafkaBrokers}`,
   `  logs           ${run.path}`,
-  '',
-  "A nurse's token and her work queue:",
-  `  TOKEN=${nurse}`,
-  `  curl -s -H "Authorization: Bearer $TOKEN" '${network.fhirBase}/Task?owner:identifier=urn:oid:1.2.250.1.71.4.2.1|810000000002&status=requested,accepted,in-progress'`,
+  ...(nurse === undefined
+    ? []
+    : [
+        '',
+        "A nurse's token and her work queue (empty until Tasks are given to her; --demo loads a territory):",
+        `  TOKEN=${nurse}`,
+        `  curl -s -H "Authorization: Bearer $TOKEN" '${network.fhirBase}/Task?owner:identifier=urn:oid:1.2.250.1.71.4.2.1|810000000002&status=requested,accepted,in-progress'`,
+      ]),
   `More tokens: CARENET_DATA_DIR=.carenet/network PORT=${port} npm run -s carenet -- token --help`,
   'Ctrl-C stops everything.',
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+if (values.demo) {
+  // The demo territory through the gateway, as its professionals (tokens of the network's issuer).
+  say('--demo: loading the demo territory through the gateway');
+  const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
+  const demo = spawn(
+    process.execPath,
+    [cli, 'demo', '--base-url', network.fhirBase, '--data-dir', network.dataDir],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, PORT: String(port) } },
+  );
+  demo.once('exit', (code) => {
+    if (code !== 0) say(`--demo: the demo territory could not be loaded (exit ${code}); the network goes on`);
+  });
+}
 // A process of the network that dies is reported; the others go on (restart the network to recover).
 for (const proc of [network.gateway, ...Object.values(network.services).flat()]) {
   proc.child.once('exit', (code, signal) => {

@@ -11,6 +11,7 @@ import { appendToConsumerLatency } from './append-to-consumer-latency.js';
 import { auditThroughput } from './audit-throughput.js';
 import { backgroundCost } from './background-cost.js';
 import { BenchUsageError, parseBenchOptions } from './bench-options.js';
+import { distributedGateway } from './distributed-gateway.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import type { Figure } from './figure.js';
 import { figureTable } from './figure-table.js';
@@ -43,7 +44,7 @@ const BENCHMARKS: readonly Benchmark[] = [
 ];
 
 /** Run only when named (`pnpm bench vs-hapi`): minutes each, and HAPI built from Maven Central. */
-const ON_REQUEST: readonly Benchmark[] = [vsHapi, backgroundCost];
+const ON_REQUEST: readonly Benchmark[] = [vsHapi, backgroundCost, distributedGateway];
 
 const runStarted = performance.now();
 const print = (line = '') => process.stdout.write(`${line}\n`);

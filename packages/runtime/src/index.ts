@@ -13,4 +13,5 @@ export * from './version.js';
 export * from './http/app.js';
 export * from './http/cors.js';
 export * from './http/request-log.js';
+export * from './http/serve-http.js';
 export * from './http/smart-configuration.js';

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { answerClientErrorsWithOutcome, fhirRouter, operationDefinitionRouter } from '@carenet/fhir';
+import { fhirRouter, operationDefinitionRouter } from '@carenet/fhir';
 import { pino } from 'pino';
 import type { TopicProtection } from '@carenet/messaging';
 import type { Logger } from 'pino';
@@ -11,13 +11,14 @@ import {
   shareHealthWithWorkers,
   workerMetrics,
 } from './cluster-telemetry.js';
-import type { ComposedServices } from './compose-services.js';
+import { composeServices, type ComposedServices, type ComposeServicesOptions } from './compose-services.js';
 import { ConfigError, loadConfig, type GatewayConfig, type ProcessKind } from './config.js';
 import { openDatabase } from './database.js';
 import type { SqlDatabase } from '@carenet/eventsourcing';
 import { createApp } from './http/app.js';
 import { corsMiddleware } from './http/cors.js';
 import { logSerializers } from './http/request-log.js';
+import { listenOrExit } from './http/serve-http.js';
 import { smartConfiguration } from './http/smart-configuration.js';
 import { processMetrics, serveMetrics } from './metrics-server.js';
 import { databaseHealth, readiness } from './readiness.js';
@@ -32,6 +33,29 @@ export interface FhirProcessContext {
   readonly topicProtection: TopicProtection | undefined;
   /** Whether this process runs the background work (not an HTTP worker). */
   readonly background: boolean;
+}
+
+/**
+ * The services of a process, as the configuration says (Kafka, its principal and topics, the
+ * relays' stall limit, the documents' limit): `modules` here, `remoteModules`' access facts from
+ * their topics.
+ */
+export function composeFromConfig(
+  { config, logger, db, topicProtection, background }: FhirProcessContext,
+  composition: Pick<ComposeServicesOptions, 'modules' | 'remoteModules' | 'processName'>,
+): Promise<ComposedServices> {
+  return composeServices({
+    ...composition,
+    db,
+    logger,
+    ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
+    ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
+    ...(topicProtection !== undefined && { topicProtection }),
+    kafkaTopics: config.kafkaTopics,
+    background,
+    relayStallAfterMs: config.readyRelayStallMs,
+    documentMaxInlineBytes: config.documentMaxInlineBytes,
+  });
 }
 
 export interface FhirProcessOptions {
@@ -192,26 +216,11 @@ export async function runFhirProcess(options: FhirProcessOptions): Promise<void>
       }),
     });
 
-    const server: Server = app.listen(config.port, config.host);
-    // Idle keep-alive connections live 65 s (Node's default is 5 s): longer than the idle timeout of
-    // the usual load balancers (60 s) and of HTTP clients' pools, so that the server is not the one
-    // closing a connection a client is about to reuse (the client would see "other side closed").
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    // Headers too large, or not HTTP: an OperationOutcome too, not Node's empty 431/400.
-    answerClientErrorsWithOutcome(server);
+    const server: Server = listenOrExit(app, config, logger);
     server.on('listening', () => {
       // An HTTP worker leaves the line to the process that forked it, once all of them listen.
       if (role === 'single')
         logger.info(listeningDetails, `${label} listening: FHIR at ${config.publicBaseUrl}`);
-    });
-    server.on('error', (error: NodeJS.ErrnoException) => {
-      const reason =
-        error.code === 'EADDRINUSE'
-          ? `port ${config.port} on ${config.host} is already in use (set PORT to another port)`
-          : error.message;
-      logger.fatal({ err: error }, `cannot listen: ${reason}`);
-      process.exit(1);
     });
 
     let stopping = false;

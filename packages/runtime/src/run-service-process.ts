@@ -1,5 +1,4 @@
-import { composeServices } from './compose-services.js';
-import { runFhirProcess } from './run-fhir-process.js';
+import { composeFromConfig, runFhirProcess } from './run-fhir-process.js';
 import type { ServiceModule } from './service-module.js';
 
 /**
@@ -13,20 +12,7 @@ export function runServiceProcess(module: ServiceModule, others: readonly Servic
   return runFhirProcess({
     name: module.name,
     kind: 'service',
-    compose: ({ config, logger, db, topicProtection, background }) =>
-      composeServices({
-        modules: [module],
-        remoteModules: others,
-        processName: module.name,
-        db,
-        logger,
-        ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
-        ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
-        ...(topicProtection !== undefined && { topicProtection }),
-        kafkaTopics: config.kafkaTopics,
-        background,
-        relayStallAfterMs: config.readyRelayStallMs,
-        documentMaxInlineBytes: config.documentMaxInlineBytes,
-      }),
+    compose: (context) =>
+      composeFromConfig(context, { modules: [module], remoteModules: others, processName: module.name }),
   });
 }

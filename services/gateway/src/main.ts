@@ -1,4 +1,4 @@
-import { composeServices, runFhirProcess } from '@carenet/runtime';
+import { composeFromConfig, runFhirProcess } from '@carenet/runtime';
 import { SERVICE_MODULES } from './embedded-services.js';
 import { EMBEDDED_TOPIC_KEY_FILE, embeddedTopicProtection } from './embedded-topic-key.js';
 import { runProxyGateway } from './proxy-gateway.js';
@@ -21,18 +21,5 @@ else
         );
       return own.protection;
     },
-    compose: ({ config, logger, db, topicProtection, background }) =>
-      composeServices({
-        modules: SERVICE_MODULES,
-        processName: 'gateway',
-        db,
-        logger,
-        ...(config.kafkaBrokers !== undefined && { kafkaBrokers: config.kafkaBrokers }),
-        ...(config.kafkaSecurity !== undefined && { kafkaSecurity: config.kafkaSecurity }),
-        ...(topicProtection !== undefined && { topicProtection }),
-        kafkaTopics: config.kafkaTopics,
-        background,
-        relayStallAfterMs: config.readyRelayStallMs,
-        documentMaxInlineBytes: config.documentMaxInlineBytes,
-      }),
+    compose: (context) => composeFromConfig(context, { modules: SERVICE_MODULES, processName: 'gateway' }),
   });

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { answerClientErrorsWithOutcome } from '@carenet/fhir';
 import type { ComponentHealth } from '@carenet/messaging';
 import {
   ConfigError,
@@ -7,6 +6,7 @@ import {
   corsMiddleware,
   createApp,
   loadConfig,
+  listenOrExit,
   logSerializers,
   openAuthentication,
   processMetrics,
@@ -115,10 +115,7 @@ export async function runProxyGateway(): Promise<void> {
     ...(cors !== undefined && { cors }),
     ...(smart !== undefined && { smartConfiguration: smart }),
   });
-  const server: Server = app.listen(config.port, config.host);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  answerClientErrorsWithOutcome(server);
+  const server: Server = listenOrExit(app, config, logger);
   server.on('listening', () => {
     logger.info(
       {
@@ -131,14 +128,6 @@ export async function runProxyGateway(): Promise<void> {
       },
       `carenet gateway listening: FHIR at ${config.publicBaseUrl} (a proxy to the services)`,
     );
-  });
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === 'EADDRINUSE'
-        ? `port ${config.port} on ${config.host} is already in use (set PORT to another port)`
-        : error.message;
-    logger.fatal({ err: error }, `cannot listen: ${reason}`);
-    process.exit(1);
   });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -498,8 +498,14 @@ describe('infra/: the deployment files, checked offline', () => {
       expect(copied).toEqual(expect.arrayContaining(['contracts', 'packages', 'services', 'node_modules']));
       for (const path of copied.filter((p) => p !== 'node_modules'))
         expect(existsSync(join(ROOT, path))).toBe(true);
-      // The services the prune links back are the ones that run as processes.
-      expect(/for service in ([a-z -]+); do/.exec(dockerfile)?.[1]?.split(' ').sort()).toEqual(SERVICES);
+      // A service's main imports the other services' modules: the root package's production
+      // dependencies, which the --prod install keeps, name every service that runs as a process.
+      const rootPackage = JSON.parse(read('package.json')) as { dependencies?: Record<string, string> };
+      expect(
+        Object.keys(rootPackage.dependencies ?? {})
+          .map((name) => name.replace('@carenet/', ''))
+          .sort(),
+      ).toEqual(SERVICES);
     });
 
     it("keeps the host's install and build out of the context", () => {

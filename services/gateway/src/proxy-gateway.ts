@@ -21,36 +21,39 @@ import { fhirProxyRouter, proxyUpstreamsFromEnv, routingTable } from './proxy/in
 /** How long a service may take to answer the gateway's `/readyz` probe. */
 const SERVICE_PROBE_TIMEOUT_MS = 2_000;
 
+/** One replica's readiness, as the gateway sees it: its `/readyz` over the network. */
+async function replicaReadiness(service: string, base: string): Promise<ComponentHealth> {
+  const name = `service ${service} (${base})`;
+  const probe = new URL(base);
+  probe.pathname = probe.pathname.replace(/\/fhir\/?$/, '') + '/readyz';
+  try {
+    const answer = await fetch(probe, { signal: AbortSignal.timeout(SERVICE_PROBE_TIMEOUT_MS) });
+    return answer.ok
+      ? { name, ready: true }
+      : { name, ready: false, reason: `its /readyz answers ${answer.status}` };
+  } catch (error) {
+    return {
+      name,
+      ready: false,
+      reason: error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : 'unreachable',
+    };
+  }
+}
+
 /**
- * Each service's readiness, as the gateway sees it (its `/readyz` over the network): reported by
- * the gateway's `/readyz`, which stays ready while a service is not (it answers 502/504 for that
- * service's types and serves the others): taking the gateway out of a load balancer would take
- * every service out with it.
+ * Each service's readiness, replica by replica (`service tasks (http://tasks-1:8080/fhir)`), as
+ * the gateway sees it: reported by the gateway's `/readyz`, which stays ready while a service is
+ * not (it answers 502/504 for that service's types and serves the others): taking the gateway out
+ * of a load balancer would take every service out with it.
  */
-async function servicesReadiness(upstreams: ReadonlyMap<string, string>): Promise<Readiness> {
+async function servicesReadiness(upstreams: ReadonlyMap<string, readonly string[]>): Promise<Readiness> {
   const components = await Promise.all(
-    [...upstreams].map(async ([service, base]): Promise<ComponentHealth> => {
-      const probe = new URL(base);
-      probe.pathname = probe.pathname.replace(/\/fhir\/?$/, '') + '/readyz';
-      try {
-        const answer = await fetch(probe, { signal: AbortSignal.timeout(SERVICE_PROBE_TIMEOUT_MS) });
-        return answer.ok
-          ? { name: `service ${service}`, ready: true }
-          : { name: `service ${service}`, ready: false, reason: `its /readyz answers ${answer.status}` };
-      } catch (error) {
-        return {
-          name: `service ${service}`,
-          ready: false,
-          reason:
-            error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : 'unreachable',
-        };
-      }
-    }),
+    [...upstreams].flatMap(([service, bases]) => bases.map((base) => replicaReadiness(service, base))),
   );
   return { status: 'ready', components };
 }
 
-function readConfig(): { config: GatewayConfig; upstreams: ReadonlyMap<string, string> } {
+function readConfig(): { config: GatewayConfig; upstreams: ReadonlyMap<string, readonly string[]> } {
   const problems: string[] = [];
   let config: GatewayConfig | undefined;
   try {

@@ -52,15 +52,47 @@ describe('proxyUpstreamsFromEnv', () => {
   it('reads the three required URLs (trailing slashes dropped) and the optional protocols one', () => {
     const result = proxyUpstreamsFromEnv(env);
     expect(result.ok && Object.fromEntries(result.upstreams)).toEqual({
-      tasks: 'http://127.0.0.1:8081/fhir',
-      'care-plans': 'http://care-plans:8080/fhir',
-      'shared-info': 'https://shared-info.internal/fhir',
+      tasks: ['http://127.0.0.1:8081/fhir'],
+      'care-plans': ['http://care-plans:8080/fhir'],
+      'shared-info': ['https://shared-info.internal/fhir'],
     });
     const withProtocols = proxyUpstreamsFromEnv({
       ...env,
       CARENET_SERVICE_PROTOCOLS_URL: 'http://protocols:8080/fhir',
     });
-    expect(withProtocols.ok && withProtocols.upstreams.get('protocols')).toBe('http://protocols:8080/fhir');
+    expect(withProtocols.ok && withProtocols.upstreams.get('protocols')).toEqual([
+      'http://protocols:8080/fhir',
+    ]);
+  });
+
+  it("reads a service's replicas, comma-separated, in the order given", () => {
+    const result = proxyUpstreamsFromEnv({
+      ...env,
+      CARENET_SERVICE_TASKS_URL:
+        'http://tasks-1:8080/fhir/, http://tasks-2:8080/fhir ,http://10.0.0.7:8080/fhir',
+    });
+    expect(result.ok && result.upstreams.get('tasks')).toEqual([
+      'http://tasks-1:8080/fhir',
+      'http://tasks-2:8080/fhir',
+      'http://10.0.0.7:8080/fhir',
+    ]);
+  });
+
+  it('names a wrong replica by its place in the list, and replicas that differ in path or repeat', () => {
+    const wrong = proxyUpstreamsFromEnv({
+      ...env,
+      CARENET_SERVICE_TASKS_URL: 'http://tasks-1:8080/fhir,tasks-2:8080,',
+      CARENET_SERVICE_CARE_PLANS_URL: 'http://care-plans-1:8080/fhir,http://care-plans-2:8080/api/fhir',
+      CARENET_SERVICE_SHARED_INFO_URL: 'http://shared-info:8080/fhir,http://shared-info:8080/fhir/',
+    });
+    expect(!wrong.ok && wrong.problems).toEqual([
+      'CARENET_SERVICE_TASKS_URL: URL 2: must be an absolute http(s) URL (got "tasks-2:8080")',
+      'CARENET_SERVICE_TASKS_URL: URL 3: must be an absolute http(s) URL (got "")',
+      'CARENET_SERVICE_CARE_PLANS_URL: the replicas must share one FHIR base path ("/fhir" and "/api/fhir") ' +
+        '(got "http://care-plans-1:8080/fhir,http://care-plans-2:8080/api/fhir")',
+      'CARENET_SERVICE_SHARED_INFO_URL: names the replica http://shared-info:8080 twice ' +
+        '(got "http://shared-info:8080/fhir,http://shared-info:8080/fhir/")',
+    ]);
   });
 
   it('names every missing or wrong variable as config.ts does', () => {
@@ -111,6 +143,62 @@ describe("rewriting a service's base URL to the public one", () => {
       base: to,
       other: `${from}x`,
     });
+  });
+
+  it("rewrites every replica's base, and leaves the others", () => {
+    const replicas = ['http://tasks-1:8080/fhir', 'http://tasks-2:8080/fhir', 'http://tasks-10:8080/fhir'];
+    for (const base of replicas) {
+      expect(rewriteBaseUrl(`${base}/Task/1`, replicas, to)).toBe(`${to}/Task/1`);
+    }
+    expect(rewriteBaseUrl('http://tasks-3:8080/fhir/Task/1', replicas, to)).toBe(
+      'http://tasks-3:8080/fhir/Task/1',
+    );
+    const json = JSON.stringify({
+      link: [{ url: `${replicas[1]}/Task?x=1` }],
+      entry: [
+        { fullUrl: `${replicas[0]}/Task/1` },
+        { fullUrl: `${replicas[2]}/Task/2` },
+        { fullUrl: 'http://tasks-3:8080/fhir/Task/3' },
+        { fullUrl: `${replicas[0]}x/Task/4` },
+      ],
+    });
+    expect(JSON.parse(rewriteBaseInJson(json, replicas, to))).toEqual({
+      link: [{ url: `${to}/Task?x=1` }],
+      entry: [
+        { fullUrl: `${to}/Task/1` },
+        { fullUrl: `${to}/Task/2` },
+        { fullUrl: 'http://tasks-3:8080/fhir/Task/3' },
+        { fullUrl: `${replicas[0]}x/Task/4` },
+      ],
+    });
+    // The public base among the bases (a service that writes it itself) is left alone.
+    expect(rewriteBaseInJson(json, [...replicas, to], to)).toBe(rewriteBaseInJson(json, replicas, to));
+  });
+
+  it('streams the same rewriting of several bases, whatever the chunk boundaries', async () => {
+    const replicas = [
+      'http://tasks-1:8080/fhir',
+      'http://tasks-2:8080/fhir',
+      'https://tasks-10.internal/fhir',
+    ];
+    const json = JSON.stringify({
+      link: [{ url: `${replicas[1]}/Task?x=1` }, { url: replicas[2] }],
+      entry: Array.from({ length: 21 }, (_, i) => ({
+        fullUrl: `${replicas[i % 3]}/Task/${i}`,
+        other: `${replicas[i % 3]}x`,
+        near: `http://tasks-${i}:8080/fhir/Task/${i}`,
+      })),
+    });
+    const expected = rewriteBaseInJson(json, replicas, to);
+    expect(expected).not.toContain('"http://tasks-1:8080/fhir/');
+    for (const size of [1, 2, 3, 7, 26, 27, 28, 29, 30, 64, 1000, json.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < json.length; i += size) chunks.push(Buffer.from(json.slice(i, i + size)));
+      const out: Buffer[] = [];
+      for await (const chunk of Readable.from(chunks).pipe(new BaseUrlRewriter(replicas, to)))
+        out.push(chunk as Buffer);
+      expect([size, Buffer.concat(out).toString()]).toEqual([size, expected]);
+    }
   });
 
   it('streams the same rewriting, whatever the chunk boundaries', async () => {

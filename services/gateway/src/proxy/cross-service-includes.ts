@@ -75,7 +75,7 @@ const readers = new WeakMap<ProxyContext, ReferenceReader>();
 function readerOf(context: ProxyContext): ReferenceReader {
   let reader = readers.get(context);
   if (reader === undefined) {
-    reader = new ReferenceReader([context.publicBaseUrl, ...context.bases.values()]);
+    reader = new ReferenceReader([context.publicBaseUrl, ...[...context.bases.values()].flat()]);
     readers.set(context, reader);
   }
   return reader;

@@ -36,8 +36,12 @@ import {
 export const DEFAULT_BATCH_CONCURRENCY = 8;
 
 export interface FhirProxyOptions {
-  /** Service name → its FHIR base URL (`tasks` → `http://127.0.0.1:8081/fhir`). */
-  readonly upstreams: ReadonlyMap<string, string>;
+  /**
+   * Service name → its FHIR base URL (`tasks` → `http://127.0.0.1:8081/fhir`), or the URLs of its
+   * replicas, with the same base path (`http://tasks-1:8080/fhir`, `http://tasks-2:8080/fhir`):
+   * requests are balanced across them.
+   */
+  readonly upstreams: ReadonlyMap<string, string | readonly string[]>;
   /** Resource type → the name of the service that owns it (`routingTable()`). */
   readonly routes: ReadonlyMap<string, string>;
   /** The gateway's FHIR base URL, as clients see it. */
@@ -56,7 +60,7 @@ export interface FhirProxyOptions {
   readonly bundle?: { readonly maxEntries?: number; readonly concurrency?: number };
   /** How long the merged CapabilityStatement is kept (default 30 s; one missing a service is not kept). */
   readonly metadataCacheMs?: number;
-  /** Keep-alive connections per service at most (default 128; requests queue beyond). */
+  /** Keep-alive connections per replica of a service at most (default 128; requests queue beyond). */
   readonly connectionsPerService?: number;
 }
 
@@ -85,7 +89,7 @@ function searchShape(req: Request, segments: readonly string[]): 'get' | 'post' 
 
 /** A service's answer the gateway read whole (and may have changed), sent to the client. */
 function sendBuffered(context: ProxyContext, res: Response, service: string, answer: BufferedAnswer): void {
-  const headers = answeredHeaders(answer.headers, context.bases.get(service) ?? '', context.publicBaseUrl);
+  const headers = answeredHeaders(answer.headers, context.bases.get(service) ?? [], context.publicBaseUrl);
   res.statusCode = answer.status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-length', Buffer.byteLength(answer.text));
@@ -123,11 +127,25 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
  *   service's own base URL rewritten to the public one. Bodies stream.
  * - `GET /metadata`: the merged CapabilityStatement; `POST /`: batch (split per service) and
  *   transaction (one service); cross-service `_include` and `_revinclude` resolved here.
+ * - Replicas: a service given several URLs has its requests balanced across them (undici's
+ *   BalancedPool); an idempotent request a replica refused goes to another one.
  * - Failures: 502 (refused, reset) or 504 (timeout) OperationOutcomes naming the service; POST
  *   and PATCH are never sent twice.
  */
 export function fhirProxyRouter(options: FhirProxyOptions): FhirProxyRouter {
-  const bases = new Map([...options.upstreams].map(([service, url]) => [service, trimmed(url)]));
+  const bases = new Map(
+    [...options.upstreams].map(([service, urls]) => [
+      service,
+      (typeof urls === 'string' ? [urls] : urls).map(trimmed),
+    ]),
+  );
+  for (const [service, urls] of bases) {
+    const paths = new Set(urls.map((url) => new URL(url).pathname));
+    if (urls.length === 0) throw new FhirProxyConfigError(`the ${service} service has no URL`);
+    if (paths.size > 1) {
+      throw new FhirProxyConfigError(`the replicas of the ${service} service must share one FHIR base path`);
+    }
+  }
   for (const [type, service] of options.routes) {
     if (!bases.has(service)) {
       throw new FhirProxyConfigError(`${type} is routed to the ${service} service, which has no URL`);

@@ -28,7 +28,7 @@ export function clientGone(res: Response): AbortSignal {
 
 /**
  * Proxies the request to `service` and streams its answer back: the status, the headers the client
- * gets (`answeredHeaders`) and the body, as it comes, with the service's base URL rewritten to the
+ * gets (`answeredHeaders`) and the body, as it comes, with the service's base URLs rewritten to the
  * public one in JSON (nothing to rewrite when the service already writes the public base). The
  * request body is read whole first (bounded, 413 beyond). A failure before the answer starts is
  * thrown (a 502 or 504 FhirError); one after (the body stops coming) ends the client's connection.
@@ -97,10 +97,10 @@ async function streamAnswer(
   service: string,
   answer: UpstreamAnswer,
 ): Promise<void> {
-  const base = context.bases.get(service) ?? context.publicBaseUrl;
-  const headers = answeredHeaders(answer.headers, base, context.publicBaseUrl);
+  const bases = (context.bases.get(service) ?? []).filter((base) => base !== context.publicBaseUrl);
+  const headers = answeredHeaders(answer.headers, bases, context.publicBaseUrl);
   const rewrite =
-    base !== context.publicBaseUrl &&
+    bases.length > 0 &&
     headers['content-encoding'] === undefined &&
     /json/i.test(headers['content-type'] ?? '');
   const length = answer.headers['content-length'];
@@ -108,7 +108,7 @@ async function streamAnswer(
   res.statusCode = answer.status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   try {
-    if (rewrite) await pipeline(answer.body, new BaseUrlRewriter(base, context.publicBaseUrl), res);
+    if (rewrite) await pipeline(answer.body, new BaseUrlRewriter(bases, context.publicBaseUrl), res);
     else await pipeline(answer.body, res);
   } catch (error) {
     // The headers are gone: all that is left is to end the connection (pipeline did), and say why.

@@ -78,18 +78,18 @@ export function forwardedRequestHeaders(req: Request, res: Response): Record<str
 
 /**
  * The headers of the service's answer the client gets, `Location` and `Content-Location` on the
- * public base. `Content-Length` is added by the caller when the body goes through unchanged.
+ * public base (whichever of the service's replicas, `serviceBases`, wrote them). `Content-Length` is added by the caller when the body goes through unchanged.
  */
 export function answeredHeaders(
   headers: IncomingHttpHeaders,
-  serviceBase: string,
+  serviceBases: string | readonly string[],
   publicBaseUrl: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of RESPONSE_HEADERS) {
     const value = headers[name];
     if (typeof value !== 'string') continue;
-    out[name] = REWRITTEN.has(name) ? rewriteBaseUrl(value, serviceBase, publicBaseUrl) : value;
+    out[name] = REWRITTEN.has(name) ? rewriteBaseUrl(value, serviceBases, publicBaseUrl) : value;
   }
   return out;
 }

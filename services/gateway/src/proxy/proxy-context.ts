@@ -10,8 +10,8 @@ import { upstreamFailure } from './upstream-errors.js';
 /** What every part of the proxy works with: where each type goes, and how to reach it. */
 export interface ProxyContext {
   readonly clients: UpstreamClients;
-  /** Service name → its FHIR base URL. */
-  readonly bases: ReadonlyMap<string, string>;
+  /** Service name → the FHIR base URL of each of its replicas (one for a service of one replica). */
+  readonly bases: ReadonlyMap<string, readonly string[]>;
   /** Resource type → the service that owns it. */
   readonly routes: ReadonlyMap<string, string>;
   readonly publicBaseUrl: string;
@@ -71,7 +71,7 @@ export function logExchange(
 }
 
 /**
- * Sends a request the gateway makes itself and reads the answer whole, with the service's base
+ * Sends a request the gateway makes itself and reads the answer whole, with the service's bases
  * rewritten to the public one in its JSON. A service that fails (refused, reset, timed out, also
  * while the body comes) is a 502 or 504 FhirError naming it.
  */
@@ -108,13 +108,13 @@ export async function bufferedCall(
     started,
     attempts: answer.attempts,
   });
-  const base = context.bases.get(request.service) ?? context.publicBaseUrl;
+  const bases = context.bases.get(request.service) ?? [];
   const headers = { ...answer.headers };
   for (const name of ['location', 'content-location'] as const) {
     const value = headers[name];
-    if (typeof value === 'string') headers[name] = rewriteBaseUrl(value, base, context.publicBaseUrl);
+    if (typeof value === 'string') headers[name] = rewriteBaseUrl(value, bases, context.publicBaseUrl);
   }
-  return { status: answer.status, headers, text: rewriteBaseInJson(text, base, context.publicBaseUrl) };
+  return { status: answer.status, headers, text: rewriteBaseInJson(text, bases, context.publicBaseUrl) };
 }
 
 async function readText(answer: UpstreamAnswer): Promise<string> {

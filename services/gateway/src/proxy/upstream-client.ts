@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { BalancedPool, type Dispatcher } from 'undici';
 import { upstreamFailure, upstreamFailureKind } from './upstream-errors.js';
 
 /**
@@ -18,7 +18,7 @@ export interface ProxyTimeouts {
  */
 export const DEFAULT_PROXY_TIMEOUTS: ProxyTimeouts = { connectMs: 5_000, responseMs: 30_000 };
 
-/** Connections kept open at most per service (requests queue beyond). */
+/** Connections kept open at most per replica of a service (requests queue beyond). */
 export const DEFAULT_CONNECTIONS_PER_SERVICE = 128;
 
 /** One request to a service, its path relative to the service's FHIR base. */
@@ -45,46 +45,71 @@ export interface UpstreamAnswer {
   readonly attempts: number;
 }
 
-/** Methods sent again once after a refused connection: nothing reached the service. */
+/**
+ * Methods sent again after a refused connection (or no route to the replica's host): nothing reached
+ * the service. To another replica when there is one that has not failed this request.
+ */
 const RETRY_WHEN_REFUSED: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /**
  * Methods sent again once after a connection closed before any answer (a keep-alive connection the
- * service closed as the request left): safe methods only, the service may have acted on the others.
+ * service closed as the request left, a replica that died): safe methods only, the service may have
+ * acted on the others.
  */
 const RETRY_WHEN_RESET: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
-/** An upstream URL the map names: the origin the pool connects to, the base path it prefixes. */
+/** A service as the gateway reaches it: its replicas behind one balancer, the base path they share. */
 interface Upstream {
-  readonly pool: Pool;
+  readonly pool: BalancedPool;
+  /** Each replica's origin (`http://tasks-1:8080`), in the order configured. */
+  readonly replicas: readonly string[];
   readonly basePath: string;
 }
 
 /**
- * The gateway's HTTP clients of the services: one undici Pool (keep-alive connections) per
- * service, the proxy's timeouts, and the retry policy: POST and PATCH are never sent twice; GET,
- * HEAD, PUT and DELETE are sent once more when the connection was refused (nothing was sent), GET
- * and HEAD also when it was closed before any answer. Failures become 502 and 504
+ * The gateway's HTTP clients of the services: per service, an undici `BalancedPool` over its
+ * replicas (one URL each; a service with one URL is a balancer of one), each replica an undici
+ * Pool of keep-alive connections. The balancer takes turns between the replicas, weighted down for
+ * a replica whose connections fail and back up as they succeed again.
+ *
+ * The retry policy: POST and PATCH are never sent twice. GET, HEAD, PUT and DELETE are sent again
+ * when the connection was refused or had no route (nothing was sent), GET and HEAD also (once) when
+ * it was closed before any answer; the next attempt goes to a replica that has not failed this
+ * request when there is one, so a request meets each replica at most once, and a service of one
+ * replica gets it twice at most, as before there were replicas. Failures become 502 and 504
  * OperationOutcomes naming the service (`upstreamFailure`).
  */
 export class UpstreamClients {
   private readonly upstreams = new Map<string, Upstream>();
+  /** The replica (origin) where a connection failed, by the error its requests got. */
+  private readonly failedAt = new WeakMap<object, string>();
 
+  /**
+   * @param bases service name → the FHIR base URL of each of its replicas (the same base path on
+   *   each), or its one URL.
+   */
   constructor(
-    bases: ReadonlyMap<string, string>,
+    bases: ReadonlyMap<string, string | readonly string[]>,
     readonly timeouts: ProxyTimeouts = DEFAULT_PROXY_TIMEOUTS,
     connections: number = DEFAULT_CONNECTIONS_PER_SERVICE,
   ) {
-    for (const [service, base] of bases) {
-      const url = new URL(base);
-      this.upstreams.set(service, {
-        pool: new Pool(url.origin, {
-          connections,
-          connectTimeout: timeouts.connectMs,
-          headersTimeout: timeouts.responseMs,
-          bodyTimeout: timeouts.responseMs,
-        }),
-        basePath: url.pathname.replace(/\/+$/, ''),
+    for (const [service, given] of bases) {
+      const urls = (typeof given === 'string' ? [given] : given).map((base) => new URL(base));
+      const [first] = urls;
+      if (first === undefined) throw new Error(`no upstream URL for the ${service} service`);
+      const replicas = [...new Set(urls.map((url) => url.origin))];
+      const pool = new BalancedPool(replicas, {
+        connections,
+        connectTimeout: timeouts.connectMs,
+        headersTimeout: timeouts.responseMs,
+        bodyTimeout: timeouts.responseMs,
       });
+      // The same error object reaches the requests the failure ends (undici errors them first).
+      const remember = (origin: URL, _targets: unknown, error: Error) => {
+        this.failedAt.set(error, origin.origin);
+      };
+      pool.on('connectionError', remember);
+      pool.on('disconnect', remember);
+      this.upstreams.set(service, { pool, replicas, basePath: first.pathname.replace(/\/+$/, '') });
     }
   }
 
@@ -93,9 +118,14 @@ export class UpstreamClients {
     const upstream = this.upstreams.get(request.service);
     if (upstream === undefined) throw new Error(`no upstream URL for the ${request.service} service`);
     const method = request.method.toUpperCase();
+    const maxAttempts = Math.max(2, upstream.replicas.length);
+    /** Replicas where an attempt of this request failed. */
+    const failed = new Set<string>();
+    let resets = 0;
     for (let attempt = 1; ; attempt++) {
+      const dispatcher = attempt === 1 ? upstream.pool : this.retryTarget(upstream, failed);
       try {
-        const answer = await upstream.pool.request({
+        const answer = await dispatcher.request({
           method,
           path: `${upstream.basePath}${request.path}`,
           headers: request.headers,
@@ -109,15 +139,31 @@ export class UpstreamClients {
         return { status: answer.statusCode, headers: answer.headers, body: answer.body, attempts: attempt };
       } catch (error) {
         const kind = upstreamFailureKind(error);
+        const replica = typeof error === 'object' && error !== null ? this.failedAt.get(error) : undefined;
+        if (replica !== undefined) failed.add(replica);
+        if (kind === 'reset') resets += 1;
+        const anotherLeft = upstream.replicas.length === 1 || upstream.replicas.some((r) => !failed.has(r));
         const retry =
-          attempt === 1 &&
+          attempt < maxAttempts &&
+          anotherLeft &&
           request.signal?.aborted !== true &&
           (((kind === 'refused' || kind === 'unreachable') && RETRY_WHEN_REFUSED.has(method)) ||
-            (kind === 'reset' && RETRY_WHEN_RESET.has(method)));
+            (kind === 'reset' && resets === 1 && RETRY_WHEN_RESET.has(method)));
         if (retry) continue;
         throw upstreamFailure(request.service, error, this.timeoutsOf(request)) ?? error;
       }
     }
+  }
+
+  /**
+   * Where a request goes again: a replica that has not failed it (chosen at random among them when
+   * several are left), else the balancer (a service of one replica).
+   */
+  private retryTarget(upstream: Upstream, failed: ReadonlySet<string>): Dispatcher {
+    const left = upstream.replicas.filter((replica) => !failed.has(replica));
+    if (left.length === 0 || left.length === upstream.replicas.length) return upstream.pool;
+    const replica = left[Math.floor(Math.random() * left.length)] ?? '';
+    return upstream.pool.getUpstream(replica) ?? upstream.pool;
   }
 
   /** The timeouts that apply to `request` (its own answer timeout, when it has one). */

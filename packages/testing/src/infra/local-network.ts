@@ -31,7 +31,10 @@ export interface LocalNetworkOptions {
   /** PostgreSQL and Kafka given (tests share theirs); otherwise started in `run`. */
   readonly databaseUrl?: string;
   readonly kafkaBrokers?: string;
-  /** Replicas of each service (default 1): replicas share their service's database and groups. */
+  /**
+   * Replicas of each service (default 1): replicas share their service's database and groups; the
+   * gateway balances requests across them (`CARENET_SERVICE_<NAME>_URL` names each one).
+   */
   readonly replicas?: Partial<Record<NetworkServiceName, number>>;
   /** Prefix of the databases (default `carenet`): `<prefix>_tasks`… */
   readonly databasePrefix?: string;
@@ -192,13 +195,14 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         services[service].push(proc);
       }
     }
+    // A service of several replicas: the gateway gets each one's URL, and balances across them.
     const gateway = startProcess('gateway', 'gateway', gatewayPort, {
       ...common,
       CARENET_MODE: 'distributed',
       ...Object.fromEntries(
         NETWORK_SERVICES.map((s) => [
           `CARENET_SERVICE_${s.toUpperCase().replace(/-/g, '_')}_URL`,
-          `${services[s][0]?.base ?? ''}/fhir`,
+          services[s].map((replica) => `${replica.base}/fhir`).join(','),
         ]),
       ),
     });

@@ -197,6 +197,31 @@ describe('a service of several replicas behind the FHIR proxy', () => {
     expect(failing.hits.length + live.hits.length).toBe(1);
   });
 
+  it('tries each replica at most once: two of three down, a GET still answered, in three attempts at most', async () => {
+    const [live] = await replicas(1);
+    if (live === undefined) throw new Error('a replica');
+    answerTask(live);
+    const dead = [await closedPort(), await closedPort()].map((port) => `http://127.0.0.1:${port}/fhir`);
+    const proxy = await proxyOf([dead[0] ?? '', live.base, dead[1] ?? '']);
+
+    const gets = await Promise.all(Array.from({ length: 30 }, (_, i) => proxy.call('GET', `/Task/t-${i}`)));
+    expect(gets.map((a) => a.status)).toEqual(Array(30).fill(200));
+    expect(live.hits).toHaveLength(30);
+    const attempts = proxy.logLines
+      .filter((l) => l.msg === 'proxied to a service')
+      .map((l) => l.attempts as number);
+    expect(Math.max(...attempts)).toBeLessThanOrEqual(3);
+
+    // All three down: a 502 once each has refused it.
+    await live.close();
+    const answer = await proxy.call('GET', '/Task/t-1');
+    expect(answer.status).toBe(502);
+    expect(answer.text).toContain('the tasks service is unreachable (connection refused)');
+    expect(proxy.logLines.filter((l) => l.msg === 'proxied to a service').at(-1)).toMatchObject({
+      status: 502,
+    });
+  });
+
   it('refuses replicas of one service with different base paths', async () => {
     await expect(proxyOf(['http://127.0.0.1:1/fhir', 'http://127.0.0.1:2/api/fhir'])).rejects.toThrow(
       'the replicas of the tasks service must share one FHIR base path',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDatabaseFailure } from '@carenet/eventsourcing';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { errorToFhir } from '../error-mapping.js';
-import { notSupported } from '../outcomes.js';
+import { FhirError, notSupported } from '../outcomes.js';
 import { bodyParserError } from './content-negotiation.js';
 import { sendFhir } from './send-fhir.js';
 
@@ -33,6 +33,10 @@ export function fhirErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
           ? 'database unavailable: answered 503 with Retry-After'
           : 'database full: answered 507, nothing stored',
       );
+    } else if (error instanceof FhirError && fhir.status >= 500) {
+      // A 5xx the code chose to answer (a service behind the gateway down: 502, slow: 504): one
+      // line saying why, no stack trace.
+      logger.error({ correlationId, status: fhir.status, reason: error.message }, `answered ${fhir.status}`);
     } else if (fhir.status >= 500) {
       logger.error({ err: error, correlationId }, 'unhandled error in a FHIR request');
     }

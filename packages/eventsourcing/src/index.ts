@@ -92,6 +92,7 @@ export {
   postgresDatabase,
   type PostgresDatabaseOptions,
   transactionScope,
+  type NotificationHandlers,
   type SqlDatabase,
   type SqlExecutor,
 } from './postgres/sql-database.js';

@@ -100,7 +100,7 @@ export {
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 // Low-level SQL of the PostgreSQL adapter, for components that must run it on their own session
 // (the Kafka relay reads and checkpoints on the connection that holds its advisory lock).
-export { readAllSql } from './postgres/sql/read-all.js';
+export { readAllSql, readAllStatement, type ReadAllStatement } from './postgres/sql/read-all.js';
 export { readStreamSql } from './postgres/sql/read-stream.js';
 export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
 export { logBacklogSql, type LogBacklog } from './postgres/sql/log-backlog.js';

@@ -7,7 +7,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import {
+  postgresDatabase,
+  readAllStatement,
+  type LogPosition,
+  type SqlDatabase,
+} from '@carenet/eventsourcing';
 import { devToken, startGatewayProcess, type RunningGateway } from '@carenet/testing';
 import { BENCH_CATEGORY } from './bench-events.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
@@ -236,16 +241,13 @@ async function explainReaders(db: SqlDatabase): Promise<string[]> {
   };
   const reader = checkpoints[0];
   if (reader !== undefined) {
-    const [xid = '0', pos = '0'] = reader.position.split(':');
     for (const categories of [['Task'], ['CarePlan', 'CareTeam', 'Goal']]) {
+      // The statement the product runs (PostgresEventStore.readAll, the relay).
+      const statement = readAllStatement(reader.position as LogPosition, categories, 500);
       await explain(
         `read of the log of ${categories.join(', ')} after the furthest behind checkpoint (${reader.id}, ${reader.position})`,
-        `SELECT e.global_position FROM eventstore.events e
-          WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-            AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            AND e.category = ANY($3::text[])
-          ORDER BY e.transaction_id, e.global_position LIMIT 500`,
-        [xid, pos, categories],
+        statement.text,
+        [...statement.params],
       );
     }
   }
@@ -321,6 +323,8 @@ async function runMode(
     );
     const token = devToken(gateway, '--professional', GP_IDNPS, '--profession', 'doctor');
     const next = random(5);
+    // Periods that end days after the run: the overdue clock has nothing to record during it.
+    const periodsFrom = Date.now() + 10 * 86_400_000;
     await settledStatistics(db);
     const functions0 = await functionTime(db);
     const statements0 = await statements(db);
@@ -336,7 +340,7 @@ async function runMode(
       const response = await fetch(`${gateway.base}/fhir/Task`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
-        body: JSON.stringify(delegation(next, i % 20, Date.UTC(2026, 11, 1), 1_000)),
+        body: JSON.stringify(delegation(next, i % 20, periodsFrom, 1_000)),
       });
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`create: ${response.status}`);

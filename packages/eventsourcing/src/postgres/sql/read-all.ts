@@ -17,9 +17,13 @@ export interface ReadAllStatement {
  * `events_log` from the position. With categories it reads each category's own index
  * (`events_category_log`: category, transaction id, position) from the position, at most `limit`
  * rows each, and merges them: its cost is that of the rows it returns, however far the reader's
- * position is behind the head of the log (a reader of a rare category stays far behind it) and
- * whatever the plan cache settles on. A single filter on `category = ANY(…)` let the planner walk
+ * position is behind the head of the log (a reader of a rare category stays far behind it), in
+ * custom and generic plans alike. A single filter on `category = ANY(…)` let the planner walk
  * `events_log` and filter, which reads every event of every other category after the position.
+ * Each category's scan is ordered by `e.category` first (one value there, so the same order): the
+ * planner matches that to the index, where an order on (transaction id, position) alone made it
+ * walk `events_log` and filter by the outer category instead (the category, from the lateral
+ * join, is not a constant when it plans).
  */
 export function readAllStatement(
   from: LogPosition,
@@ -48,7 +52,7 @@ export function readAllStatement(
          WHERE e.category = c.category
            AND (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
            ${gate}
-         ORDER BY e.transaction_id, e.global_position
+         ORDER BY e.category, e.transaction_id, e.global_position
          LIMIT $3) e
       ORDER BY e.transaction_id, e.global_position
       LIMIT $3`),

@@ -146,9 +146,43 @@ async function settledStatistics(db: SqlDatabase): Promise<void> {
   await db.query(`${OWN} SELECT pg_stat_clear_snapshot()`);
 }
 
+/** CPU seconds of a process (user + system, /proc), NaN when it is gone. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The gateway's backends (every client backend of the database but the benchmark's own). */
+async function gatewayBackends(db: SqlDatabase): Promise<Map<number, number>> {
+  const rows = await db.query<{ pid: number }>(
+    `${OWN} SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend' AND application_name <> $1`,
+    [NAME],
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+/** Connections opened to the database so far (PostgreSQL 14+). */
+async function sessionsOpened(db: SqlDatabase): Promise<number> {
+  const [row] = await db.query<{ n: string }>(
+    `${OWN} SELECT sessions::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Number(row?.n ?? Number.NaN);
+}
+
 interface Idle {
   readonly seconds: number;
+  /** The whole cluster (backends, background processes, exited children). */
   readonly postgresCores: number;
+  /** The gateway's backends alive over the whole window (their own CPU only). */
+  readonly backendCores: number;
+  /** Connections opened per second during the window (each costs a backend's start). */
+  readonly connectionsPerSecond: number;
   readonly gatewayCores: number;
   /** Busy cores of the whole machine over the window (other engineers' work included). */
   readonly machineCores: number;
@@ -166,6 +200,8 @@ async function measureIdle(
   const load = loadavg()[0] ?? Number.NaN;
   await settledStatistics(db);
   const before = await statements(db);
+  const backends0 = await gatewayBackends(db);
+  const sessions0 = await sessionsOpened(db);
   const pg0 = postgresClusterCpuSeconds(postmaster);
   const gw0 = gateway ? processTreeCpuSeconds(gateway.child.pid ?? 0) : 0;
   const machine0 = machineBusySeconds();
@@ -175,11 +211,18 @@ async function measureIdle(
   const pg = postgresClusterCpuSeconds(postmaster) - pg0;
   const gw = gateway ? processTreeCpuSeconds(gateway.child.pid ?? 0) - gw0 : 0;
   const machine = machineBusySeconds() - machine0;
+  const backends = [...backends0].reduce((sum, [pid, cpu0]) => {
+    const cpu = processCpuSeconds(pid) - cpu0;
+    return Number.isFinite(cpu) ? sum + cpu : sum;
+  }, 0);
+  const sessions = (await sessionsOpened(db)) - sessions0;
   await settledStatistics(db);
   const after = await statements(db);
   return {
     seconds: wall,
     postgresCores: pg / wall,
+    backendCores: backends / wall,
+    connectionsPerSecond: sessions / wall,
     gatewayCores: gw / wall,
     machineCores: machine / wall,
     load,
@@ -355,6 +398,8 @@ async function runMode(
     await settledStatistics(db);
     const functions1 = await functionTime(db);
     const writeStatements = statementsBetween(statements0, await statements(db));
+    // What the writes leave behind (autovacuum, the checkpointer) settles before the idle window.
+    await sleep(15_000);
     const append = [...functions1.entries()]
       .filter(([name]) => name.endsWith('append_events'))
       .reduce((sum, [name, ms]) => sum + ms - (functions0.get(name) ?? 0), 0);
@@ -400,7 +445,7 @@ async function run(context: BenchContext): Promise<Figure[]> {
   let db: SqlDatabase | undefined;
   try {
     const url = await cluster.createDatabase('background_cost');
-    db = postgresDatabase({ connectionString: url, max: 2 });
+    db = postgresDatabase({ connectionString: url, max: 2, applicationName: NAME });
     const [row] = await db.query<{ pid: number }>(`${OWN} SELECT pg_backend_pid() AS pid`);
     const postmaster = postmasterOf(Number(row?.pid));
     const env = {
@@ -447,13 +492,13 @@ async function run(context: BenchContext): Promise<Figure[]> {
     `the store filled by SQL with events of category ${BENCH_CATEGORY} (no reader follows it); idle windows of ${idleSeconds} s; CPU is CPU time (/proc), not wall-clock.`,
     '"kafka": KAFKA_BROKERS set (a relay per context: tasks, care-plans, shared-info, audit; consumers on Kafka); "store-log": no broker (consumers read the store log).',
     '',
-    '| events in the store | mode | idle PostgreSQL, % of a core: readers behind / at head (less baseline) | idle gateway, % of a core | PostgreSQL CPU ms per create, gross / less idle | statement ms per create (less idle) | append_events ms per create | events per create | machine: busy cores, load average (idle, creates, idle) |',
-    '|---:|---|---|---|---|---:|---:|---:|---|',
+    '| events in the store | mode | idle PostgreSQL, % of a core: readers behind / at head (less baseline) | its backends, % of a core: behind / at head | connections opened /s at head | idle gateway, % of a core | PostgreSQL CPU ms per create, gross / less idle | statement ms per create (less idle) | append_events ms per create | events per create | machine: busy cores, load average (idle, creates, idle) |',
+    '|---:|---|---|---|---:|---|---|---:|---:|---:|---|',
     ...results.flatMap((r) => [
-      `| ${r.events.toLocaleString('en-US')} | baseline (nothing running) | ${pct(r.baseline.postgresCores)} | — | — | — | — | — | ${r.baseline.machineCores.toFixed(2)}, ${r.baseline.load.toFixed(1)} |`,
+      `| ${r.events.toLocaleString('en-US')} | baseline (nothing running) | ${pct(r.baseline.postgresCores)} | — | ${r.baseline.connectionsPerSecond.toFixed(2)} | — | — | — | — | — | ${r.baseline.machineCores.toFixed(2)}, ${r.baseline.load.toFixed(1)} |`,
       ...r.modes.map(
         (m) =>
-          `| ${r.events.toLocaleString('en-US')} | ${m.mode} | ${pct(m.idleBehind.postgresCores)} / ${pct(m.idleAtHead.postgresCores)} (${pct(m.idleAtHead.postgresCores - r.baseline.postgresCores)}) | ${pct(m.idleBehind.gatewayCores)} / ${pct(m.idleAtHead.gatewayCores)} | ${m.postgresMsPerWrite.toFixed(2)} / ${m.netPostgresMsPerWrite.toFixed(2)} | ${m.statementMsPerWrite.toFixed(2)} | ${m.appendMsPerWrite.toFixed(2)} | ${m.eventsPerWrite.toFixed(1)} | ${m.idleAtHead.machineCores.toFixed(2)}, ${m.idleBehind.load.toFixed(1)}, ${m.writeLoad.toFixed(1)}, ${m.idleAtHead.load.toFixed(1)} |`,
+          `| ${r.events.toLocaleString('en-US')} | ${m.mode} | ${pct(m.idleBehind.postgresCores)} / ${pct(m.idleAtHead.postgresCores)} (${pct(m.idleAtHead.postgresCores - r.baseline.postgresCores)}) | ${pct(m.idleBehind.backendCores)} / ${pct(m.idleAtHead.backendCores)} | ${m.idleAtHead.connectionsPerSecond.toFixed(2)} | ${pct(m.idleBehind.gatewayCores)} / ${pct(m.idleAtHead.gatewayCores)} | ${m.postgresMsPerWrite.toFixed(2)} / ${m.netPostgresMsPerWrite.toFixed(2)} | ${m.statementMsPerWrite.toFixed(2)} | ${m.appendMsPerWrite.toFixed(2)} | ${m.eventsPerWrite.toFixed(1)} | ${m.idleAtHead.machineCores.toFixed(2)}, ${m.idleBehind.load.toFixed(1)}, ${m.writeLoad.toFixed(1)}, ${m.idleAtHead.load.toFixed(1)} |`,
       ),
     ]),
     '',
@@ -485,9 +530,10 @@ async function run(context: BenchContext): Promise<Figure[]> {
       r.modes.flatMap((m) => [`  ${r.events.toLocaleString('en-US')} events, ${m.mode}:`, ...m.explain]),
     ),
     '',
-    '"Readers behind": just after the start (the filled events are behind every reader\'s checkpoint); "at head": after',
+    '"Readers behind": just after the start (the filled events are behind every reader\'s checkpoint); "at head": 15 s after',
     `${writes} creates that every reader consumed. "Less baseline": minus the cluster's CPU with nothing running (its own`,
-    'background processes). Target (issue 21): idle <= 1% of a core at 1M events. PostgreSQL CPU per create: the cluster over',
+    'background processes). "Its backends": the CPU of the gateway\'s connections alive over the whole window (a connection',
+    'opened meanwhile is in the cluster figure only). Target (issue 21): idle <= 1% of a core at 1M events. PostgreSQL CPU per create: the cluster over',
     'the creates (one at a time) and 3 s after; "less idle": minus the idle readers\' rate at head over that time. Statement',
     'ms per create: pg_stat_statements execution + planning time of every statement over that window (the appends, the',
     "consumers' and relays' work, the audit), minus the idle rate. append_events: pg_stat_user_functions.",

@@ -133,6 +133,29 @@ function statementsBetween(before: Map<string, Statement>, after: Map<string, St
 const totalMs = (list: readonly Statement[]) =>
   list.reduce((sum, s) => (s.toplevel ? sum + s.execMs + s.planMs : sum), 0);
 
+/** The statements of the log's readers and of the append signals: calls and ms per create. */
+function readerWork(list: readonly Statement[], writes: number): string {
+  const kinds: [string, (query: string) => boolean][] = [
+    [
+      'log reads',
+      (q) =>
+        q.includes('FROM eventstore.events e') && q.includes('pg_snapshot_xmin') && !q.includes('horizon'),
+    ],
+    ['held-back checks', (q) => q.includes('horizon')],
+    ['blocker lookups', (q) => q.includes('pg_stat_activity')],
+    ['checkpoints', (q) => q.includes('INSERT INTO eventstore.checkpoints')],
+    ['NOTIFY', (q) => q.includes('pg_notify')],
+  ];
+  return kinds
+    .map(([name, matches]) => {
+      const found = list.filter((s) => s.toplevel && matches(s.query));
+      const calls = found.reduce((sum, s) => sum + s.calls, 0);
+      const ms = found.reduce((sum, s) => sum + s.execMs + s.planMs, 0);
+      return `${name} ${(calls / writes).toFixed(2)} (${(ms / writes).toFixed(3)} ms)`;
+    })
+    .join(', ');
+}
+
 async function functionTime(db: SqlDatabase): Promise<Map<string, number>> {
   const rows = await db.query<{ name: string; ms: number }>(
     `${OWN} SELECT schemaname || '.' || funcname AS name, total_time AS ms FROM pg_stat_user_functions`,
@@ -522,6 +545,7 @@ async function run(context: BenchContext): Promise<Figure[]> {
           const ms = s.execMs + s.planMs;
           return `      ${(s.calls / m.writes).toFixed(2).padStart(6)} calls  ${(ms / m.writes).toFixed(3).padStart(7)} ms  ${(s.blocks / Math.max(1, s.calls)).toFixed(1).padStart(6)} buffers/call  ${s.query.slice(0, 120)}`;
         }),
+        `      what the readers add per create: ${readerWork(m.writeStatements, m.writes)}`,
       ]),
     ),
     '',

@@ -20,6 +20,12 @@ function observed(sql: SqlExecutor, observe: QueryObserver): SqlExecutor {
       }
     },
     script: (text) => sql.script(text),
+    // Readers are woken at the commit of a transaction's appends, as without the instrument.
+    ...(sql.afterCommit && {
+      afterCommit: (callback: () => void) => {
+        sql.afterCommit?.(callback);
+      },
+    }),
   };
 }
 
@@ -46,6 +52,10 @@ export function instrumentedDatabase(db: SqlDatabase, observe: QueryObserver): S
       }
     },
     session: (work) => db.session((session) => work(observed(session, observe))),
+    ...(db.listen && {
+      listen: (channel: string, handlers: Parameters<NonNullable<SqlDatabase['listen']>>[1]) =>
+        db.listen?.(channel, handlers) ?? (() => undefined),
+    }),
     close: () => db.close(),
   };
 }

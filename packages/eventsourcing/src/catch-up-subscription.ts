@@ -4,6 +4,7 @@ import { isDatabaseFailure } from './errors.js';
 import { START, type LogPosition, type RecordedEvent } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import { heldBackMonitor } from './held-back-monitor.js';
+import { idlePoll } from './idle-poll.js';
 import { subscriptionMetrics } from './subscription-metrics.js';
 
 export interface SubscriptionOptions {
@@ -14,8 +15,14 @@ export interface SubscriptionOptions {
   /** Handles a batch, in log order. Throwing retries the batch (the checkpoint stays). */
   readonly handle: (events: readonly RecordedEvent[]) => Promise<void>;
   readonly batchSize?: number;
-  /** Pause when caught up (default 50 ms); an in-process append wakes it at once. */
+  /**
+   * First pause when caught up (default 50 ms); while reads find nothing it doubles up to
+   * `maxIdleMs`. An append wakes it at once: through this store (or any store on the same
+   * database object), or from another process through PostgreSQL's LISTEN/NOTIFY.
+   */
   readonly pollIntervalMs?: number;
+  /** Longest pause when caught up (default 1 s): how late a missed wake-up is made up for. */
+  readonly maxIdleMs?: number;
   /** Warn when committed events are held back longer than this (default 5 s). */
   readonly stallWarningMs?: number;
   readonly logger?: Logger;
@@ -48,13 +55,15 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   const metrics = subscriptionMetrics(options.metrics);
   const label = { subscription: options.subscriptionId };
   const batchSize = options.batchSize ?? 500;
-  const pollMs = options.pollIntervalMs ?? 50;
+  const poll = idlePoll({
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.maxIdleMs !== undefined && { maxIdleMs: options.maxIdleMs }),
+  });
   const stallWarningMs = options.stallWarningMs ?? 5_000;
   let position: LogPosition = START;
   const state = { running: true };
   // A function, so that the compiler does not narrow a flag that `stop()` changes meanwhile.
   const isRunning = () => state.running;
-  let wakeUp: (() => void) | undefined;
   // A waiter is answered only by a read that started after it asked: a read already under way
   // may have missed what the caller just appended.
   let caughtUpWaiters: { resolve: () => void; armed: boolean }[] = [];
@@ -66,19 +75,6 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
   let failures = 0;
   let failingSince: number | undefined;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wakeUp = undefined;
-        resolve();
-      }, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      };
-    });
-
   async function loop(): Promise<void> {
     let loaded = false;
     while (isRunning()) {
@@ -88,6 +84,7 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
           loaded = true;
         }
         for (const waiter of caughtUpWaiters) waiter.armed = true;
+        poll.reading();
         const batch = await store.readAll(position, {
           ...(options.categories && { categories: options.categories }),
           limit: batchSize,
@@ -99,14 +96,21 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
           metrics.events.inc(label, batch.events.length);
           metrics.position.set(label, batch.events.at(-1)?.globalPosition ?? 0);
           failures = 0;
+          poll.found();
         }
         failingSince = undefined;
         if (batch.events.length < batchSize) {
-          if (!(await heldBack.check(position))) {
+          // A caller waiting for the reader to catch up gets a fresh answer; otherwise the last
+          // one (at most a second old, shared by the readers of the database) stands.
+          const waiting = caughtUpWaiters.some((waiter) => waiter.armed);
+          if (await heldBack.check(position, { fresh: waiting })) {
+            // Committed events wait behind a transaction: look again soon, not after a long pause.
+            poll.found();
+          } else {
             for (const waiter of caughtUpWaiters) if (waiter.armed) waiter.resolve();
             caughtUpWaiters = caughtUpWaiters.filter((waiter) => !waiter.armed);
           }
-          if (isRunning()) await sleep(pollMs);
+          if (isRunning()) await poll.idle();
         }
       } catch (error) {
         failures += 1;
@@ -119,25 +123,30 @@ export function startSubscription(store: EventStore, options: SubscriptionOption
             'subscription: database unavailable; retrying',
           );
         else logger.error({ ...label, err: error, retryInMs: delay }, 'subscription batch failed; retrying');
-        if (isRunning()) await sleep(delay);
+        if (isRunning()) await poll.pause(delay);
       }
     }
   }
 
-  const unwatch = store.onAppended?.(() => wakeUp?.());
+  const wake = () => {
+    poll.wake();
+  };
+  const unwatch = store.watchAppends
+    ? store.watchAppends(options.categories, wake)
+    : store.onAppended?.(wake);
   const done = loop();
   return {
     position: () => position,
     caughtUp: () =>
       new Promise<void>((resolve) => {
         caughtUpWaiters.push({ resolve, armed: false });
-        wakeUp?.();
+        poll.wake();
       }),
-    wake: () => wakeUp?.(),
+    wake,
     failingSince: () => failingSince,
     async stop() {
       state.running = false;
-      wakeUp?.();
+      poll.stop();
       unwatch?.();
       await done;
     },

@@ -61,10 +61,28 @@ export interface EventStore {
    * Why readAll may be holding events back (PostgreSQL: a long transaction keeps the
    * visibility horizon behind). Returns null when nothing is held back after `from`.
    */
-  diagnoseStall?(from: LogPosition): Promise<StallDiagnosis | null>;
+  diagnoseStall?(from: LogPosition, options?: StallDiagnosisOptions): Promise<StallDiagnosis | null>;
   /** Calls `listener` after each append made through this instance; returns an unsubscribe. */
   onAppended?(listener: () => void): () => void;
+  /**
+   * Calls `listener` whenever events of these categories (all when undefined) may have been
+   * appended, through any store on the same database, in this process or (PostgreSQL: LISTEN/NOTIFY)
+   * another; returns an unsubscribe. Readers of the log sleep until it calls, with a longer pause
+   * as a fallback.
+   */
+  watchAppends?(categories: readonly string[] | undefined, listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+export interface StallDiagnosisOptions {
+  /** Name the session that holds the horizon (default true): a query of its own. */
+  readonly identifyBlocker?: boolean;
+  /**
+   * An answer this old (ms) given to another reader of the same database may serve (default 0:
+   * ask now). Readers that poll ask with about a second, so that their number does not multiply
+   * the queries.
+   */
+  readonly maxAgeMs?: number;
 }
 
 export interface StallDiagnosis {

@@ -38,6 +38,7 @@ export type {
   ReadAllOptions,
   ReadStreamOptions,
   StallDiagnosis,
+  StallDiagnosisOptions,
 } from './event-store.js';
 export { CARENET_NAMESPACE, deterministicId } from './deterministic-id.js';
 export { jsonEqual, type Plain } from './json-values.js';
@@ -92,17 +93,31 @@ export {
   postgresDatabase,
   type PostgresDatabaseOptions,
   transactionScope,
+  type NotificationHandlers,
   type SqlDatabase,
   type SqlExecutor,
 } from './postgres/sql-database.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 // Low-level SQL of the PostgreSQL adapter, for components that must run it on their own session
 // (the Kafka relay reads and checkpoints on the connection that holds its advisory lock).
-export { readAllSql } from './postgres/sql/read-all.js';
+export { readAllSql, readAllStatement, type ReadAllStatement } from './postgres/sql/read-all.js';
 export { readStreamSql } from './postgres/sql/read-stream.js';
 export { loadCheckpointSql, storeCheckpointSql } from './postgres/sql/checkpoints.js';
 export { logBacklogSql, type LogBacklog } from './postgres/sql/log-backlog.js';
-export { heldBackMonitor, type HeldBackMonitor } from './held-back-monitor.js';
+export {
+  heldBackMonitor,
+  type HeldBackCheckOptions,
+  type HeldBackMonitor,
+  type HeldBackMonitorOptions,
+} from './held-back-monitor.js';
+export {
+  DEFAULT_MAX_IDLE_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  idlePoll,
+  type IdlePoll,
+  type IdlePollOptions,
+} from './idle-poll.js';
+export { APPENDS_CHANNEL, appendSignals, type AppendSignals } from './postgres/append-signals.js';
 // Read-only questions of the operator's command (`carenet streams|log|events|republish`).
 export {
   countEventsSql,

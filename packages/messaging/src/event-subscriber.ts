@@ -23,7 +23,13 @@ export interface EventSubscriber {
 /** Where events come from: Kafka (distributed, or embedded with brokers) or the store's log. */
 export type EventSource =
   | { readonly kind: 'kafka'; readonly kafka: Kafka; readonly topicOf?: (context: string) => string }
-  | { readonly kind: 'store-log'; readonly store: EventStore; readonly pollIntervalMs?: number };
+  | {
+      readonly kind: 'store-log';
+      readonly store: EventStore;
+      /** First pause when caught up, and the longest (see `startSubscription`). */
+      readonly pollIntervalMs?: number;
+      readonly maxIdleMs?: number;
+    };
 
 export interface SubscriberRuntime {
   /** The database of the consumer's effects and inbox. */
@@ -55,6 +61,7 @@ export function startEventSubscriber(
       store: source.store,
       categories: subscriber.categories,
       ...(source.pollIntervalMs !== undefined && { pollIntervalMs: source.pollIntervalMs }),
+      ...(source.maxIdleMs !== undefined && { maxIdleMs: source.maxIdleMs }),
     });
   }
   const contexts = [...new Set(subscriber.categories.map((c) => CATEGORY_CONTEXTS[c] ?? c.toLowerCase()))];

@@ -1,5 +1,6 @@
 import {
   heldBackMonitor,
+  idlePoll,
   loadCheckpointSql,
   logBacklogSql,
   readAllSql,
@@ -43,7 +44,15 @@ export interface RelayOptions {
   /** The topic key (`CARENET_TOPIC_PROTECTION_KEY`): consumers holding it get the sealed values back. */
   readonly protection?: TopicProtection;
   readonly batchSize?: number;
+  /**
+   * First pause when the relay has published everything (default 50 ms); while reads find
+   * nothing it doubles up to `maxIdleMs`. An append wakes it at once (through any store on the
+   * same database object in this process, or from another process through PostgreSQL's
+   * LISTEN/NOTIFY).
+   */
   readonly pollIntervalMs?: number;
+  /** Longest pause when idle (default 1 s): how late a missed wake-up is made up for. */
+  readonly maxIdleMs?: number;
   /** How often a standby instance tries to take over (default 1 s). */
   readonly standbyRetryMs?: number;
   /**
@@ -114,7 +123,10 @@ export function startRelay(options: RelayOptions): RunningRelay {
   const label = { relay: relayId };
   const topicOf = options.topicOf ?? defaultTopicOf;
   const batchSize = options.batchSize ?? 500;
-  const pollMs = options.pollIntervalMs ?? 50;
+  const poll = idlePoll({
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.maxIdleMs !== undefined && { maxIdleMs: options.maxIdleMs }),
+  });
   const stallAfterMs = options.stallAfterMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const checkpointId = `relay.${relayId}`;
@@ -133,16 +145,9 @@ export function startRelay(options: RelayOptions): RunningRelay {
     stalled: false,
   };
   const isRunning = () => state.running;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const unwatch = options.store.onAppended(() => wake?.());
+  const unwatch = options.store.watchAppends(options.categories, () => {
+    poll.wake();
+  });
   const unwatchLag = relay.watch(relayId, {
     async backlog() {
       const from = state.position ?? (await loadCheckpointSql(options.store.db, checkpointId)) ?? START;
@@ -164,13 +169,21 @@ export function startRelay(options: RelayOptions): RunningRelay {
     state.lastError = undefined;
   }
 
+  /**
+   * How long the relay has gone without progress. An active relay in its idle pause has published
+   * everything it could read: that is progress, however long the pause.
+   */
+  function quietMs(): number {
+    return state.active && poll.isIdle() ? 0 : Date.now() - state.lastProgressAt;
+  }
+
   /** Says once, when it starts, that the relay is stalled; health() says it as long as it lasts. */
   function noteStall(): void {
-    const quietMs = Date.now() - state.lastProgressAt;
-    if (!state.stalled && quietMs >= stallAfterMs) {
+    const quiet = quietMs();
+    if (!state.stalled && quiet >= stallAfterMs) {
       state.stalled = true;
       logger.error(
-        { ...label, quietSeconds: Math.round(quietMs / 1000), lastError: state.lastError },
+        { ...label, quietSeconds: Math.round(quiet / 1000), lastError: state.lastError },
         'relay stalled: no event published for longer than allowed; it keeps retrying',
       );
     }
@@ -231,6 +244,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
       state.position = position;
       const producer = await connected();
       while (isRunning()) {
+        poll.reading();
         const events = await readAllSql(session, position, options.categories, batchSize);
         if (events.length > 0) {
           await producer.sendBatch({ acks: -1, topicMessages: toMessages(events) });
@@ -238,11 +252,14 @@ export function startRelay(options: RelayOptions): RunningRelay {
           await storeCheckpointSql(session, checkpointId, position);
           state.position = position;
           metrics.published.inc(label, events.length);
+          poll.found();
         }
         progressed();
         if (events.length < batchSize) {
-          if (events.length === 0) await heldBack.check(position);
-          if (isRunning()) await sleep(pollMs);
+          // Committed events waiting behind a transaction: look again soon, not after a long pause.
+          if (events.length === 0 && (await heldBack.check(position))) poll.found();
+          if (isRunning()) await poll.idle();
+          progressed();
         }
       }
       return true;
@@ -272,7 +289,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
         failures = 0;
         if (!led && isRunning()) {
           progressed();
-          await sleep(options.standbyRetryMs ?? 1_000);
+          await poll.pause(options.standbyRetryMs ?? 1_000);
         }
       } catch (error) {
         failures += 1;
@@ -291,7 +308,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
           { ...label, err: error, error: name, failures, retryInMs: delay },
           'relay failed; a new producer resumes from the checkpoint',
         );
-        if (isRunning()) await sleep(delay);
+        if (isRunning()) await poll.pause(delay);
       }
     }
     await producer?.disconnect().catch(() => undefined);
@@ -301,19 +318,19 @@ export function startRelay(options: RelayOptions): RunningRelay {
   return {
     isActive: () => state.active,
     health() {
-      const quietMs = Date.now() - state.lastProgressAt;
+      const quiet = quietMs();
       const name = `relay ${relayId}`;
-      if (quietMs < stallAfterMs) return { name, ready: true };
+      if (quiet < stallAfterMs) return { name, ready: true };
       return {
         name,
         ready: false,
-        reason: `no progress for ${Math.round(quietMs / 1000)} s${state.lastError ? ` (last error: ${state.lastError})` : ''}`,
+        reason: `no progress for ${Math.round(quiet / 1000)} s${state.lastError ? ` (last error: ${state.lastError})` : ''}`,
       };
     },
     async stop() {
       state.running = false;
       clearInterval(stallWatch);
-      wake?.();
+      poll.stop();
       unwatch();
       unwatchLag();
       await done;

@@ -21,7 +21,10 @@ export interface StoreLogConsumerOptions extends ConsumerOptions {
   readonly categories?: readonly string[];
   /** Category → context map (default: CATEGORY_CONTEXTS). */
   readonly contexts?: Readonly<Record<string, string>>;
+  /** First pause when caught up (default 50 ms), doubling while reads find nothing… */
   readonly pollIntervalMs?: number;
+  /** …up to this (default 1 s); an append wakes the consumer at once (see `startSubscription`). */
+  readonly maxIdleMs?: number;
   /** Reading or handling the log may fail for this long before `health()` says not ready (default 5 s). */
   readonly failingAfterMs?: number;
 }
@@ -45,6 +48,7 @@ export async function startStoreLogConsumer(options: StoreLogConsumerOptions): P
     subscriptionId: `consumer.${options.groupId}`,
     ...(options.categories && { categories: options.categories }),
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.maxIdleMs !== undefined && { maxIdleMs: options.maxIdleMs }),
     ...(options.logger && { logger: options.logger }),
     ...(options.metrics && { metrics: options.metrics }),
     async handle(events) {

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createTestDatabase, testKafkaBrokers, uniqueName, type TestDatabase } from '@carenet/testing';
-import { PostgresEventStore, postgresDatabase, type SqlDatabase } from '@carenet/eventsourcing';
+import {
+  APPENDS_CHANNEL,
+  PostgresEventStore,
+  postgresDatabase,
+  type SqlDatabase,
+} from '@carenet/eventsourcing';
 import { startKafkaConsumer, startRelay } from '../src/index.js';
 import {
   APPLIED_TABLE,
@@ -142,6 +147,56 @@ describe('relay', () => {
     await until(() => Promise.resolve(second.isActive()), 30_000);
     expect(second.isActive()).toBe(true);
     await second.stop();
+  });
+
+  it('an idle relay, in a pause far longer than the test, publishes an append of another process at once', async () => {
+    const topic = uniqueName('relay-wake');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    // A database of its own (an empty log), and two database objects on it: two processes.
+    const ownDatabase = await createTestDatabase('messaging-relay-wake');
+    const writer = await PostgresEventStore.open(postgresDatabase({ connectionString: ownDatabase.url }));
+    const relayDb = postgresDatabase({ connectionString: ownDatabase.url, applicationName: 'relay-wake' });
+    const relayStore = await PostgresEventStore.open(relayDb, { migrate: false });
+    const relay = startRelay({
+      store: relayStore,
+      kafka,
+      relayId: uniqueName('wake'),
+      categories: ['Load'],
+      contexts: TEST_CONTEXTS,
+      topicOf: () => topic,
+      pollIntervalMs: 600_000,
+      maxIdleMs: 600_000,
+      stallAfterMs: 1_000,
+    });
+    try {
+      await until(() => Promise.resolve(relay.isActive()), 30_000);
+      // Its process listens for appends (one connection of its own).
+      await until(async () => {
+        const rows = await writer.db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_stat_activity
+            WHERE application_name = 'relay-wake' AND state = 'idle' AND query = $1`,
+          [`LISTEN "${APPENDS_CHANNEL}"`],
+        );
+        return Number(rows[0]?.n) === 1;
+      }, 30_000);
+      // Idle for longer than stallAfterMs: it has published everything, so it is ready.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(relay.health().ready).toBe(true);
+
+      await writer.append(`Load-${randomUUID()}`, [loadEvent(0)], 'no-stream');
+      const published = async () => (await admin.fetchTopicOffsets(topic)).map((p) => p.high).join();
+      await until(async () => (await published()) === '1', 30_000);
+      await writer.append(`Load-${randomUUID()}`, [loadEvent(1)], 'no-stream');
+      await until(async () => (await published()) === '2', 30_000);
+    } finally {
+      await relay.stop();
+      await relayStore.close();
+      await writer.close();
+      await admin.disconnect();
+      await ownDatabase.drop();
+    }
   });
 
   it('refuses to publish an event that violates its contract, and says so', async () => {

@@ -6,10 +6,12 @@ import type {
   ReadAllBatch,
   ReadAllOptions,
   ReadStreamOptions,
+  StallDiagnosisOptions,
 } from '../event-store.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { categoryOf, type LogPosition, type NewEvent, type RecordedEvent } from '../events.js';
 import { eventStoreMetrics, type EventStoreMetrics } from '../event-store-metrics.js';
+import { AppendSignals, appendSignals } from './append-signals.js';
 import type { InlineProjection } from './inline-projection.js';
 import { migrate } from './migrate.js';
 import { appendEventsSql, appendPayload, type AppendedEvents } from './sql/append-events.js';
@@ -52,11 +54,14 @@ export class PostgresEventStore implements EventStore {
     /** Inside a caller's transaction: every append in a savepoint, so a refused one spoils nothing. */
     private readonly scoped = false,
     private readonly metrics: EventStoreMetrics = eventStoreMetrics(),
+    /** The appends of the database (the store's, outside a transaction), made known to its readers. */
+    private readonly signals: AppendSignals = appendSignals(db),
   ) {}
 
   /**
    * The same store (same projections) inside a caller's transaction: appends and reads join it.
-   * A consumer appends this way, so that its events commit with its inbox record.
+   * A consumer appends this way, so that its events commit with its inbox record. Readers of the
+   * log are woken when that transaction commits.
    */
   within(tx: SqlExecutor): PostgresEventStore {
     return new PostgresEventStore(
@@ -64,6 +69,7 @@ export class PostgresEventStore implements EventStore {
       this.projections,
       true,
       this.metrics,
+      this.signals,
     );
   }
 
@@ -90,12 +96,30 @@ export class PostgresEventStore implements EventStore {
           ? toResult(await appendEventsSql(this.db, streamId, category, events, expected))
           : await this.appendWithProjections(streamId, category, events, expected, projections);
       observe(result.duplicate ? 'duplicate' : 'appended');
+      if (!result.duplicate) await this.signalAppended(category);
       for (const listener of this.listeners) listener();
       return result;
     } catch (error) {
       const translated = translate(error, streamId, events, expected);
       observe(translated instanceof ConcurrencyError ? 'conflict' : 'error');
       throw translated;
+    }
+  }
+
+  /**
+   * Wakes the readers of the log once the append is committed: now outside a transaction; at the
+   * commit of the caller's transaction inside one (a NOTIFY in that transaction when its executor
+   * cannot tell when it commits).
+   */
+  private async signalAppended(category: string): Promise<void> {
+    if (!this.scoped) {
+      this.signals.appended(category);
+    } else if (this.db.afterCommit) {
+      this.db.afterCommit(() => {
+        this.signals.appended(category);
+      });
+    } else if (this.db.dialect === 'postgres') {
+      await AppendSignals.notifyInTransaction(this.db, category);
     }
   }
 
@@ -137,6 +161,10 @@ export class PostgresEventStore implements EventStore {
     return () => this.listeners.delete(listener);
   }
 
+  watchAppends(categories: readonly string[] | undefined, listener: () => void): () => void {
+    return this.signals.watch(categories, listener);
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     return readStreamSql(this.db, streamId, options.fromRevision ?? 0, options.toRevision ?? null);
   }
@@ -158,8 +186,8 @@ export class PostgresEventStore implements EventStore {
     return storeCheckpointSql(this.db, subscriptionId, position);
   }
 
-  diagnoseStall(from: LogPosition) {
-    return diagnoseStallSql(this.db, from);
+  diagnoseStall(from: LogPosition, options?: StallDiagnosisOptions) {
+    return diagnoseStallSql(this.db, from, options);
   }
 
   /** Empties a projection and replays its categories from the start of the log. */

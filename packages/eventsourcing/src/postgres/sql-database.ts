@@ -13,6 +13,22 @@ export interface SqlExecutor {
   ): Promise<Row[]>;
   /** Runs a script of several statements, without parameters (migrations). */
   script(sql: string): Promise<void>;
+  /**
+   * Inside a transaction of `SqlDatabase.transaction` (and a `transactionScope` of it): runs
+   * `callback` once that transaction has committed (never when it rolls back). Absent elsewhere.
+   */
+  afterCommit?(callback: () => void): void;
+}
+
+/** What a `listen` connection calls. */
+export interface NotificationHandlers {
+  /** A notification on the channel, with its payload. */
+  onNotification(payload: string): void;
+  /**
+   * The connection listens (at first, and again after it was lost and opened anew): notifications
+   * sent before this call may have been missed.
+   */
+  onListening(): void;
 }
 
 /**
@@ -30,6 +46,13 @@ export interface SqlDatabase extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs `work` on one dedicated session (needed for session-level advisory locks). */
   session<T>(work: (session: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: `LISTEN channel` on one connection of its own (not one of the pool), shared by
+   * every channel and every caller of this database object, opened at the first call and closed
+   * once nobody listens; a lost connection is opened again with backoff (100 ms doubling to 5 s).
+   * Returns the unlisten.
+   */
+  listen?(channel: string, handlers: NotificationHandlers): () => void;
   close(): Promise<void>;
 }
 
@@ -54,8 +77,27 @@ export function sqlErrorDetail(error: unknown): string | undefined {
   return undefined;
 }
 
-function executor(client: pg.ClientBase | pg.Pool, prepare: boolean): SqlExecutor {
+/** Callbacks to run once a transaction has committed (`SqlExecutor.afterCommit`). */
+class CommitCallbacks {
+  private readonly callbacks: (() => void)[] = [];
+  readonly add = (callback: () => void): void => {
+    this.callbacks.push(callback);
+  };
+  /** After COMMIT: each callback once; one that throws does not stop the others. */
+  run(): void {
+    for (const callback of this.callbacks.splice(0)) {
+      try {
+        callback();
+      } catch {
+        // A callback's failure is its own: the transaction has committed.
+      }
+    }
+  }
+}
+
+function executor(client: pg.ClientBase | pg.Pool, prepare: boolean, commits?: CommitCallbacks): SqlExecutor {
   return {
+    ...(commits && { afterCommit: commits.add }),
     async query<Row extends object>(text: string, params: readonly unknown[] = []) {
       const name = prepare ? preparedNameOf(text) : undefined;
       const result = await classified(
@@ -147,6 +189,15 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
   // The pool reports idle clients' errors here too (already logged by the client's listener).
   pool.on('error', () => undefined);
   const prepare = options.prepareStatements ?? true;
+  const listener = notificationListener(
+    {
+      connectionString: options.connectionString,
+      application_name: options.applicationName ?? 'carenet',
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      keepAlive: true,
+    },
+    logger,
+  );
   // A generic plan is made once, from the table sizes of that moment, and kept until the server
   // invalidates it (autovacuum's ANALYZE, a minute or more apart). Made on a young, near-empty
   // table it scans sequentially, and a table that grows fast would keep that plan: so each
@@ -174,7 +225,8 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
     script: (sql) => pooled.script(sql),
     async transaction(work) {
       const client = await classified(pool.connect());
-      const tx = executor(client, prepare);
+      const commits = new CommitCallbacks();
+      const tx = executor(client, prepare, commits);
       // What the client is given back with: an error discards it (its connection is gone, or it
       // may still be inside the transaction).
       let discard: Error | undefined;
@@ -182,6 +234,7 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
         await tx.query('BEGIN');
         const result = await work(tx);
         await tx.query('COMMIT');
+        commits.run();
         return result;
       } catch (error) {
         const typed = classifyDatabaseError(error);
@@ -212,7 +265,185 @@ export function postgresDatabase(options: PostgresDatabaseOptions): SqlDatabase 
         client.release(discard);
       }
     },
-    close: () => pool.end(),
+    listen: (channel, handlers) => listener.listen(channel, handlers),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * The LISTEN side of a `pg` database: one client of its own (a pooled one would be given to other
+ * work), opened when the first channel is listened to and ended when the last one is left. It
+ * listens to every channel that has handlers; after a lost connection it connects again (100 ms
+ * doubling to 5 s), LISTENs again and calls every `onListening`, since notifications sent
+ * meanwhile were lost.
+ */
+function notificationListener(config: pg.ClientConfig, logger: Logger) {
+  const channels = new Map<string, Set<NotificationHandlers>>();
+  /** The connected client, and the channels it LISTENs to. */
+  let client: pg.Client | undefined;
+  let listening = new Set<string>();
+  let connecting = false;
+  let syncing: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let closed = false;
+  const quote = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
+
+  const each = (channel: string, call: (handlers: NotificationHandlers) => void) => {
+    for (const handlers of [...(channels.get(channel) ?? [])]) {
+      try {
+        call(handlers);
+      } catch (error) {
+        logger.error({ err: error, channel }, 'PostgreSQL notification handler failed');
+      }
+    }
+  };
+
+  function scheduleConnect(): void {
+    if (closed || channels.size === 0 || client !== undefined || connecting || retryTimer !== undefined)
+      return;
+    const delay = failures === 0 ? 0 : Math.min(5_000, 100 * 2 ** Math.min(failures - 1, 6));
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+    retryTimer.unref();
+  }
+
+  /** Ends a client (quietly: its 'error' listener stays, so that a late error cannot crash us). */
+  function end(lost: pg.Client): void {
+    lost.removeAllListeners('notification');
+    lost.removeAllListeners('end');
+    void lost.end().catch(() => undefined);
+  }
+
+  function lose(lost: pg.Client): void {
+    if (client !== lost) return;
+    client = undefined;
+    end(lost);
+    failures += 1;
+    scheduleConnect();
+  }
+
+  /** LISTENs, on the current client, to every channel it does not listen to yet. */
+  function sync(): void {
+    const current = client;
+    if (current === undefined || syncing !== undefined) return;
+    syncing = (async () => {
+      for (;;) {
+        if (client !== current) return;
+        const missing = [...channels.keys()].find((channel) => !listening.has(channel));
+        if (missing === undefined) return;
+        await current.query(`LISTEN ${quote(missing)}`);
+        listening.add(missing);
+        each(missing, (handlers) => {
+          handlers.onListening();
+        });
+      }
+    })().then(
+      () => {
+        syncing = undefined;
+        // A channel added while the last LISTEN was answered.
+        if (client === current && [...channels.keys()].some((channel) => !listening.has(channel))) sync();
+      },
+      (error: unknown) => {
+        syncing = undefined;
+        logger.warn({ reason: (error as Error).message }, 'PostgreSQL LISTEN failed; connecting anew');
+        lose(current);
+      },
+    );
+  }
+
+  async function connect(): Promise<void> {
+    connecting = true;
+    const next = new pg.Client(config);
+    next.on('error', (error: Error) => {
+      const typed = classifyDatabaseError(error);
+      logger.warn(
+        typed instanceof DatabaseUnavailableError
+          ? { reason: typed.reason, code: typed.code }
+          : { reason: error.message },
+        'PostgreSQL notification connection lost; readers poll meanwhile, it connects anew',
+      );
+      lose(next);
+    });
+    next.on('end', () => {
+      lose(next);
+    });
+    next.on('notification', (message) => {
+      each(message.channel, (handlers) => {
+        handlers.onNotification(message.payload ?? '');
+      });
+    });
+    try {
+      await next.connect();
+    } catch (error) {
+      connecting = false;
+      end(next);
+      if (closed) return;
+      logger.warn(
+        { reason: (error as Error).message },
+        'PostgreSQL notification connection failed; retrying',
+      );
+      failures += 1;
+      scheduleConnect();
+      return;
+    }
+    connecting = false;
+    if (closed || channels.size === 0) {
+      end(next);
+      return;
+    }
+    failures = 0;
+    client = next;
+    listening = new Set();
+    sync();
+  }
+
+  return {
+    listen(channel: string, handlers: NotificationHandlers): () => void {
+      let set = channels.get(channel);
+      if (set === undefined) {
+        set = new Set();
+        channels.set(channel, set);
+      }
+      set.add(handlers);
+      if (client === undefined) scheduleConnect();
+      else if (listening.has(channel))
+        queueMicrotask(() => {
+          handlers.onListening();
+        });
+      else sync();
+      return () => {
+        const current = channels.get(channel);
+        if (!current?.delete(handlers) || current.size > 0) return;
+        channels.delete(channel);
+        if (client !== undefined && listening.delete(channel)) {
+          const open = client;
+          open.query(`UNLISTEN ${quote(channel)}`).catch(() => undefined);
+        }
+        if (channels.size > 0) return;
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+        const last = client;
+        client = undefined;
+        if (last !== undefined) end(last);
+      };
+    },
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const last = client;
+      client = undefined;
+      if (last !== undefined) {
+        last.removeAllListeners('end');
+        await last.end().catch(() => undefined);
+      }
+    },
   };
 }
 
@@ -233,8 +464,9 @@ export function pgliteDatabase(db: PGlite): SqlDatabase {
     script: (sql) => run.script(sql),
     // A full disk (53100) fails the statement and rolls the transaction back; PGlite goes on, and
     // writes succeed again once space is freed.
-    transaction: (work) =>
-      classified(
+    async transaction(work) {
+      const commits = new CommitCallbacks();
+      const result = await classified(
         db.transaction(async (tx) =>
           work({
             async query<Row extends object>(text: string, params: readonly unknown[] = []) {
@@ -243,9 +475,13 @@ export function pgliteDatabase(db: PGlite): SqlDatabase {
             async script(sql: string) {
               await classified(tx.exec(sql));
             },
+            afterCommit: commits.add,
           }),
         ),
-      ),
+      );
+      commits.run();
+      return result;
+    },
     session: (work) => work(run),
     close: () => db.close(),
   };
@@ -265,6 +501,11 @@ export function transactionScope(tx: SqlExecutor, dialect: SqlDatabase['dialect'
     dialect,
     query: (text, params) => tx.query(text, params),
     script: (sql) => tx.script(sql),
+    ...(tx.afterCommit && {
+      afterCommit: (callback: () => void) => {
+        tx.afterCommit?.(callback);
+      },
+    }),
     async transaction(work) {
       const name = `scope_${++savepoints}`;
       await tx.query(`SAVEPOINT ${name}`);

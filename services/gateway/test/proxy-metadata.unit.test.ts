@@ -9,6 +9,7 @@ import {
   startFakeService,
   startProxy,
   TEST_ROUTES,
+  upstreamsOf,
   type FakeService,
   type ProxyUnderTest,
 } from './support/proxy-fixtures.js';
@@ -25,11 +26,7 @@ describe('the FHIR proxy: the merged CapabilityStatement', () => {
     carePlans = await startFakeService('care-plans', ['CarePlan', 'CareTeam', 'Goal', 'Task']);
     sharedInfo = await startFakeService('shared-info', ['Patient']);
     proxy = await startProxy({
-      upstreams: new Map([
-        ['tasks', tasks.base],
-        ['care-plans', carePlans.base],
-        ['shared-info', sharedInfo.base],
-      ]),
+      upstreams: upstreamsOf({ tasks, carePlans, sharedInfo }),
       routes: TEST_ROUTES,
       metadataCacheMs: 60_000,
     });

@@ -6,9 +6,10 @@ import {
   operationOutcome,
   PUBLIC_BASE,
   sendResource,
-  startFakeService,
+  startFakeServices,
   startProxy,
   TEST_ROUTES,
+  upstreamsOf,
   type FakeService,
   type ProxyUnderTest,
 } from './support/proxy-fixtures.js';
@@ -20,15 +21,9 @@ describe('the FHIR proxy: routing, authentication, headers', () => {
   let proxy: ProxyUnderTest;
 
   beforeAll(async () => {
-    tasks = await startFakeService('tasks', ['Task']);
-    carePlans = await startFakeService('care-plans', ['CarePlan', 'CareTeam', 'Goal']);
-    sharedInfo = await startFakeService('shared-info', ['Patient']);
+    ({ tasks, carePlans, sharedInfo } = await startFakeServices());
     proxy = await startProxy({
-      upstreams: new Map([
-        ['tasks', tasks.base],
-        ['care-plans', carePlans.base],
-        ['shared-info', sharedInfo.base],
-      ]),
+      upstreams: upstreamsOf({ tasks, carePlans, sharedInfo }),
       routes: TEST_ROUTES,
       maxBodyBytes: 64 * 1024,
     });

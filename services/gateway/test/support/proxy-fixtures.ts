@@ -291,3 +291,26 @@ export function searchset(
     ],
   };
 }
+
+/** The three services the proxy fronts, as fake services owning their usual types. */
+export interface FakeServices {
+  readonly tasks: FakeService;
+  readonly carePlans: FakeService;
+  readonly sharedInfo: FakeService;
+}
+
+export async function startFakeServices(): Promise<FakeServices> {
+  return {
+    tasks: await startFakeService('tasks', ['Task']),
+    carePlans: await startFakeService('care-plans', ['CarePlan', 'CareTeam', 'Goal']),
+    sharedInfo: await startFakeService('shared-info', ['Patient']),
+  };
+}
+
+/** The proxy's `upstreams` for the fake services. */
+export const upstreamsOf = (services: FakeServices): ReadonlyMap<string, string> =>
+  new Map([
+    ['tasks', services.tasks.base],
+    ['care-plans', services.carePlans.base],
+    ['shared-info', services.sharedInfo.base],
+  ]);
